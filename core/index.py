@@ -1,0 +1,259 @@
+"""The derived SQLite index in `.solo/`: one row per vault file, item metadata, and FTS5 search.
+
+Everything here can be rebuilt from the files and the CRDT store (`solo doctor`). Rows
+hold what lists need (kind, title, status, dates, tags, the front matter as JSON) so
+that nothing has to load a document or read a file to show a list.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SCHEMA_VERSION = 2
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY,
+    doc_id TEXT UNIQUE,
+    kind TEXT, title TEXT, status TEXT, due TEXT, scheduled TEXT, priority TEXT,
+    tags TEXT NOT NULL DEFAULT '[]',
+    fields TEXT NOT NULL DEFAULT '{}',
+    private INTEGER NOT NULL DEFAULT 0,
+    mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL, sha TEXT NOT NULL,
+    problem TEXT
+);
+CREATE INDEX IF NOT EXISTS files_kind ON files(kind, status);
+CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
+    title, body, tags, path UNINDEXED, tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+"""
+
+
+@dataclass(frozen=True)
+class Row:
+    """One vault file as the index knows it."""
+
+    path: str
+    doc_id: str | None
+    kind: str
+    title: str
+    status: str | None
+    due: str | None
+    scheduled: str | None
+    priority: str | None
+    tags: list[str]
+    fields: dict[str, Any]
+    private: bool
+    mtime_ns: int
+    size: int
+    sha: str
+    problem: str | None
+
+    @property
+    def short_id(self) -> str:
+        return short_id(self.doc_id) if self.doc_id else ""
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A search result: the row, a snippet with the match, and its BM25 score (lower is better)."""
+
+    row: Row
+    snippet: str
+    score: float
+
+
+SHORT_ID_LENGTH = 8
+
+
+def short_id(doc_id: str) -> str:
+    return doc_id[:SHORT_ID_LENGTH]
+
+
+def _row(r: sqlite3.Row) -> Row:
+    return Row(path=r["path"], doc_id=r["doc_id"], kind=r["kind"] or "note", title=r["title"] or "",
+               status=r["status"], due=r["due"], scheduled=r["scheduled"], priority=r["priority"],
+               tags=json.loads(r["tags"]), fields=json.loads(r["fields"]), private=bool(r["private"]),
+               mtime_ns=r["mtime_ns"], size=r["size"], sha=r["sha"], problem=r["problem"])
+
+
+_FTS_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def fts_query(text: str, any_term: bool = False) -> str:
+    """A safe FTS5 query for free text: every word quoted, prefix match on the last one."""
+    words = _FTS_WORD.findall(text)
+    if not words:
+        return ""
+    quoted = [f'"{w}"' for w in words]
+    quoted[-1] += "*"
+    return (" OR " if any_term else " ").join(quoted)
+
+
+class Index:
+    """Connection to `.solo/index.sqlite`; safe to share between threads of one process."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(path, check_same_thread=False, timeout=30.0,
+                                   isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version not in (0, SCHEMA_VERSION):
+            self._db.executescript("DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS fts;"
+                                   "DROP TABLE IF EXISTS meta;")
+        self._db.executescript(_SCHEMA)
+        self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # --- writing ----------------------------------------------------------------------
+    def transaction(self) -> _Tx:
+        return _Tx(self)
+
+    def upsert(self, row: Row, body: str | None) -> None:
+        """Store a file's row; `body` (when given) replaces its full-text entry."""
+        with self._lock:
+            self._db.execute(
+                "INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (row.path, row.doc_id, row.kind, row.title, row.status, row.due, row.scheduled,
+                 row.priority, json.dumps(row.tags), json.dumps(row.fields, default=str),
+                 int(row.private), row.mtime_ns, row.size, row.sha, row.problem))
+            if body is not None:
+                self._db.execute("DELETE FROM fts WHERE path = ?", (row.path,))
+                self._db.execute("INSERT INTO fts(title, body, tags, path) VALUES (?,?,?,?)",
+                                 (row.title, body, " ".join(row.tags), row.path))
+
+    def touch(self, path: str, mtime_ns: int, size: int) -> None:
+        with self._lock:
+            self._db.execute("UPDATE files SET mtime_ns = ?, size = ? WHERE path = ?",
+                             (mtime_ns, size, path))
+
+    def remove(self, path: str) -> None:
+        with self._lock:
+            self._db.execute("DELETE FROM files WHERE path = ?", (path,))
+            self._db.execute("DELETE FROM fts WHERE path = ?", (path,))
+
+    def move(self, old: str, new: str) -> None:
+        with self._lock:
+            self._db.execute("DELETE FROM files WHERE path = ?", (new,))
+            self._db.execute("DELETE FROM fts WHERE path = ?", (new,))
+            self._db.execute("UPDATE files SET path = ? WHERE path = ?", (new, old))
+            self._db.execute("UPDATE fts SET path = ? WHERE path = ?", (new, old))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._db.execute("DELETE FROM files")
+            self._db.execute("DELETE FROM fts")
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def get_meta(self, key: str) -> str | None:
+        with self._lock:
+            r = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+            return r[0] if r else None
+
+    # --- reading ----------------------------------------------------------------------
+    def stats(self) -> dict[str, tuple[int, int, str]]:
+        """path → (mtime_ns, size, sha) for every known file: what the scan compares against."""
+        with self._lock:
+            return {r[0]: (r[1], r[2], r[3]) for r in
+                    self._db.execute("SELECT path, mtime_ns, size, sha FROM files")}
+
+    def by_path(self, path: str) -> Row | None:
+        with self._lock:
+            r = self._db.execute("SELECT * FROM files WHERE path = ?", (path,)).fetchone()
+            return _row(r) if r else None
+
+    def by_doc(self, doc_id: str) -> Row | None:
+        with self._lock:
+            r = self._db.execute("SELECT * FROM files WHERE doc_id = ?", (doc_id,)).fetchone()
+            return _row(r) if r else None
+
+    def by_prefix(self, prefix: str) -> list[Row]:
+        with self._lock:
+            escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            return [_row(r) for r in self._db.execute(
+                "SELECT * FROM files WHERE doc_id LIKE ? ESCAPE '\\' LIMIT 5", (escaped + "%",))]
+
+    def by_sha(self, sha: str) -> list[Row]:
+        with self._lock:
+            return [_row(r) for r in self._db.execute("SELECT * FROM files WHERE sha = ?", (sha,))]
+
+    def rows(self, kind: str | None = None, statuses: Sequence[str] | None = None,
+             tag: str | None = None, where: Mapping[str, str] | None = None) -> list[Row]:
+        """Rows filtered by kind, status and tag, ordered by path."""
+        sql = "SELECT * FROM files WHERE 1=1"
+        args: list[Any] = []
+        if kind:
+            sql += " AND kind = ?"
+            args.append(kind)
+        if statuses:
+            sql += f" AND status IN ({','.join('?' * len(statuses))})"
+            args += list(statuses)
+        if tag:
+            sql += " AND EXISTS (SELECT 1 FROM json_each(files.tags) WHERE value = ?)"
+            args.append(tag)
+        for key, value in (where or {}).items():
+            sql += " AND json_extract(fields, ?) = ?"
+            args += [f'$."{key}"', value]
+        sql += " ORDER BY path"
+        with self._lock:
+            return [_row(r) for r in self._db.execute(sql, args)]
+
+    def count(self) -> int:
+        with self._lock:
+            return int(self._db.execute("SELECT count(*) FROM files").fetchone()[0])
+
+    def search(self, text: str, limit: int = 20, any_term: bool = False) -> list[Hit]:
+        """BM25-ranked matches (title weighted above body) with a snippet each."""
+        query = fts_query(text, any_term)
+        if not query:
+            return []
+        sql = ("SELECT files.*, snippet(fts, 1, '[', ']', '…', 12) AS snip, "
+               "bm25(fts, 5.0, 1.0, 2.0) AS score FROM fts JOIN files ON files.path = fts.path "
+               "WHERE fts MATCH ? ORDER BY score LIMIT ?")
+        with self._lock:
+            try:
+                found = self._db.execute(sql, (query, limit)).fetchall()
+            except sqlite3.OperationalError:
+                return []
+        return [Hit(row=_row(r), snippet=r["snip"] or "", score=float(r["score"])) for r in found]
+
+    def iter_bodies(self) -> Iterator[tuple[str, str]]:
+        with self._lock:
+            yield from ((r[0], r[1]) for r in
+                        self._db.execute("SELECT path, body FROM fts").fetchall())
+
+
+class _Tx:
+    """`with index.transaction():` groups writes into one SQLite transaction."""
+
+    def __init__(self, index: Index) -> None:
+        self._index = index
+
+    def __enter__(self) -> Index:
+        self._index._lock.acquire()
+        self._index._db.execute("BEGIN IMMEDIATE")
+        return self._index
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        try:
+            self._index._db.execute("ROLLBACK" if exc_type else "COMMIT")
+        finally:
+            self._index._lock.release()

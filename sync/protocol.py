@@ -1,0 +1,410 @@
+"""automerge-repo WebSocket wire messages: typed dataclasses, CBOR encode/decode, strict validation.
+
+Every frame is one CBOR map. `decode` treats its input as hostile: it accepts only plain
+CBOR (maps, arrays, text, bytes, numbers, booleans, null, `undefined`), no semantic tags
+except 64 (a typed byte array, read as bytes), a bounded depth and size, and checks the
+type of every field it uses. Anything else raises `ProtocolError` and nothing else.
+Unknown message types decode to `Unknown` (forward compatibility); unknown extra keys in
+known messages are ignored, as the reference implementation does.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import cbor2
+
+from solo.core.ids import is_document_id
+
+PROTOCOL_VERSION = "1"
+MAX_ID_CHARS = 128
+MAX_TYPE_CHARS = 64
+MAX_ERROR_CHARS = 4096
+MAX_VERSIONS = 16
+MAX_DEPTH = 16
+DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024
+_MAX_COUNT = 2**53  # JS numbers stay exact below this
+
+
+class ProtocolError(ValueError):
+    """A frame that is not a valid automerge-repo message; says which field is wrong."""
+
+
+# --- messages -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PeerMetadata:
+    """What a peer says about itself in `join` and `peer`."""
+
+    storage_id: str | None = None
+    is_ephemeral: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Join:
+    """Client → server: the first message, naming the client's peer id and versions."""
+
+    sender_id: str
+    supported_protocol_versions: tuple[str, ...] | None = (PROTOCOL_VERSION,)
+    peer_metadata: PeerMetadata | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Peer:
+    """Server → client: the handshake answer with the server's peer id."""
+
+    sender_id: str
+    target_id: str | None
+    selected_protocol_version: str = PROTOCOL_VERSION
+    peer_metadata: PeerMetadata | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Error:
+    """A protocol error; the sender closes the connection after it."""
+
+    message: str
+    sender_id: str | None = None
+    target_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Leave:
+    """Advisory: the sender is about to disconnect."""
+
+    sender_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Sync:
+    """An Automerge sync message for one document."""
+
+    sender_id: str
+    target_id: str
+    document_id: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """Like `Sync`, from a peer without a copy; answered by `sync` or `doc-unavailable`."""
+
+    sender_id: str
+    target_id: str
+    document_id: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class DocUnavailable:
+    """The sender does not have the document (nor do its peers)."""
+
+    sender_id: str
+    target_id: str
+    document_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Ephemeral:
+    """Application data (presence, cursors) relayed to a document's peers, never stored."""
+
+    sender_id: str
+    target_id: str
+    document_id: str
+    data: bytes
+    count: int
+    session_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Unknown:
+    """A message of a type this version does not know; `fields` holds its other keys."""
+
+    type: str
+    fields: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def sender_id(self) -> str | None:
+        value = self.fields.get("senderId")
+        return value if isinstance(value, str) else None
+
+
+Message = Join | Peer | Error | Leave | Sync | Request | DocUnavailable | Ephemeral | Unknown
+
+
+# --- peer ids -------------------------------------------------------------------------
+
+
+def new_peer_id(prefix: str = "solo") -> str:
+    """A fresh random peer id. Every connection to one server needs its own."""
+    return f"{prefix}-{secrets.token_hex(8)}"
+
+
+_process_peer: tuple[int, str] | None = None
+
+
+def process_peer_id() -> str:
+    """This process's peer id (random, made once per process, new after a fork)."""
+    global _process_peer
+    if _process_peer is None or _process_peer[0] != os.getpid():
+        _process_peer = (os.getpid(), new_peer_id())
+    return _process_peer[1]
+
+
+# --- encoding -------------------------------------------------------------------------
+
+
+def _metadata_out(meta: PeerMetadata) -> dict[str, Any]:
+    out: dict[str, Any] = {"isEphemeral": meta.is_ephemeral}
+    if meta.storage_id is not None:
+        out["storageId"] = meta.storage_id
+    return out
+
+
+def to_wire(msg: Message) -> dict[str, Any]:
+    """The CBOR map for a message (camelCase keys; absent optionals left out)."""
+    out: dict[str, Any]
+    match msg:
+        case Join():
+            out = {"type": "join", "senderId": msg.sender_id}
+            if msg.supported_protocol_versions is not None:
+                out["supportedProtocolVersions"] = list(msg.supported_protocol_versions)
+            if msg.peer_metadata is not None:
+                out["peerMetadata"] = _metadata_out(msg.peer_metadata)
+        case Peer():
+            out = {"type": "peer", "senderId": msg.sender_id,
+                   "selectedProtocolVersion": msg.selected_protocol_version}
+            if msg.target_id is not None:
+                out["targetId"] = msg.target_id
+            if msg.peer_metadata is not None:
+                out["peerMetadata"] = _metadata_out(msg.peer_metadata)
+        case Error():
+            out = {"type": "error", "message": msg.message}
+            if msg.sender_id is not None:
+                out["senderId"] = msg.sender_id
+            if msg.target_id is not None:
+                out["targetId"] = msg.target_id
+        case Leave():
+            out = {"type": "leave", "senderId": msg.sender_id}
+        case Sync() | Request():
+            out = {"type": "sync" if isinstance(msg, Sync) else "request",
+                   "senderId": msg.sender_id, "targetId": msg.target_id,
+                   "documentId": msg.document_id, "data": bytes(msg.data)}
+        case DocUnavailable():
+            out = {"type": "doc-unavailable", "senderId": msg.sender_id,
+                   "targetId": msg.target_id, "documentId": msg.document_id}
+        case Ephemeral():
+            out = {"type": "ephemeral", "senderId": msg.sender_id, "targetId": msg.target_id,
+                   "documentId": msg.document_id, "data": bytes(msg.data),
+                   "count": msg.count, "sessionId": msg.session_id}
+        case Unknown():
+            out = dict(msg.fields)
+            out["type"] = msg.type
+        case _:
+            raise TypeError(f"not a protocol message: {type(msg).__name__}")
+    return out
+
+
+def encode(msg: Message) -> bytes:
+    """One binary WebSocket frame for `msg`."""
+    return cbor2.dumps(to_wire(msg))
+
+
+# --- decoding -------------------------------------------------------------------------
+
+
+class _NoTags(dict):  # type: ignore[type-arg]
+    """cbor2 semantic decoders: every tag refused except 64 (uint8 typed array)."""
+
+    def __getitem__(self, tag: int) -> Any:
+        if tag == 64:
+            return _byte_array
+        return _RefusedTag(tag)
+
+
+class _RefusedTag:
+    def __init__(self, tag: int) -> None:
+        self.tag = tag
+
+    def __call__(self, *_args: Any) -> Any:
+        raise ProtocolError(f"CBOR tag {self.tag} is not allowed")
+
+
+def _byte_array(value: Any, *_args: Any) -> bytes:
+    if not isinstance(value, bytes):
+        raise ProtocolError("CBOR tag 64 must wrap a byte string")
+    return value
+
+
+_SEMANTIC = _NoTags()
+_PLAIN = (str, bytes, bool, int, float, type(None), type(cbor2.undefined))
+
+
+def _check_plain(value: Any, depth: int = 0) -> None:
+    """Only plain CBOR values (no simple values other than the usual ones)."""
+    if depth > MAX_DEPTH:
+        raise ProtocolError("message nests too deeply")
+    if isinstance(value, _PLAIN):
+        return
+    if isinstance(value, list):
+        for item in value:
+            _check_plain(item, depth + 1)
+        return
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str | bytes):
+                raise ProtocolError("map keys must be text or bytes")
+            _check_plain(item, depth + 1)
+        return
+    raise ProtocolError(f"unexpected CBOR value of type {type(value).__name__}")
+
+
+def decode(data: bytes, max_bytes: int = DEFAULT_MAX_MESSAGE_BYTES) -> Message:
+    """Parse one frame; raise ProtocolError (and nothing else) on anything invalid."""
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise ProtocolError(f"frame must be binary, not {type(data).__name__}")
+    if len(data) > max_bytes:
+        raise ProtocolError(f"frame of {len(data)} bytes exceeds the limit of {max_bytes}")
+    if not data:
+        raise ProtocolError("empty frame")
+    buffer = io.BytesIO(bytes(data))
+    try:
+        raw = cbor2.CBORDecoder(buffer, semantic_decoders=_SEMANTIC, max_depth=MAX_DEPTH,
+                                allow_duplicate_keys=False,
+                                strict_hashable_types=True).decode()
+    except ProtocolError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - cbor2 raises many kinds on hostile input
+        cause = exc.__cause__ if isinstance(exc.__cause__, ProtocolError) else exc
+        raise ProtocolError(f"invalid CBOR: {cause}") from None
+    if buffer.tell() != len(data):
+        raise ProtocolError(f"{len(data) - buffer.tell()} stray bytes after the message")
+    if not isinstance(raw, dict):
+        raise ProtocolError(f"message must be a CBOR map, not {type(raw).__name__}")
+    try:
+        return _from_wire(raw)
+    except ProtocolError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - defence in depth: never leak another type
+        raise ProtocolError(f"invalid message: {exc!r}") from None
+
+
+def _absent(value: Any) -> bool:
+    return value is None or value is cbor2.undefined
+
+
+def _text(raw: Mapping[str, Any], key: str, limit: int, *, required: bool = True,
+          printable: bool = True) -> str | None:
+    value = raw.get(key)
+    if _absent(value):
+        if required:
+            raise ProtocolError(f"missing {key}")
+        return None
+    if not isinstance(value, str):
+        raise ProtocolError(f"{key} must be text, not {type(value).__name__}")
+    if not value or len(value) > limit:
+        raise ProtocolError(f"{key} must be 1 to {limit} characters")
+    if printable and not value.isprintable():
+        raise ProtocolError(f"{key} holds control characters")
+    return value
+
+
+def _id(raw: Mapping[str, Any], key: str) -> str:
+    value = _text(raw, key, MAX_ID_CHARS)
+    assert value is not None
+    return value
+
+
+def _document_id(raw: Mapping[str, Any]) -> str:
+    value = raw.get("documentId")
+    if not isinstance(value, str) or not is_document_id(value):
+        raise ProtocolError(f"documentId is not a document id: {str(value)[:60]!r}")
+    return value
+
+
+def _data(raw: Mapping[str, Any], *, allow_empty: bool) -> bytes:
+    value = raw.get("data")
+    if not isinstance(value, bytes):
+        raise ProtocolError(f"data must be a byte string, not {type(value).__name__}")
+    if not value and not allow_empty:
+        raise ProtocolError("data is empty")
+    return value
+
+
+def _metadata(raw: Mapping[str, Any]) -> PeerMetadata | None:
+    value = raw.get("peerMetadata")
+    if _absent(value):
+        return None
+    if not isinstance(value, dict):
+        raise ProtocolError("peerMetadata must be a map")
+    ephemeral = value.get("isEphemeral")
+    if _absent(ephemeral):
+        ephemeral = False
+    if not isinstance(ephemeral, bool):
+        raise ProtocolError("peerMetadata.isEphemeral must be a boolean")
+    return PeerMetadata(_text(value, "storageId", MAX_ID_CHARS, required=False), ephemeral)
+
+
+def _versions(raw: Mapping[str, Any]) -> tuple[str, ...] | None:
+    value = raw.get("supportedProtocolVersions")
+    if _absent(value):
+        return None
+    if isinstance(value, str):  # the README's CDDL shows a single version
+        value = [value]
+    if not isinstance(value, list) or len(value) > MAX_VERSIONS:
+        raise ProtocolError("supportedProtocolVersions must be a short list of text")
+    for item in value:
+        if not isinstance(item, str) or len(item) > MAX_TYPE_CHARS:
+            raise ProtocolError("supportedProtocolVersions must be a short list of text")
+    return tuple(value)
+
+
+def _count(raw: Mapping[str, Any]) -> int:
+    value = raw.get("count")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= _MAX_COUNT:
+        raise ProtocolError("count must be a non-negative integer")
+    return value
+
+
+def _from_wire(raw: dict[Any, Any]) -> Message:
+    for key in raw:
+        if not isinstance(key, str):
+            raise ProtocolError("message keys must be text")
+    kind = _text(raw, "type", MAX_TYPE_CHARS)
+    match kind:
+        case "join":
+            return Join(_id(raw, "senderId"), _versions(raw), _metadata(raw))
+        case "peer":
+            version = _text(raw, "selectedProtocolVersion", MAX_TYPE_CHARS)
+            assert version is not None
+            return Peer(_id(raw, "senderId"), _text(raw, "targetId", MAX_ID_CHARS, required=False),
+                        version, _metadata(raw))
+        case "error":
+            message = _text(raw, "message", MAX_ERROR_CHARS, printable=False)
+            assert message is not None
+            return Error(message, _text(raw, "senderId", MAX_ID_CHARS, required=False),
+                         _text(raw, "targetId", MAX_ID_CHARS, required=False))
+        case "leave":
+            return Leave(_id(raw, "senderId"))
+        case "sync" | "request":
+            cls = Sync if kind == "sync" else Request
+            return cls(_id(raw, "senderId"), _id(raw, "targetId"), _document_id(raw),
+                       _data(raw, allow_empty=False))
+        case "doc-unavailable":
+            return DocUnavailable(_id(raw, "senderId"), _id(raw, "targetId"), _document_id(raw))
+        case "ephemeral":
+            session = _text(raw, "sessionId", MAX_ID_CHARS)
+            assert session is not None
+            return Ephemeral(_id(raw, "senderId"), _id(raw, "targetId"), _document_id(raw),
+                             _data(raw, allow_empty=True), _count(raw), session)
+    assert kind is not None
+    _check_plain(raw)
+    return Unknown(kind, {k: v for k, v in raw.items() if k != "type"})

@@ -1,0 +1,62 @@
+"""The layer rules: core imports neither sync nor tui nor textual; sync never imports tui."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _modules(folder: str) -> list[str]:
+    return sorted(f"solo.{folder}." + p.stem for p in (REPO / folder).glob("*.py")
+                  if p.stem not in ("__init__", "__main__"))
+
+
+def _loaded_after_import(module: str) -> set[str]:
+    code = f"import sys, {module}; print('\\n'.join(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return set(out.stdout.split())
+
+
+@pytest.mark.parametrize("module", _modules("core"))
+def test_core_modules_load_no_higher_layer(module: str) -> None:
+    loaded = _loaded_after_import(module)
+    assert not {m for m in loaded if m.startswith(("solo.sync", "solo.tui", "textual"))}
+
+
+@pytest.mark.parametrize("module", _modules("sync"))
+def test_sync_modules_load_no_tui(module: str) -> None:
+    loaded = _loaded_after_import(module)
+    assert not {m for m in loaded if m.startswith(("solo.tui", "textual"))}
+
+
+def test_only_crdt_module_imports_automerge() -> None:
+    offenders = []
+    for path in [*REPO.glob("core/*.py"), *REPO.glob("sync/*.py"), *REPO.glob("tui/**/*.py")]:
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            if any(n.split(".")[0] == "automerge" for n in names) and path.name != "crdt.py":
+                offenders.append(str(path.relative_to(REPO)))
+    assert offenders == []
+
+
+def test_widgets_do_no_io() -> None:
+    """Widgets post messages; they never open files, sockets or the vault themselves."""
+    banned = {"open", "socket", "subprocess", "sqlite3", "Vault", "ollama", "websockets"}
+    offenders = []
+    for path in REPO.glob("tui/widgets/*.py"):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and node.id in banned:
+                offenders.append(f"{path.name}: {node.id}")
+            if isinstance(node, ast.ImportFrom) and node.module and (
+                    node.module.split(".")[0] in banned or node.module.endswith("vault")):
+                offenders.append(f"{path.name}: import {node.module}")
+    assert offenders == []
