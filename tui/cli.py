@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib
 import json
 import os
 import shlex
@@ -316,7 +317,20 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("watch", help="keep the vault ingested while editors change it")
     sub.add_parser("doctor", help="check files, store and index agree; rebuild derived data")
     sub.add_parser("tui", help="the full-screen interface (the default)")
+    for name in _COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"solo.tui.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"solo.tui.{name}":
+                raise
+            continue
+        module.add_commands(sub)
     return parser
+
+
+# Modules that add their own subcommands: each has `add_commands(subparsers)` and registers
+# handlers with `@command(name)` from this module.
+_COMMAND_MODULES = ("cli_sync", "cli_assistant", "cli_career")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
