@@ -17,6 +17,8 @@ REPO = Path(__file__).resolve().parent.parent
 EXAMPLE_VAULT = REPO / "examples" / "vault"
 sys.path.insert(0, str(REPO / "tests"))
 
+pytest_plugins = ["support.fixtures"]
+
 
 @pytest.fixture
 def vault(tmp_path: Path) -> Iterator[Vault]:

@@ -1,0 +1,1 @@
+"""Test infrastructure: a scripted Ollama stand-in and the pinned reference JS automerge-repo."""

@@ -1,0 +1,1 @@
+"""Tests of the test infrastructure in tests/support."""
