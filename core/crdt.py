@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import os
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -45,10 +46,12 @@ def _guarded(what: str) -> Iterator[None]:
         raise CrdtError(f"{what}: {exc}") from None
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _check_text(value: str) -> None:
-    for char in value:
-        if 0xD800 <= ord(char) <= 0xDFFF:
-            raise CrdtError("text holds a lone surrogate, which the binding cannot store")
+    if _SURROGATE.search(value):
+        raise CrdtError("text holds a lone surrogate, which the binding cannot store")
 
 
 class Doc:

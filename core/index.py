@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
@@ -31,7 +31,8 @@ CREATE TABLE IF NOT EXISTS files (
 );
 CREATE INDEX IF NOT EXISTS files_kind ON files(kind, status);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
-    title, body, tags, path UNINDEXED, tokenize = 'unicode61 remove_diacritics 2'
+    title, body, tags, path UNINDEXED, tokenize = 'unicode61 remove_diacritics 2',
+    detail = column
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 """
@@ -104,6 +105,7 @@ class Index:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._lock = threading.RLock()
+        self._closed = False
         self._db = sqlite3.connect(path, check_same_thread=False, timeout=30.0,
                                    isolation_level=None)
         self._db.row_factory = sqlite3.Row
@@ -118,6 +120,13 @@ class Index:
 
     def close(self) -> None:
         with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            try:
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.OperationalError:
+                pass  # another process is reading; its close will checkpoint
             self._db.close()
 
     # --- writing ----------------------------------------------------------------------
@@ -225,9 +234,13 @@ class Index:
         query = fts_query(text, any_term)
         if not query:
             return []
-        sql = ("SELECT files.*, snippet(fts, 1, '[', ']', '…', 12) AS snip, "
-               "bm25(fts, 5.0, 1.0, 2.0) AS score FROM fts JOIN files ON files.path = fts.path "
-               "WHERE fts MATCH ? ORDER BY score LIMIT ?")
+        # Rank first, then make snippets for the few rows kept (snippet() is the costly part).
+        sql = ("WITH top AS (SELECT rowid, bm25(fts, 5.0, 1.0, 2.0) AS score FROM fts "
+               "WHERE fts MATCH ?1 ORDER BY score LIMIT ?2) "
+               "SELECT files.*, top.score AS score, "
+               "snippet(fts, 1, '[', ']', '…', 12) AS snip FROM top "
+               "JOIN fts ON fts.rowid = top.rowid JOIN files ON files.path = fts.path "
+               "WHERE fts MATCH ?1 ORDER BY top.score")
         with self._lock:
             try:
                 found = self._db.execute(sql, (query, limit)).fetchall()

@@ -60,6 +60,8 @@ class DocStore:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        # doc id → (log size, log mtime_ns, frame count) last seen intact, to skip re-reading
+        self._log_seen: dict[str, tuple[int, int, int]] = {}
 
     def _paths(self, doc_id: str) -> tuple[Path, Path]:
         if not is_document_id(doc_id):
@@ -131,13 +133,23 @@ class DocStore:
         log.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(log, os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            existing = _read_fd(fd)
-            _, good = read_frames(existing)
-            if good != len(existing):
-                os.ftruncate(fd, good)
+            st = os.fstat(fd)
+            seen = self._log_seen.get(doc_id)
+            if seen is not None and seen[:2] == (st.st_size, st.st_mtime_ns):
+                good, count = st.st_size, seen[2]
+            else:  # another process wrote, or first append here: check for a torn tail
+                frames, good = read_frames(_read_fd(fd))
+                count = len(frames)
+                if good != st.st_size:
+                    os.ftruncate(fd, good)
             os.lseek(fd, good, os.SEEK_SET)
-            os.write(fd, b"".join(frame(c) for c in changes))
+            data = b"".join(frame(c) for c in changes)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
             os.fsync(fd)
+            st = os.fstat(fd)
+            self._log_seen[doc_id] = (st.st_size, st.st_mtime_ns, count + len(changes))
         finally:
             os.close(fd)
         if not snap.exists():
@@ -146,12 +158,17 @@ class DocStore:
     def needs_compaction(self, doc_id: str) -> bool:
         _, log = self._paths(doc_id)
         try:
-            size = log.stat().st_size
+            st = log.stat()
         except FileNotFoundError:
             return False
-        if size >= COMPACT_LOG_BYTES:
+        if st.st_size >= COMPACT_LOG_BYTES:
             return True
-        return size > 4096 and len(read_frames(log.read_bytes())[0]) >= COMPACT_LOG_FRAMES
+        if st.st_size <= 4096:
+            return False
+        seen = self._log_seen.get(doc_id)
+        if seen is not None and seen[:2] == (st.st_size, st.st_mtime_ns):
+            return seen[2] >= COMPACT_LOG_FRAMES
+        return len(read_frames(log.read_bytes())[0]) >= COMPACT_LOG_FRAMES
 
     def compact(self, doc_id: str, doc: Doc) -> None:
         """Replace snapshot + log by one snapshot of `doc` (which must hold everything logged)."""
@@ -168,11 +185,14 @@ class DocStore:
     def size_bytes(self) -> int:
         return sum(p.stat().st_size for p in self.root.rglob("*") if p.is_file())
 
-    @staticmethod
-    def _truncate(path: Path, length: int) -> None:
+    def _truncate(self, path: Path, length: int) -> None:
+        self._log_seen.pop(path.stem, None)
         fd = os.open(path, os.O_RDWR)
         try:
             os.ftruncate(fd, length)
+            if length == 0:
+                st = os.fstat(fd)
+                self._log_seen[path.stem] = (0, st.st_mtime_ns, 0)
             os.fsync(fd)
         finally:
             os.close(fd)

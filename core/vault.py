@@ -100,6 +100,11 @@ def find_vault(start: Path) -> Path | None:
     return None
 
 
+def doc_rev(doc: Doc) -> str:
+    """A short fingerprint of a document's heads: equal revs mean equal content."""
+    return hashlib.sha256(b"".join(sorted(doc.heads()))).hexdigest()[:20]
+
+
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -124,6 +129,7 @@ class Vault:
         self.root_id = self._root_id()
         self._docs: OrderedDict[str, tuple[Doc, tuple[int, int, int, int]]] = OrderedDict()
         self._listeners: list[ChangeListener] = []
+        self._doc_listeners: list[ChangeListener] = []
         self.config_path = self.solo_dir / "config.toml"
         self.config: Config = load_config(self.config_path)
 
@@ -190,6 +196,10 @@ class Vault:
         """Call `listener(paths)` after files were ingested, written or removed."""
         self._listeners.append(listener)
 
+    def on_doc_change(self, listener: ChangeListener) -> None:
+        """Call `listener(doc_ids)` (under the vault lock) whenever a document gains changes."""
+        self._doc_listeners.append(listener)
+
     def _notify(self, paths: list[str]) -> None:
         if paths:
             for listener in list(self._listeners):
@@ -225,6 +235,8 @@ class Vault:
         if self.store.needs_compaction(doc_id):
             self.store.compact(doc_id, doc)
         self._remember(doc_id, doc)
+        for listener in list(self._doc_listeners):
+            listener([doc_id])
 
     def root_doc(self) -> Doc:
         return self.load_doc(self.root_id)
@@ -282,6 +294,13 @@ class Vault:
     def scan(self) -> ScanReport:
         """Bring the store and index up to date with the files (stat first, read only changes)."""
         report = ScanReport()
+        if not self.store.exists(self.root_id):
+            raise VaultError(f"{self.root}: this vault has not received its index from a server "
+                             "yet; run `solo sync`")
+        if (self.solo_dir / "pending").is_dir() and any((self.solo_dir / "pending").iterdir()):
+            from solo.core.replica import finish_pending  # a crash left remote changes unwritten
+
+            finish_pending(self)
         known = self.index.stats()
         on_disk = dict(self.walk())
         changed = [p for p, st in on_disk.items()
@@ -363,7 +382,11 @@ class Vault:
         row = self.index.by_path(rel)
         self.index.remove(rel)
         if row and row.doc_id:
-            self._set_root_entry(row.doc_id, deleted=True)
+            try:
+                rev = doc_rev(self.load_doc(row.doc_id))
+            except (StoreError, CrdtError):
+                rev = ""
+            self._set_root_entry(row.doc_id, deleted=True, deleted_rev=rev)
             self.forget_doc(row.doc_id)
 
     def _problem_row(self, rel: str, st: os.stat_result, sha: str, problem: str,
@@ -411,9 +434,6 @@ class Vault:
         except UnicodeDecodeError as exc:
             return self._problem_row(rel, st, sha, f"{rel}: not valid UTF-8 (byte {exc.start}); "
                                      "left as it is, not mirrored", previous)
-        if any(0xD800 <= ord(c) <= 0xDFFF for c in text):
-            return self._problem_row(rel, st, sha, f"{rel}: holds surrogate code points",
-                                     previous)
         parsed = fileformat.split(text)
         doc_id = previous.doc_id if previous and previous.doc_id else None
         if doc_id is None:
@@ -431,8 +451,10 @@ class Vault:
             edit.set_text(["body"], parsed.body)
         self.store.create(doc_id, doc)
         self._remember(doc_id, doc)
+        for listener in list(self._doc_listeners):
+            listener([doc_id])
         self._set_root_entry(doc_id, path=rel, kind=model.kind_for(rel, parsed.fields),
-                             deleted=False)
+                             deleted=False, rev=doc_rev(doc))
         return doc_id
 
     def _apply_text(self, doc_id: str, parsed: fileformat.Parsed) -> None:
@@ -455,6 +477,14 @@ class Vault:
                 if key not in parsed.meta:
                     edit.delete(["meta", key])
         self.persist(doc_id, doc, heads)
+        self.record_rev(doc_id, doc)
+
+    def record_rev(self, doc_id: str, doc: Doc) -> None:
+        """Keep the root entry's `rev` equal to the document's, so peers see what changed."""
+        rev = doc_rev(doc)
+        entry = self.root_doc().get(["files", doc_id], {}) or {}
+        if entry.get("rev") != rev:
+            self._set_root_entry(doc_id, rev=rev)
 
     def _index_row(self, rel: str, doc_id: str, parsed: fileformat.Parsed, st: os.stat_result,
                    sha: str) -> str | None:
@@ -478,6 +508,18 @@ class Vault:
         return row.problem
 
     # --- rendering (remote changes) -----------------------------------------------------
+    def adopt(self, rel: str, doc_id: str) -> None:
+        """Tie a path to an existing document (one a peer sent), so ingesting it never forks."""
+        row = self.index.by_path(rel)
+        if row is not None and row.doc_id == doc_id:
+            return
+        other = self.index.by_doc(doc_id)
+        if other is not None:
+            self.index.remove(other.path)
+        self.index.upsert(Row(path=rel, doc_id=doc_id, kind="note", title="", status=None,
+                              due=None, scheduled=None, priority=None, tags=[], fields={},
+                              private=False, mtime_ns=0, size=0, sha="", problem=None), None)
+
     def render_doc(self, doc: Doc) -> str:
         content = doc.to_python()
         return fileformat.render(content.get("head", "") or "", content.get("body", "") or "",
@@ -640,10 +682,7 @@ class Vault:
             for rel, _stat in self.walk():
                 doc_id = doc_for.get(rel)
                 if doc_id and self.store.exists(doc_id):
-                    self.index.upsert(Row(path=rel, doc_id=doc_id, kind="note", title="",
-                                          status=None, due=None, scheduled=None, priority=None,
-                                          tags=[], fields={}, private=False, mtime_ns=0, size=0,
-                                          sha="", problem=None), None)
+                    self.adopt(rel, doc_id)
                 self._ingest(rel)
 
     def store_size(self) -> int:

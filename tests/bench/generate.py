@@ -1,0 +1,66 @@
+"""Generates a realistic vault of N items (~2 KB each, every kind) for benchmarks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from pathlib import Path
+
+WORDS = ("data pipeline iceberg terraform module review client budget exam cloud lakehouse "
+         "partition schema backfill latency cost alert dashboard stakeholder meeting notes "
+         "decision risk migration python dbt airflow kafka streaming batch quality contract "
+         "ownership architecture network vpc subnet security audit training course skill goal "
+         "achievement portfolio article talk conference weekly focus energy rest boundary").split()
+KIND_SHARE = (("tasks", "task", 0.45), ("notes", "note", 0.35), ("achievements", "achievement", 0.05),
+              ("learning", "learning", 0.04), ("goals", "goal", 0.02), ("skills", "skill", 0.02),
+              ("stack", "resource", 0.03), ("reviews", "review", 0.04))
+STATUSES = ("inbox", "next", "waiting", "scheduled", "someday", "done", "cancelled")
+
+
+def paragraph(rng: random.Random, words: int) -> str:
+    text = " ".join(rng.choice(WORDS) for _ in range(words))
+    return text[0].upper() + text[1:] + "."
+
+
+def body_of_size(rng: random.Random, size: int) -> str:
+    parts, total, section = [], 0, 1
+    while total < size:
+        chunk = f"## Section {section}\n\n{paragraph(rng, 40)}\n\n- {paragraph(rng, 8)}\n\n"
+        parts.append(chunk)
+        total += len(chunk)
+        section += 1
+    return "".join(parts)[:size] + "\n"
+
+
+def item_text(rng: random.Random, kind: str, index: int, size: int = 2000) -> str:
+    today = dt.date(2026, 11, 26)
+    title = f"{paragraph(rng, 4)[:-1]} {index}"
+    lines = [f'kind = "{kind}"', f'title = "{title}"',
+             f'tags = ["{rng.choice(WORDS)}", "{rng.choice(WORDS)}"]']
+    if kind == "task":
+        lines += [f'status = "{rng.choice(STATUSES)}"',
+                  f"due = {today + dt.timedelta(days=rng.randint(-30, 60))}",
+                  f'priority = "{rng.choice(("high", "medium", "low"))}"']
+    elif kind == "goal":
+        lines += [f"target = {today + dt.timedelta(days=rng.randint(10, 300))}",
+                  'key_results = [{ name = "ship", target = 10, current = 3 }]']
+    elif kind == "resource":
+        lines += [f"cost = {rng.randint(5, 50)}", 'currency = "EUR"', 'period = "monthly"']
+    head = "+++\n" + "\n".join(lines) + "\n+++\n"
+    return head + body_of_size(rng, max(0, size - len(head)))
+
+
+def generate_vault(root: Path, count: int = 10_000, seed: int = 7) -> int:
+    """Write `count` items under `root`; returns the total bytes written."""
+    rng = random.Random(seed)
+    total = 0
+    folders = [f for f, _, share in KIND_SHARE for _ in range(int(share * 100))]
+    kinds = {f: k for f, k, _ in KIND_SHARE}
+    for index in range(count):
+        folder = rng.choice(folders)
+        path = root / folder / f"item-{index:05d}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = item_text(rng, kinds[folder], index).encode()
+        path.write_bytes(data)
+        total += len(data)
+    return total
