@@ -211,13 +211,29 @@ def linked(rows: Iterable[Row], refs: Refs, target: Row, kind: str, key: str) ->
     return out
 
 
-def goal_progress(goal: Row, rows: Sequence[Row], today: dt.date,
-                  refs: Refs | None = None) -> GoalProgress:
-    """Progress of one goal; `rows` are the vault's rows (tasks are looked up in them)."""
+def links_by_target(rows: Iterable[Row], refs: Refs, kind: str, key: str) -> dict[str, list[Row]]:
+    """Target path → rows of `kind` whose `key` names it (one pass over the rows)."""
+    out: dict[str, list[Row]] = {}
+    for row in rows:
+        if row.kind != kind or row.problem:
+            continue
+        for ref in ref_list(row.fields.get(key)):
+            target = refs.get(ref)
+            if target is not None:
+                out.setdefault(target.path, []).append(row)
+    return out
+
+
+def goal_progress(goal: Row, rows: Sequence[Row], today: dt.date, refs: Refs | None = None,
+                  linked_tasks: Sequence[Row] | None = None) -> GoalProgress:
+    """Progress of one goal; `rows` are the vault's rows (tasks are looked up in them unless
+    `linked_tasks` already lists the goal's tasks)."""
     refs = refs or Refs(rows)
     status = str(goal.fields.get("status") or "active")
     krs = key_results(goal)
-    tasks = [t for t in linked(rows, refs, goal, "task", "goal") if t.status != "cancelled"]
+    if linked_tasks is None:
+        linked_tasks = linked(rows, refs, goal, "task", "goal")
+    tasks = [t for t in linked_tasks if t.status != "cancelled"]
     done = sum(1 for t in tasks if t.status == "done")
     if status == "achieved":
         progress, method = 1.0, "status"
@@ -259,8 +275,9 @@ def goals_progress(rows: Sequence[Row], today: dt.date,
                    include_inactive: bool = True) -> list[GoalProgress]:
     """Every goal's progress, ordered by target date (none last), then title."""
     refs = Refs(rows)
-    goals = visible(rows, "goal")
-    out = [goal_progress(g, rows, today, refs) for g in goals]
+    tasks = links_by_target(rows, refs, "task", "goal")
+    out = [goal_progress(g, rows, today, refs, tasks.get(g.path, []))
+           for g in visible(rows, "goal")]
     if not include_inactive:
         out = [g for g in out if g.status not in INACTIVE_GOAL_STATUSES]
     return sorted(out, key=lambda g: (g.target or dt.date.max, g.goal.title.lower()))

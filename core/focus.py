@@ -138,7 +138,13 @@ class Attribution:
     skills: list[str]
 
 
-def attribution(task_ref: str, refs: Refs) -> Attribution:
+def attribution(task_ref: str, refs: Refs,
+                cache: dict[str, Attribution] | None = None) -> Attribution:
+    """Where the minutes of a session on `task_ref` count (`cache` saves repeat look-ups)."""
+    if cache is not None:
+        if task_ref not in cache:
+            cache[task_ref] = attribution(task_ref, refs)
+        return cache[task_ref]
     task = refs.get(task_ref)
     if task is None:
         return Attribution(task=task_ref or NO_TASK, task_title=task_ref or NO_TASK, goal=None,
@@ -193,6 +199,7 @@ def time_report(rows: Sequence[Row], since: dt.date | None = None,
     per_goal: dict[str, int] = {}
     per_skill: dict[str, int] = {}
     titles: dict[str, str] = {}
+    cache: dict[str, Attribution] = {}
     count = 0
     for session in sessions(rows):
         parts = [(d, m) for d, m in split_by_day(session.start, session.minutes)
@@ -204,7 +211,7 @@ def time_report(rows: Sequence[Row], since: dt.date | None = None,
         for day, part in parts:
             per_day[day] = per_day.get(day, 0) + part
             _add(per_week, iso_week(day), part)
-        who = attribution(session.task, refs)
+        who = attribution(session.task, refs, cache)
         _add(per_task, who.task, minutes)
         titles[who.task] = who.task_title
         _add(per_goal, who.goal or NO_GOAL, minutes)
@@ -229,9 +236,10 @@ def goal_minutes_series(rows: Sequence[Row], today: dt.date,
     labels = [iso_week(m) for m in mondays]
     refs = Refs(rows)
     table: dict[str, dict[str, int]] = {}
+    cache: dict[str, Attribution] = {}
     since, until = mondays[0], mondays[-1] + dt.timedelta(days=6)
     for session in sessions(rows):
-        who = attribution(session.task, refs)
+        who = attribution(session.task, refs, cache)
         name = who.goal_title or NO_GOAL
         for day, part in split_by_day(session.start, session.minutes):
             if since <= day <= until:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +16,8 @@ EXAMPLE_VAULT = REPO / "examples" / "vault"
 sys.path.insert(0, str(REPO / "tests"))
 
 pytest_plugins = ["support.fixtures"]
+
+from support.solo_cli import run_solo, solo_env  # noqa: E402,F401  (re-exported)
 
 
 @pytest.fixture
@@ -42,16 +42,3 @@ def example_vault(example_root: Path) -> Iterator[Vault]:
     v.scan()
     yield v
     v.close()
-
-
-def solo_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SOLO_")}
-    env.update(extra)
-    return env
-
-
-def run_solo(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
-             input: str | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    """Run the real `solo` command line in a subprocess."""
-    return subprocess.run([sys.executable, "-m", "solo.tui", *args], cwd=cwd, env=env or solo_env(),
-                          capture_output=True, text=True, input=input, timeout=timeout)

@@ -171,7 +171,10 @@ def cmd_show(args: argparse.Namespace) -> int:
     with open_vault(args) as vault:
         item = vault.read(args.id)
         if args.json:
-            print_json(item_json(item))
+            out = item_json(item)
+            if item.kind == "goal":
+                out.update(goal_summary(vault, item))
+            print_json(out)
         else:
             print(f"{item.title}  [{item.kind} {item.id}]  {item.path}")
             for key, value in item.fields.items():
@@ -182,6 +185,23 @@ def cmd_show(args: argparse.Namespace) -> int:
             print()
             print(item.body.rstrip("\n"))
     return 0
+
+
+_GOAL_FLAGS = ("progress", "method", "overdue", "at_risk", "reasons", "elapsed", "days_left")
+_GOAL_LINKS = ("tasks", "achievements", "learning", "skills")
+
+
+def goal_summary(vault: Vault, item: Item) -> dict[str, Any]:
+    """A goal's progress (0–1), flags and linked items for `show --json`; the front matter
+    keys (`skills`, `key_results`) keep their own values, links go under `linked_*`."""
+    from solo.core.career import goal_details
+
+    details = goal_details(vault.rows(), item.row, today())
+    out = {key: details[key] for key in _GOAL_FLAGS if key in details}
+    out.update({f"linked_{key}": details[key] for key in _GOAL_LINKS if key in details})
+    if "key_results" in details:
+        out["key_results_progress"] = details["key_results"]
+    return out
 
 
 @command("done")

@@ -6,7 +6,7 @@ import json
 import os
 from pathlib import Path
 
-from conftest import run_solo
+from support.solo_cli import run_solo
 
 
 def test_init_add_list_show_search_done(tmp_path: Path) -> None:

@@ -282,6 +282,7 @@ class OllamaServer:
         embedding_dim: int = 256,
         version: str = DEFAULT_VERSION,
         port: int = 0,
+        tools: bool = True,
     ) -> None:
         self.chat_models = [_full_name(m) for m in chat_models]
         self.embed_models = [_full_name(m) for m in embed_models]
@@ -290,6 +291,8 @@ class OllamaServer:
         """Seconds to sleep before each streamed chunk; may be changed while running."""
         self.embedding_dim = embedding_dim
         self.version = version
+        self.tools = tools
+        """Whether chat models report the "tools" capability (and so may be offered tools)."""
         self._port = port
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -448,7 +451,9 @@ class OllamaServer:
         return {"models": models}
 
     def _capabilities(self, name: str) -> list[str]:
-        return ["embedding"] if _full_name(name) in self.embed_models else ["completion", "tools"]
+        if _full_name(name) in self.embed_models:
+            return ["embedding"]
+        return ["completion", "tools"] if self.tools else ["completion"]
 
     def _show(self, h: _Handler, body: dict[str, Any]) -> None:
         name = body.get("model") or body.get("name") or ""
