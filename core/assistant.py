@@ -220,10 +220,8 @@ class Assistant:
         def goal_rank(row: Any) -> float:
             return len(terms & set(query_terms(row.title + " " + row.path)))
 
-        found: list[Passage] = []
-        if facts.detect(question, self.today).any:  # reading every row costs: only when asked
-            found = facts.structured(self.vault.rows(), question, self.today, folders,
-                                     rank=goal_rank)
+        found = facts.structured(self.vault.rows, question, self.today, folders,
+                                 rank=goal_rank)
         per_file: dict[str, int] = {p.path: MAX_PER_FILE for p in found}
         passages = list(found)
         count = 0

@@ -11,7 +11,7 @@ from solo.core.index import Row
 
 MAX_CHUNK_CHARS = 1500
 """A section longer than this is cut at paragraph breaks."""
-MERGE_BELOW_CHARS = 400
+MERGE_BELOW_CHARS = 800
 """Consecutive short sections are kept together up to this size."""
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")

@@ -273,8 +273,10 @@ class Editor:
         if self._tx.get(parent, path[-1]) is not None:
             self._tx.delete(parent, path[-1])
 
-    def set_text(self, path: Sequence[str], new: str) -> None:
-        """Make the Text object at `path` read `new` with per-character inserts and deletes."""
+    def set_text(self, path: Sequence[str], new: str, old: str | None = None) -> None:
+        """Make the Text object at `path` read `new` with per-character inserts and deletes.
+
+        `old`, when the caller already read it, must be the object's current text."""
         _check_text(new)
         parent = self._map_at(path[:-1])
         found = self._tx.get(parent, path[-1])
@@ -283,7 +285,8 @@ class Editor:
             old = ""
         else:
             text_obj = found[1]
-            old = self._tx.text(text_obj)
+            if old is None:
+                old = self._tx.text(text_obj)
         if old == new:
             return
         position = 0

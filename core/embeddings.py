@@ -3,26 +3,24 @@ indexer that embeds new chunks incrementally, and bounded pure-Python cosine sea
 
 from __future__ import annotations
 
+import heapq
 import math
 import operator
 import threading
 from array import array
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from solo.core.ollama_client import AssistantUnavailable, OllamaGateway
 from solo.core.retrieval import ChunkIndex
 
 BATCH = 32
-EXACT_LIMIT = 2000
-"""Up to this many vectors every cosine is exact; above, a sign-pattern prefilter bounds the work."""
-RERANK = 300
+RERANK = 200
+"""Candidates (by sign agreement) whose exact cosine is computed; below this, every vector."""
 
 
-def to_blob(vector: list[float]) -> bytes:
-    """Normalise and pack as float32 (native byte order is fine: the file never leaves this machine)."""
+def normalized(vector: list[float]) -> array:
     norm = math.sqrt(sum(v * v for v in vector)) or 1.0
-    return array("f", (v / norm for v in vector)).tobytes()
+    return array("f", (v / norm for v in vector))
 
 
 def from_blob(blob: bytes) -> array:
@@ -31,7 +29,8 @@ def from_blob(blob: bytes) -> array:
     return values
 
 
-def _signs(values: array) -> tuple[int, int]:
+def signs(values: array) -> tuple[int, int]:
+    """Bit masks of the positive and the negative components (a ternary sketch of the vector)."""
     pos = neg = 0
     for i, v in enumerate(values):
         if v > 0:
@@ -41,21 +40,14 @@ def _signs(values: array) -> tuple[int, int]:
     return pos, neg
 
 
-@dataclass
-class _Entry:
-    chunk_id: int
-    vector: array
-    pos: int
-    neg: int
-
-
 class VectorStore:
-    """Vectors keyed by chunk text hash and model, with an in-memory cache for search."""
+    """Vectors keyed by chunk text hash and model: float32 bytes (native order: the file never
+    leaves this machine), pre-normalised, with sign masks kept in memory for a cheap first pass."""
 
     def __init__(self, chunks: ChunkIndex, model: str) -> None:
         self.chunks = chunks
         self.model = model
-        self._cache: list[_Entry] = []
+        self._sketches: list[tuple[int, int, int]] = []
         self._cache_key: tuple[int, int] = (-1, -1)
         self._stored = 0
 
@@ -72,12 +64,17 @@ class VectorStore:
         return [(h, f"{t}\n{hd}\n{x}".strip()) for h, t, hd, x in rows]
 
     def store(self, hashes: list[str], vectors: list[list[float]]) -> None:
+        rows = []
+        for digest, vector in zip(hashes, vectors, strict=True):
+            values = normalized(vector)
+            pos, neg = signs(values)
+            size = (len(values) + 7) // 8
+            rows.append((digest, self.model, values.tobytes(), pos.to_bytes(size, "little"),
+                         neg.to_bytes(size, "little")))
         db, lock = self.chunks.db()
         with lock:
-            db.executemany("INSERT OR REPLACE INTO vectors VALUES (?,?,?)",
-                           [(h, self.model, to_blob(v)) for h, v in zip(hashes, vectors,
-                                                                         strict=True)])
-            self._stored += len(hashes)
+            db.executemany("INSERT OR REPLACE INTO vectors VALUES (?,?,?,?,?)", rows)
+            self._stored += len(rows)
 
     def counts(self) -> tuple[int, int]:
         """(chunks with a vector, chunks)."""
@@ -88,41 +85,46 @@ class VectorStore:
                               "AND v.model = ?", (self.model,)).fetchone()[0]
         return int(done), int(total)
 
-    def _entries(self) -> list[_Entry]:
+    def _all_sketches(self) -> list[tuple[int, int, int]]:
         key = (self.chunks.generation, self._stored)
         if key != self._cache_key:
             db, lock = self.chunks.db()
             with lock:
                 rows = db.execute(
-                    "SELECT c.id, v.vec FROM chunks c JOIN docs d ON d.path = c.path "
+                    "SELECT c.id, v.pos, v.neg FROM chunks c JOIN docs d ON d.path = c.path "
                     "JOIN vectors v ON v.hash = c.hash AND v.model = ? WHERE d.private = 0",
                     (self.model,)).fetchall()
-            entries = []
-            for chunk_id, blob in rows:
-                vector = from_blob(blob)
-                pos, neg = _signs(vector)
-                entries.append(_Entry(chunk_id, vector, pos, neg))
-            self._cache, self._cache_key = entries, key
-        return self._cache
+            self._sketches = [(cid, int.from_bytes(p, "little"), int.from_bytes(n, "little"))
+                              for cid, p, n in rows]
+            self._cache_key = key
+        return self._sketches
 
     def search(self, query: list[float], limit: int = 20) -> list[tuple[int, float]]:
-        """(chunk id, cosine) best first; exact below EXACT_LIMIT vectors, prefiltered above."""
-        entries = self._entries()
-        if not entries or not query:
+        """(chunk id, cosine) best first. Sign agreement picks RERANK candidates, whose exact
+        cosine is then computed: bounded work in pure Python whatever the vault's size."""
+        sketches = self._all_sketches()
+        if not sketches or not query:
             return []
-        q = from_blob(to_blob(query))
-        dim = len(entries[0].vector)
-        if len(q) != dim:
-            return []
-        candidates = entries
-        if len(entries) > EXACT_LIMIT:
-            pos, neg = _signs(q)
-            candidates = sorted(entries, key=lambda e: ((e.pos & neg).bit_count()
-                                                        + (e.neg & pos).bit_count()
-                                                        - (e.pos & pos).bit_count()
-                                                        - (e.neg & neg).bit_count()))[:RERANK]
-        scored = [(e.chunk_id, sum(map(operator.mul, q, e.vector))) for e in candidates]
-        scored.sort(key=lambda s: -s[1])
+        q = normalized(query)
+        candidates = sketches
+        if len(sketches) > RERANK:
+            qp, qn = signs(q)
+            candidates = heapq.nlargest(
+                RERANK, sketches, key=lambda s: ((s[1] & qp) | (s[2] & qn)).bit_count()
+                - ((s[1] & qn) | (s[2] & qp)).bit_count())
+        ids = [c[0] for c in candidates]
+        db, lock = self.chunks.db()
+        with lock:
+            rows = db.execute(
+                "SELECT c.id, v.vec FROM chunks c JOIN vectors v ON v.hash = c.hash "
+                f"AND v.model = ? WHERE c.id IN ({','.join('?' * len(ids))})",
+                (self.model, *ids)).fetchall()
+        scored = []
+        for chunk_id, blob in rows:
+            vector = from_blob(blob)
+            if len(vector) == len(q):
+                scored.append((chunk_id, sum(map(operator.mul, q, vector))))
+        scored.sort(key=lambda s: (-s[1], s[0]))
         return scored[:limit]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from solo.core.chunks import describe_fields, is_private
@@ -98,55 +98,72 @@ def _passage(row: Row, note: str) -> Passage:
                    facts=describe_fields(row), origin="fact")
 
 
-def structured(rows: Iterable[Row], question: str, today: dt.date,
+RowSource = Iterable[Row] | Callable[[str, Sequence[str] | None], list[Row]]
+
+
+def structured(rows: RowSource, question: str, today: dt.date,
                private_folders: Iterable[str] = (),
                rank: Callable[[Row], float] | None = None) -> list[Passage]:
-    """Items the question asks about by status or date, as passages (private ones never)."""
+    """Items the question asks about by status or date, as passages (private ones never).
+
+    `rows` is every row, or `vault.rows`-like `fetch(kind, statuses)` so that only the kinds
+    a question needs are read from the index.
+    """
     intent = detect(question, today)
     if not intent.any:
         return []
     folders = list(private_folders)
-    visible = [r for r in rows if not is_private(r, folders)]
+    if callable(rows):
+        fetch = rows
+    else:
+        everything = list(rows)
+
+        def fetch(kind: str, statuses: Sequence[str] | None) -> list[Row]:
+            return [r for r in everything if r.kind == kind
+                    and (statuses is None or r.status in statuses)]
+
+    def visible(kind: str, statuses: Sequence[str] | None = None) -> list[Row]:
+        return [r for r in fetch(kind, statuses) if not is_private(r, folders)]
+
     found: dict[str, Passage] = {}
 
     def add(row: Row, note: str) -> None:
         if row.path not in found:
             found[row.path] = _passage(row, note)
 
+    dated: list[Row] = []
+    if intent.overdue or intent.due:
+        dated = visible("task", OPEN_TASK) + [r for r in visible("learning") if _open(r)]
     if intent.overdue:
-        for row in sorted(visible, key=lambda r: r.due or ""):
+        for row in sorted(dated, key=lambda r: r.due or ""):
             due = _date(row.due)
-            if due and due < today and _open(row) and row.kind in ("task", "learning"):
+            if due and due < today:
                 add(row, f"overdue since {due.isoformat()} ({(today - due).days} days)")
     if intent.due:
         start, end = intent.due
-        for row in sorted(visible, key=lambda r: (r.due or r.scheduled or "")):
-            if not _open(row) or row.kind not in ("task", "learning"):
-                continue
+        for row in sorted(dated, key=lambda r: (r.due or r.scheduled or "")):
             due, scheduled = _date(row.due), _date(row.scheduled)
             if due and start <= due <= end:
                 add(row, f"due {due.isoformat()}")
             elif scheduled and start <= scheduled <= end:
                 add(row, f"scheduled {scheduled.isoformat()}")
     if intent.waiting:
-        for row in visible:
-            if row.kind == "task" and row.status == "waiting":
-                who = row.fields.get("waiting_for")
-                add(row, f"waiting for {who}" if who else "waiting")
+        for row in visible("task", ["waiting"]):
+            who = row.fields.get("waiting_for")
+            add(row, f"waiting for {who}" if who else "waiting")
     if intent.in_progress:
-        for row in visible:
-            if row.status == "in-progress" or (row.kind == "task" and row.status == "next"):
-                add(row, "in progress" if row.status == "in-progress" else "next action")
+        for row in visible("learning", ["in-progress"]) + visible("task", ["next"]):
+            add(row, "in progress" if row.status == "in-progress" else "next action")
     if intent.goals:
-        goals = [r for r in visible if r.kind == "goal" and (r.status or "active") == "active"]
+        goals = [r for r in visible("goal") if (r.status or "active") == "active"]
         if rank is not None:
             goals.sort(key=rank, reverse=True)
         for row in goals:
             add(row, goal_progress(row.fields, today))
     if intent.renewals:
-        for row in sorted(visible, key=lambda r: str(r.fields.get("renews") or "")):
+        for row in sorted(visible("resource"), key=lambda r: str(r.fields.get("renews") or "")):
             renews = _date(row.fields.get("renews"))
-            if row.kind == "resource" and renews and today <= renews <= today + dt.timedelta(30):
+            if renews and today <= renews <= today + dt.timedelta(30):
                 add(row, f"renews {renews.isoformat()}")
     return list(found.values())[:MAX_FACTS]
 

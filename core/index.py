@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
-    path TEXT PRIMARY KEY,
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL UNIQUE,
     doc_id TEXT UNIQUE,
     kind TEXT, title TEXT, status TEXT, due TEXT, scheduled TEXT, priority TEXT,
     tags TEXT NOT NULL DEFAULT '[]',
@@ -31,7 +32,7 @@ CREATE TABLE IF NOT EXISTS files (
 );
 CREATE INDEX IF NOT EXISTS files_kind ON files(kind, status);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
-    title, body, tags, path UNINDEXED, tokenize = 'unicode61 remove_diacritics 2',
+    title, body, tags, tokenize = 'unicode61 remove_diacritics 2',
     detail = column
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -73,6 +74,10 @@ class Hit:
 
 
 SHORT_ID_LENGTH = 8
+_FIELDS = ("path", "doc_id", "kind", "title", "status", "due", "scheduled", "priority", "tags",
+           "fields", "private", "mtime_ns", "size", "sha", "problem")
+_COLUMNS = ", ".join(_FIELDS)
+_UPDATES = ", ".join(f"{f} = excluded.{f}" for f in _FIELDS[1:])
 
 
 def short_id(doc_id: str) -> str:
@@ -112,6 +117,7 @@ class Index:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        self.rebuilt = version != SCHEMA_VERSION
         if version not in (0, SCHEMA_VERSION):
             self._db.executescript("DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS fts;"
                                    "DROP TABLE IF EXISTS meta;")
@@ -136,15 +142,19 @@ class Index:
     def upsert(self, row: Row, body: str | None) -> None:
         """Store a file's row; `body` (when given) replaces its full-text entry."""
         with self._lock:
-            self._db.execute(
-                "INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            if row.doc_id:
+                self._db.execute("DELETE FROM files WHERE doc_id = ? AND path != ?",
+                                 (row.doc_id, row.path))
+            (rowid,) = self._db.execute(
+                f"INSERT INTO files({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+                f"ON CONFLICT(path) DO UPDATE SET {_UPDATES} RETURNING id",
                 (row.path, row.doc_id, row.kind, row.title, row.status, row.due, row.scheduled,
                  row.priority, json.dumps(row.tags), json.dumps(row.fields, default=str),
-                 int(row.private), row.mtime_ns, row.size, row.sha, row.problem))
+                 int(row.private), row.mtime_ns, row.size, row.sha, row.problem)).fetchone()
             if body is not None:
-                self._db.execute("DELETE FROM fts WHERE path = ?", (row.path,))
-                self._db.execute("INSERT INTO fts(title, body, tags, path) VALUES (?,?,?,?)",
-                                 (row.title, body, " ".join(row.tags), row.path))
+                self._db.execute("DELETE FROM fts WHERE rowid = ?", (rowid,))
+                self._db.execute("INSERT INTO fts(rowid, title, body, tags) VALUES (?,?,?,?)",
+                                 (rowid, row.title, body, " ".join(row.tags)))
 
     def touch(self, path: str, mtime_ns: int, size: int) -> None:
         with self._lock:
@@ -153,15 +163,17 @@ class Index:
 
     def remove(self, path: str) -> None:
         with self._lock:
+            self._db.execute("DELETE FROM fts WHERE rowid IN (SELECT id FROM files WHERE path = ?)",
+                             (path,))
             self._db.execute("DELETE FROM files WHERE path = ?", (path,))
-            self._db.execute("DELETE FROM fts WHERE path = ?", (path,))
 
     def move(self, old: str, new: str) -> None:
+        """Rename a row in place; its full-text entry follows by rowid."""
         with self._lock:
-            self._db.execute("DELETE FROM files WHERE path = ?", (new,))
-            self._db.execute("DELETE FROM fts WHERE path = ?", (new,))
+            if old == new:
+                return
+            self.remove(new)
             self._db.execute("UPDATE files SET path = ? WHERE path = ?", (new, old))
-            self._db.execute("UPDATE fts SET path = ? WHERE path = ?", (new, old))
 
     def clear(self) -> None:
         with self._lock:
@@ -239,7 +251,7 @@ class Index:
                "WHERE fts MATCH ?1 ORDER BY score LIMIT ?2) "
                "SELECT files.*, top.score AS score, "
                "snippet(fts, 1, '[', ']', '…', 12) AS snip FROM top "
-               "JOIN fts ON fts.rowid = top.rowid JOIN files ON files.path = fts.path "
+               "JOIN fts ON fts.rowid = top.rowid JOIN files ON files.id = top.rowid "
                "WHERE fts MATCH ?1 ORDER BY top.score")
         with self._lock:
             try:
@@ -250,8 +262,9 @@ class Index:
 
     def iter_bodies(self) -> Iterator[tuple[str, str]]:
         with self._lock:
-            yield from ((r[0], r[1]) for r in
-                        self._db.execute("SELECT path, body FROM fts").fetchall())
+            yield from ((r[0], r[1]) for r in self._db.execute(
+                "SELECT files.path, fts.body FROM fts JOIN files ON files.id = fts.rowid"
+            ).fetchall())
 
 
 class _Tx:

@@ -20,7 +20,7 @@ from solo.core.links import field_refs, stem_of, wikilinks
 if TYPE_CHECKING:
     from solo.core.vault import Vault
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DB_NAME = "assistant.sqlite"
 RRF_K = 60
 LINK_PRIOR = 0.2
@@ -45,7 +45,8 @@ CREATE VIRTUAL TABLE IF NOT EXISTS chunk_fts USING fts5(
     title, heading, body, facts, tags, tokenize = 'porter unicode61 remove_diacritics 2'
 );
 CREATE TABLE IF NOT EXISTS vectors (
-    hash TEXT NOT NULL, model TEXT NOT NULL, vec BLOB NOT NULL, PRIMARY KEY (hash, model)
+    hash TEXT NOT NULL, model TEXT NOT NULL, vec BLOB NOT NULL,
+    pos BLOB NOT NULL, neg BLOB NOT NULL, PRIMARY KEY (hash, model)
 );
 """
 
@@ -302,13 +303,15 @@ class ChunkIndex:
         terms = query_terms(question)
         if not terms:
             return []
-        sql = ("SELECT c.id, c.path, c.heading, c.text, d.title, d.facts, "
-               f"bm25(chunk_fts, {', '.join(str(w) for w in _WEIGHTS)}) AS score, "
+        # Rank in FTS alone first: the joins and the link count run for `depth` rows only.
+        sql = ("WITH top AS (SELECT rowid AS id, "
+               f"bm25(chunk_fts, {', '.join(str(w) for w in _WEIGHTS)}) AS score "
+               "FROM chunk_fts WHERE chunk_fts MATCH ? ORDER BY score LIMIT ?) "
+               "SELECT c.id, c.path, c.heading, c.text, d.title, d.facts, top.score, "
                "(SELECT count(DISTINCT l.src) FROM links l WHERE l.target = d.stem "
                "AND l.src != d.path) AS votes "
-               "FROM chunk_fts JOIN chunks c ON c.id = chunk_fts.rowid "
-               "JOIN docs d ON d.path = c.path "
-               "WHERE chunk_fts MATCH ? AND d.private = 0 ORDER BY score LIMIT ?")
+               "FROM top JOIN chunks c ON c.id = top.id JOIN docs d ON d.path = c.path "
+               "WHERE d.private = 0")
         with self._lock:
             try:
                 rows = self._db.execute(sql, (fts_match(terms), max(limit, 50))).fetchall()

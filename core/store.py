@@ -125,8 +125,9 @@ class DocStore:
         if log.exists():
             self._truncate(log, 0)
 
-    def append(self, doc_id: str, changes: Sequence[bytes]) -> None:
-        """Durably add encoded changes to the document's log."""
+    def append(self, doc_id: str, changes: Sequence[bytes], durable: bool = True) -> None:
+        """Add encoded changes to the document's log, fsynced unless `durable` is False
+        (then they survive a killed process but maybe not a power cut)."""
         if not changes:
             return
         snap, log = self._paths(doc_id)
@@ -147,7 +148,8 @@ class DocStore:
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view):]
-            os.fsync(fd)
+            if durable:
+                os.fsync(fd)
             st = os.fstat(fd)
             self._log_seen[doc_id] = (st.st_size, st.st_mtime_ns, count + len(changes))
         finally:

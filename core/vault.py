@@ -132,6 +132,11 @@ class Vault:
         self._doc_listeners: list[ChangeListener] = []
         self.config_path = self.solo_dir / "config.toml"
         self.config: Config = load_config(self.config_path)
+        if self.index.count() == 0 and self.store.exists(self.root_id) and any(
+                not e.get("deleted") for e in self.root_entries().values()):
+            # The derived index is gone (deleted, or a new schema): rebuild it from the root
+            # document's path → document map, so no file is mistaken for a new item.
+            self.rebuild_index()
 
     # --- creation and identity ---------------------------------------------------------
     @classmethod
@@ -226,12 +231,13 @@ class Vault:
     def forget_doc(self, doc_id: str) -> None:
         self._docs.pop(doc_id, None)
 
-    def persist(self, doc_id: str, doc: Doc, heads_before: list[bytes]) -> None:
-        """Durably store what changed in `doc` since `heads_before`."""
+    def persist(self, doc_id: str, doc: Doc, heads_before: list[bytes],
+                durable: bool = True) -> None:
+        """Store what changed in `doc` since `heads_before` (fsynced when `durable`)."""
         changes = doc.changes_since(heads_before)
         if not changes:
             return
-        self.store.append(doc_id, changes)
+        self.store.append(doc_id, changes, durable)
         if self.store.needs_compaction(doc_id):
             self.store.compact(doc_id, doc)
         self._remember(doc_id, doc)
@@ -246,13 +252,13 @@ class Vault:
         files = self.root_doc().get(["files"], {}) or {}
         return {k: v for k, v in files.items() if isinstance(v, dict)}
 
-    def _set_root_entry(self, doc_id: str, **values: Any) -> None:
+    def _set_root_entry(self, doc_id: str, durable: bool = True, **values: Any) -> None:
         doc = self.root_doc()
         heads = doc.heads()
         with doc.change() as edit:
             for key, value in values.items():
                 edit.put(["files", doc_id, key], value)
-        self.persist(self.root_id, doc, heads)
+        self.persist(self.root_id, doc, heads, durable)
 
     # --- paths -------------------------------------------------------------------------
     def rel(self, path: Path | str) -> str:
@@ -467,9 +473,9 @@ class Vault:
         heads = doc.heads()
         with doc.change() as edit:
             if head != parsed.head:
-                edit.set_text(["head"], parsed.head)
+                edit.set_text(["head"], parsed.head, old=head)
             if body != parsed.body:
-                edit.set_text(["body"], parsed.body)
+                edit.set_text(["body"], parsed.body, old=body)
             for key, value in parsed.meta.items():
                 if key not in meta or not fileformat._same(meta[key], value):
                     edit.put(["meta", key], value)
@@ -484,7 +490,9 @@ class Vault:
         rev = doc_rev(doc)
         entry = self.root_doc().get(["files", doc_id], {}) or {}
         if entry.get("rev") != rev:
-            self._set_root_entry(doc_id, rev=rev)
+            # Not fsynced: a rev only tells peers what to sync; the change itself is durable,
+            # and `solo sync --full` or `doctor` repair a rev a power cut dropped.
+            self._set_root_entry(doc_id, durable=False, rev=rev)
 
     def _index_row(self, rel: str, doc_id: str, parsed: fileformat.Parsed, st: os.stat_result,
                    sha: str) -> str | None:
@@ -668,6 +676,10 @@ class Vault:
                         findings.append(f"{path}: file differs from its document; ingested")
                         if repair:
                             self._ingest(path)
+                    elif entries.get(row.doc_id, {}).get("rev") != doc_rev(doc):
+                        findings.append(f"{path}: sync fingerprint out of date; fixed")
+                        if repair:
+                            self.record_rev(row.doc_id, doc)
             if repair:
                 self.rebuild_index()
         return findings

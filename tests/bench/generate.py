@@ -14,11 +14,28 @@ WORDS = ("data pipeline iceberg terraform module review client budget exam cloud
 KIND_SHARE = (("tasks", "task", 0.45), ("notes", "note", 0.35), ("achievements", "achievement", 0.05),
               ("learning", "learning", 0.04), ("goals", "goal", 0.02), ("skills", "skill", 0.02),
               ("stack", "resource", 0.03), ("reviews", "review", 0.04))
+_SYLLABLES = ("ka ro mi te su na lo vi de pa re to bi gu fa ne si mo la du ri ze po "
+              "ta ku me no sa").split()
+
+
+def _vocabulary(size: int = 4000) -> list[str]:
+    rng = random.Random(99)
+    words = set(WORDS)
+    while len(words) < size:
+        words.add("".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 4))))
+    ordered = sorted(words)
+    rng.shuffle(ordered)
+    return ordered
+
+
+VOCABULARY = _vocabulary()
+# Zipf-like weights: a few words are everywhere, most are rare, as in real notes.
+_WEIGHTS = [1.0 / (rank + 1) for rank in range(len(VOCABULARY))]
 STATUSES = ("inbox", "next", "waiting", "scheduled", "someday", "done", "cancelled")
 
 
 def paragraph(rng: random.Random, words: int) -> str:
-    text = " ".join(rng.choice(WORDS) for _ in range(words))
+    text = " ".join(rng.choices(VOCABULARY, _WEIGHTS, k=words))
     return text[0].upper() + text[1:] + "."
 
 

@@ -196,3 +196,16 @@ def test_second_process_view_sees_first_process_writes(vault: Vault) -> None:
     assert "edited by the other" in text and 'tags = ["x"]' in text
     assert vault.render_doc(vault.load_doc(vault.resolve(item.id).doc_id or "")) == text
     other.close()
+
+
+def test_deleted_index_is_rebuilt_without_forking_identities(example_vault: Vault) -> None:
+    before = {r.path: r.doc_id for r in example_vault.rows()}
+    root = example_vault.root
+    example_vault.close()
+    for name in ("index.sqlite", "index.sqlite-wal", "index.sqlite-shm"):
+        (root / ".solo" / name).unlink(missing_ok=True)
+    with Vault(root) as reopened:
+        reopened.scan()
+        assert {r.path: r.doc_id for r in reopened.rows()} == before
+        live = [e for e in reopened.root_entries().values() if not e.get("deleted")]
+        assert len(live) == len(before)

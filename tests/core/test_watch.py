@@ -33,15 +33,16 @@ def watched(vault: Vault) -> Iterator[Vault]:
 
 
 def body_of(vault: Vault, rel: str) -> str:
-    row = vault.index.by_path(rel)
-    return vault.load_doc(row.doc_id).get(["body"]) if row and row.doc_id else ""
+    with vault.lock:  # the watcher thread may be mid-ingest
+        row = vault.index.by_path(rel)
+        return vault.load_doc(row.doc_id).get(["body"]) if row and row.doc_id else ""
 
 
 def test_in_place_append(watched: Vault) -> None:
     with open(watched.root / "notes/a.md", "a") as handle:
         handle.write("appended like >>\n")
     wait_for(lambda: "appended like >>" in body_of(watched, "notes/a.md"))
-    assert watched.search("appended")
+    wait_for(lambda: bool(watched.search("appended")))
 
 
 def test_vim_style_backup_then_rewrite(watched: Vault) -> None:
