@@ -284,8 +284,12 @@ class Assistant:
 
     def ask(self, question: str) -> Iterator[Event]:
         """Answer a question, streaming. Closing the iterator, or `stop()`, stops generation."""
-        self._stop.clear()
-        question = question.strip()
+        try:
+            yield from self._ask(question.strip())
+        finally:
+            self._stop.clear()  # cleared after, not before: a stop that comes early still counts
+
+    def _ask(self, question: str) -> Iterator[Event]:
         retrieval_query = question
         if self.history and _ANAPHORA.search(question):
             retrieval_query = f"{question} {self._last_question()}"

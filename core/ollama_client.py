@@ -29,15 +29,23 @@ class HostRefused(AssistantUnavailable):
 
 def normalize_host(host: str) -> str:
     """`host[:port]` or a URL → `scheme://host:port`, with Ollama's own defaults for missing parts."""
-    text = host.strip().rstrip("/")
+    text = host.strip()
     has_scheme = "://" in text
-    parts = urlsplit(text if has_scheme else "http://" + text)
-    name = parts.hostname or "127.0.0.1"
+    if not has_scheme and text.count(":") > 1 and not text.startswith("["):
+        text = f"[{text}]"  # a bare IPv6 address
+    try:
+        parts = urlsplit(text if has_scheme else "http://" + text)
+        port = parts.port
+        name = parts.hostname or "127.0.0.1"
+    except ValueError:
+        raise AssistantUnavailable(f"not a valid Ollama address: {host!r}") from None
+    if parts.scheme not in ("http", "https"):
+        raise AssistantUnavailable(f"not a valid Ollama address: {host!r} (http or https only)")
     if name == "0.0.0.0":  # what `ollama serve` binds to; as a client address it means here
         name = "127.0.0.1"
     default_port = (443 if parts.scheme == "https" else 80) if has_scheme else 11434
     shown = f"[{name}]" if ":" in name else name
-    return f"{parts.scheme}://{shown}:{parts.port or default_port}"
+    return f"{parts.scheme}://{shown}:{port or default_port}"
 
 
 def is_local_host(url: str) -> bool:

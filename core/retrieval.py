@@ -213,6 +213,8 @@ class ChunkIndex:
 
     def _bump(self) -> None:
         with self._lock:
+            # Vectors of text no chunk holds any more (edited, deleted, now private) go too.
+            self._db.execute("DELETE FROM vectors WHERE hash NOT IN (SELECT hash FROM chunks)")
             self.generation += 1
         for event in self._listeners:
             event.set()
