@@ -117,10 +117,15 @@ class DocStore:
         except CrdtError as exc:
             raise StoreError(f"{self._paths(doc_id)[0]}: cannot load document: {exc}") from None
 
+    def _make_folder(self, folder: Path) -> None:
+        if not folder.is_dir():
+            folder.mkdir(parents=True, exist_ok=True)
+            fsync_dir(folder.parent)  # the new folder's own entry must survive a crash too
+
     def create(self, doc_id: str, doc: Doc) -> None:
         """Write a new document's first snapshot (atomically) and an empty log."""
         snap, log = self._paths(doc_id)
-        snap.parent.mkdir(parents=True, exist_ok=True)
+        self._make_folder(snap.parent)
         atomic_write_bytes(snap, doc.save())
         if log.exists():
             self._truncate(log, 0)
@@ -131,7 +136,7 @@ class DocStore:
         if not changes:
             return
         snap, log = self._paths(doc_id)
-        log.parent.mkdir(parents=True, exist_ok=True)
+        self._make_folder(log.parent)
         fd = os.open(log, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             st = os.fstat(fd)
@@ -175,7 +180,7 @@ class DocStore:
     def compact(self, doc_id: str, doc: Doc) -> None:
         """Replace snapshot + log by one snapshot of `doc` (which must hold everything logged)."""
         snap, log = self._paths(doc_id)
-        snap.parent.mkdir(parents=True, exist_ok=True)
+        self._make_folder(snap.parent)
         atomic_write_bytes(snap, doc.save())
         if log.exists():
             self._truncate(log, 0)

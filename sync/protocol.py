@@ -243,6 +243,17 @@ def _byte_array(value: Any, *_args: Any) -> bytes:
 
 
 _SEMANTIC = _NoTags()
+
+
+def _decoder(buffer: io.BytesIO) -> cbor2.CBORDecoder:
+    return cbor2.CBORDecoder(buffer, semantic_decoders=_SEMANTIC, max_depth=MAX_DEPTH,
+                             allow_duplicate_keys=False, strict_hashable_types=True)
+
+
+try:  # fail at import, not on every frame, when cbor2 lacks the hardening options
+    _decoder(io.BytesIO(b"\xa0")).decode()
+except TypeError as _exc:
+    raise ImportError(f"solo.sync.protocol needs cbor2 >= 6.3 ({_exc})") from None
 _PLAIN = (str, bytes, bool, int, float, type(None), type(cbor2.undefined))
 
 
@@ -275,9 +286,7 @@ def decode(data: bytes, max_bytes: int = DEFAULT_MAX_MESSAGE_BYTES) -> Message:
         raise ProtocolError("empty frame")
     buffer = io.BytesIO(bytes(data))
     try:
-        raw = cbor2.CBORDecoder(buffer, semantic_decoders=_SEMANTIC, max_depth=MAX_DEPTH,
-                                allow_duplicate_keys=False,
-                                strict_hashable_types=True).decode()
+        raw = _decoder(buffer).decode()
     except ProtocolError:
         raise
     except Exception as exc:  # noqa: BLE001 - cbor2 raises many kinds on hostile input

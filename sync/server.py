@@ -1,4 +1,4 @@
-"""`solo serve`: an automerge-repo-compatible WebSocket sync server over a DocStore, with a token check.
+"""`solo serve`: an automerge-repo-compatible WebSocket sync server over a DocStore, token-checked.
 
 Behaves like the reference server (join → peer handshake, per peer and document sync
 state, `request` → `doc-unavailable` for unknown documents, changes relayed to every other
@@ -21,7 +21,8 @@ import logging
 import os
 import signal
 import time
-from collections import OrderedDict, deque
+import uuid
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import replace
 from http import HTTPStatus
@@ -35,9 +36,11 @@ from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
 from solo.core.crdt import CrdtError, SyncState
+from solo.core.fsutil import atomic_write_bytes
 from solo.core.store import DocStore, StoreError
 from solo.sync import protocol as p
 from solo.sync.docs import DocTooLarge, ServerDocs
+from solo.sync.peer import CLOSE_NORMAL, CLOSE_PROTOCOL, PeerConnection, address_of
 
 log = logging.getLogger(__name__)
 
@@ -45,100 +48,18 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 3030
 DEFAULT_MAX_FRAME_BYTES = 32 * 1024 * 1024
 DEFAULT_MAX_DOC_BYTES = 32 * 1024 * 1024
-DEFAULT_CACHE_DOCS = 64
+DEFAULT_CACHE_DOCS = 128
 PING_INTERVAL = 10.0
 PING_TIMEOUT = 20.0
+CLOSE_TIMEOUT = 5.0
 JOIN_TIMEOUT = 30.0
 MAX_BAD_FRAMES = 3
 MAX_DOCS_PER_PEER = 100_000
 _EPHEMERAL_SESSIONS = 10_000
-_CLOSE_NORMAL = 1000
-_CLOSE_PROTOCOL = 1002
-_CLOSE_POLICY = 1008
 
 
 class ServerError(Exception):
     """The server cannot start (bad settings, data folder in use)."""
-
-
-class _Connection:
-    """One client socket: its peer id once joined, its open documents, an ordered outbox."""
-
-    def __init__(self, ws: ServerConnection, server_id: str, outbox_limit: int) -> None:
-        self.ws = ws
-        self.address = _address(ws)
-        self.server_id = server_id
-        self.peer_id: str | None = None
-        self.docs: dict[str, SyncState] = {}
-        self.bad_frames = 0
-        self.frames_in = 0
-        self.frames_out = 0
-        self.ended_by = "closed by peer"
-        self._outbox: deque[bytes] = deque()
-        self._outbox_bytes = 0
-        self._outbox_limit = outbox_limit
-        self._wake = asyncio.Event()
-        self._close: tuple[int, str] | None = None
-
-    @property
-    def closing(self) -> bool:
-        return self._close is not None
-
-    @property
-    def name(self) -> str:
-        return f"peer {self.peer_id or '?'} from {self.address}"
-
-    def send(self, msg: p.Message) -> None:
-        """Queue a message; the writer task sends queued messages in order."""
-        if self._close is not None:
-            return
-        data = p.encode(msg)
-        self._outbox.append(data)
-        self._outbox_bytes += len(data)
-        if self._outbox_bytes > self._outbox_limit:
-            log.warning("%s reads too slowly (%d bytes queued); closing", self.name,
-                        self._outbox_bytes)
-            self._outbox.clear()
-            self._outbox_bytes = 0
-            self.close(_CLOSE_POLICY, "too slow")
-        self._wake.set()
-
-    def fail(self, reason: str, code: int = _CLOSE_POLICY) -> None:
-        """Send an error message, then close: the end of this connection, not the server."""
-        if self._close is None:
-            log.warning("%s: %s; closing the connection", self.name, reason)
-            self.send(p.Error(reason, self.server_id, self.peer_id))
-            self.close(code, reason)
-
-    def close(self, code: int, reason: str) -> None:
-        if self._close is None:
-            self._close = (code, reason)
-            self.ended_by = reason or "closed"
-            self._wake.set()
-
-    async def run_writer(self) -> None:
-        try:
-            while True:
-                await self._wake.wait()
-                self._wake.clear()
-                while self._outbox:
-                    data = self._outbox.popleft()
-                    self._outbox_bytes -= len(data)
-                    await self.ws.send(data)
-                    self.frames_out += 1
-                if self._close is not None:
-                    code, reason = self._close
-                    await self.ws.close(code, reason.encode()[:120].decode(errors="ignore"))
-                    return
-        except ConnectionClosed:
-            return
-
-
-def _address(ws: ServerConnection) -> str:
-    remote = ws.remote_address
-    if isinstance(remote, tuple) and len(remote) >= 2:
-        return f"{remote[0]}:{remote[1]}"
-    return str(remote)
 
 
 def _supplied_token(request: Request) -> str | None:
@@ -167,6 +88,7 @@ class SyncServer:
         cache_docs: int = DEFAULT_CACHE_DOCS,
         ping_interval: float | None = PING_INTERVAL,
         ping_timeout: float | None = PING_TIMEOUT,
+        close_timeout: float = CLOSE_TIMEOUT,
         join_timeout: float = JOIN_TIMEOUT,
         peer_id: str | None = None,
     ) -> None:
@@ -183,15 +105,17 @@ class SyncServer:
         self._requested_port = port
         self._port: int | None = None
         self._ping = (ping_interval, ping_timeout)
+        self._close_timeout = close_timeout
         self._join_timeout = join_timeout
         self._outbox_limit = max(64 * 1024 * 1024, 2 * max_frame_bytes)
         self._docs = ServerDocs(DocStore(self.data_dir / "docs"), capacity=cache_docs,
                                 max_doc_bytes=max_doc_bytes)
-        self._peers: dict[str, _Connection] = {}
-        self._doc_peers: dict[str, set[_Connection]] = {}
+        self._peers: dict[str, PeerConnection] = {}
+        self._doc_peers: dict[str, set[PeerConnection]] = {}
         self._ephemeral_seen: OrderedDict[tuple[str, str], int] = OrderedDict()
         self._server: Server | None = None
         self._lock_fd: int | None = None
+        self._storage_id: str | None = None
 
     # --- life cycle -----------------------------------------------------------------------
     @property
@@ -202,7 +126,9 @@ class SyncServer:
 
     @property
     def url(self) -> str:
-        return f"ws://{self.host}:{self.port}/"
+        """The ws:// URL clients connect to (without the token)."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"ws://{host}:{self.port}/"
 
     def connected_peers(self) -> list[str]:
         """Peer ids of the connections that have joined and are still open."""
@@ -222,6 +148,7 @@ class SyncServer:
                 process_request=self._check_token,
                 max_size=self.max_frame_bytes,
                 ping_interval=self._ping[0], ping_timeout=self._ping[1],
+                close_timeout=self._close_timeout,
                 compression=None,
             )
         except BaseException:
@@ -258,6 +185,30 @@ class SyncServer:
             raise ServerError(f"{self.data_dir} is in use by another sync server") from None
         self._lock_fd = fd
 
+    def storage_id(self) -> str | None:
+        """The id of this server's storage, kept in data_dir; JS peers key sync info by it.
+
+        Made on the first successful join (a refused connection writes nothing).
+        """
+        if self._storage_id is None:
+            path = self.data_dir / "storage-id"
+            try:
+                text = path.read_text("ascii").strip()
+            except (FileNotFoundError, UnicodeDecodeError):
+                text = ""
+            except OSError as exc:
+                log.error("cannot read %s: %s", path, exc)
+                return None
+            if not (0 < len(text) <= p.MAX_ID_CHARS and text.isprintable()):
+                text = str(uuid.uuid4())
+                try:
+                    atomic_write_bytes(path, text.encode("ascii"))
+                except OSError as exc:
+                    log.error("cannot write %s: %s", path, exc)
+                    return None
+            self._storage_id = text
+        return self._storage_id
+
     def _unlock_data_dir(self) -> None:
         fd, self._lock_fd = self._lock_fd, None
         if fd is not None:
@@ -270,12 +221,12 @@ class SyncServer:
         supplied = _supplied_token(request)
         if supplied is not None and hmac.compare_digest(supplied.encode(), self.token.encode()):
             return None
-        log.warning("refused connection from %s: %s token", _address(connection),
+        log.warning("refused connection from %s: %s token", address_of(connection),
                     "missing" if supplied is None else "wrong")
         return connection.respond(HTTPStatus.UNAUTHORIZED, "a valid token is required\n")
 
     async def _handle(self, ws: ServerConnection) -> None:
-        conn = _Connection(ws, self.peer_id, self._outbox_limit)
+        conn = PeerConnection(ws, self.peer_id, self._outbox_limit)
         writer = asyncio.create_task(conn.run_writer())
         started = time.monotonic()
         try:
@@ -288,16 +239,16 @@ class SyncServer:
             conn.ended_by = "internal error"
         finally:
             self._forget(conn)
-            conn.close(_CLOSE_NORMAL, "")
+            conn.close(CLOSE_NORMAL, "")
             try:
-                await asyncio.wait_for(writer, timeout=5)
-            except (TimeoutError, ConnectionClosed):
+                await asyncio.wait_for(writer, timeout=self._close_timeout + 1)
+            except Exception:  # noqa: BLE001 - the socket is going away either way
                 writer.cancel()
             log.info("%s: %s after %.1f s (%d frames in, %d out, %d malformed)", conn.name,
                      conn.ended_by, time.monotonic() - started, conn.frames_in,
                      conn.frames_out, conn.bad_frames)
 
-    async def _read_loop(self, conn: _Connection) -> None:
+    async def _read_loop(self, conn: PeerConnection) -> None:
         while not conn.closing:
             if conn.peer_id is None:
                 try:
@@ -312,7 +263,7 @@ class SyncServer:
             self._on_frame(conn, frame)
             await asyncio.sleep(0)  # let writers and other peers run between messages
 
-    def _forget(self, conn: _Connection) -> None:
+    def _forget(self, conn: PeerConnection) -> None:
         if conn.peer_id is not None and self._peers.get(conn.peer_id) is conn:
             del self._peers[conn.peer_id]
         for doc_id in conn.docs:
@@ -324,7 +275,7 @@ class SyncServer:
         conn.docs.clear()
 
     # --- messages -------------------------------------------------------------------------
-    def _on_frame(self, conn: _Connection, frame: str | bytes) -> None:
+    def _on_frame(self, conn: PeerConnection, frame: str | bytes) -> None:
         try:
             if not isinstance(frame, bytes):
                 raise p.ProtocolError("text frames are not part of the protocol")
@@ -342,7 +293,7 @@ class SyncServer:
             log.exception("%s: cannot handle %s message", conn.name, type(msg).__name__)
             conn.fail("internal server error")
 
-    def _dispatch(self, conn: _Connection, msg: p.Message) -> None:
+    def _dispatch(self, conn: PeerConnection, msg: p.Message) -> None:
         if conn.closing:
             return
         if isinstance(msg, p.Join):
@@ -360,11 +311,11 @@ class SyncServer:
         elif isinstance(msg, p.Ephemeral):
             self._on_ephemeral(conn, msg)
         elif isinstance(msg, p.Leave):
-            conn.close(_CLOSE_NORMAL, "left")
+            conn.close(CLOSE_NORMAL, "left")
         else:
             log.debug("%s: ignored %s message", conn.name, type(msg).__name__)
 
-    def _on_join(self, conn: _Connection, msg: p.Join) -> None:
+    def _on_join(self, conn: PeerConnection, msg: p.Join) -> None:
         if conn.peer_id is not None:
             if msg.sender_id != conn.peer_id:
                 conn.fail("a connection can join only once")
@@ -374,21 +325,21 @@ class SyncServer:
             conn.peer_id = msg.sender_id  # named in the log line, never registered
             conn.fail(f"unsupported protocol version (this server speaks "
                       f"{p.PROTOCOL_VERSION!r}, the peer offered {list(versions)!r})",
-                      _CLOSE_PROTOCOL)
+                      CLOSE_PROTOCOL)
             return
         older = self._peers.get(msg.sender_id)
         if older is not None:
             log.info("peer %s joined again from %s; closing its connection from %s",
                      msg.sender_id, conn.address, older.address)
             self._forget(older)
-            older.close(_CLOSE_NORMAL, "replaced by a newer connection")
+            older.close(CLOSE_NORMAL, "replaced by a newer connection")
         conn.peer_id = msg.sender_id
         self._peers[msg.sender_id] = conn
         log.debug("%s joined", conn.name)
         conn.send(p.Peer(self.peer_id, msg.sender_id, p.PROTOCOL_VERSION,
-                         p.PeerMetadata(storage_id=None, is_ephemeral=False)))
+                         p.PeerMetadata(storage_id=self.storage_id(), is_ephemeral=False)))
 
-    def _on_sync(self, conn: _Connection, msg: p.Sync | p.Request) -> None:
+    def _on_sync(self, conn: PeerConnection, msg: p.Sync | p.Request) -> None:
         doc_id = msg.document_id
         state = conn.docs.get(doc_id)
         if state is None:
@@ -423,7 +374,7 @@ class SyncServer:
                 if other is not conn and not other.closing:
                     self._send_sync(other, doc_id)
 
-    def _send_sync(self, conn: _Connection, doc_id: str) -> None:
+    def _send_sync(self, conn: PeerConnection, doc_id: str) -> None:
         state = conn.docs.get(doc_id)
         if state is None or conn.peer_id is None:
             return
@@ -435,7 +386,7 @@ class SyncServer:
         if data is not None:
             conn.send(p.Sync(self.peer_id, conn.peer_id, doc_id, data))
 
-    def _close_doc(self, conn: _Connection, doc_id: str) -> None:
+    def _close_doc(self, conn: PeerConnection, doc_id: str) -> None:
         conn.docs.pop(doc_id, None)
         peers = self._doc_peers.get(doc_id)
         if peers is not None:
@@ -443,7 +394,7 @@ class SyncServer:
             if not peers:
                 del self._doc_peers[doc_id]
 
-    def _on_ephemeral(self, conn: _Connection, msg: p.Ephemeral) -> None:
+    def _on_ephemeral(self, conn: PeerConnection, msg: p.Ephemeral) -> None:
         key = (msg.sender_id, msg.session_id)
         last = self._ephemeral_seen.get(key)
         if last is not None and msg.count <= last:
@@ -496,6 +447,7 @@ def main_serve(
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO,
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.getLogger("websockets").setLevel(logging.WARNING)  # we log connections ourselves
 
     async def run() -> None:
         loop = asyncio.get_running_loop()
