@@ -1,0 +1,187 @@
+"""Pilot tests of the app-wide features: focus timer, search, help, palette, keymap, themes, status."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from pathlib import Path
+
+import pytest
+from textual.command import CommandPalette
+from textual.widgets import Input, Static
+from tui_helpers import settle, wait_for
+
+from solo.core.vault import Vault
+from solo.tui.screens.help import HelpScreen
+from solo.tui.screens.notes import NotesScreen
+from solo.tui.screens.quick_add import QuickAddScreen
+from solo.tui.screens.search import SearchScreen
+from solo.tui.screens.tasks import TasksScreen
+from solo.tui.widgets.item_list import ItemList
+from solo.tui.widgets.side_pane import SidePane
+from solo.tui.widgets.status_line import StatusLine
+
+pytestmark = pytest.mark.anyio
+
+
+def status_text(app) -> str:
+    return str(app.screen.query_one(StatusLine).render())
+
+
+async def test_focus_timer_logs_a_finished_session(make_app, tui_root: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.screen.query_one(ItemList).select_key("tasks/submit-cfp-cloud-nord.md")
+        await pilot.press("f")
+        app.tick()
+        await settle(pilot)
+        assert "focus 25:00 Submit talk proposal" in status_text(app)
+        app.clock.advance(10 * 60)
+        app.tick()
+        await settle(pilot)
+        assert "focus 15:00" in status_text(app)
+        assert len(list((tui_root / "focus").iterdir())) == 13
+        app.clock.advance(15 * 60)
+        app.tick()
+        await settle(pilot)
+        assert "break 05:00" in status_text(app)
+        logged = sorted(set((tui_root / "focus").iterdir()) - {
+            p for p in (tui_root / "focus").iterdir() if p.name.startswith("2026-")})
+        assert len(logged) == 1
+        fields = tomllib.loads(logged[0].read_text().split("+++\n")[1])
+        assert fields["task"] == "submit-cfp-cloud-nord" and fields["minutes"] == 25
+        assert fields["start"] == dt.datetime(2026, 11, 26, 10, 30)
+        app.clock.advance(5 * 60)
+        app.tick()
+        await settle(pilot)
+        assert "break" not in status_text(app) and "focus" not in status_text(app)
+        # the Today screen counts the new session
+        assert "focus 75/480" in str(app.screen.query_one("#today-summary", Static).render())
+        await pilot.press("f")
+        app.tick()
+        assert "focus 25:00" in status_text(app)
+        await pilot.press("F")  # stop without logging
+        await settle(pilot)
+        assert "focus" not in status_text(app)
+        assert len(list((tui_root / "focus").iterdir())) == 14
+
+
+async def test_status_line_sync_state_and_after_hours(make_app) -> None:
+    app = make_app(now=dt.datetime(2026, 11, 26, 19, 5))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "local only" in status_text(app) and "after hours — rest" in status_text(app)
+        app.set_sync_state("synced 2 min ago")
+        await settle(pilot)
+        assert "synced 2 min ago" in status_text(app)
+
+
+async def test_search_as_you_type_then_open(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        assert isinstance(app.screen, SearchScreen)
+        app.screen.query_one(Input).value = "athena compact"
+        await settle(pilot)
+        results = app.screen.query_one(ItemList)
+        assert "notes/howto-iceberg-compaction.md" in [e.key for e in results.entries]
+        results.select_key("notes/howto-iceberg-compaction.md")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, NotesScreen)
+        assert app.screen.open_path == "notes/howto-iceberg-compaction.md"
+        await pilot.press("escape", "slash")
+        app.screen.query_one(Input).value = "proposal cloud nord"
+        await settle(pilot)
+        assert app.screen.query_one(ItemList).entries[0].key == "tasks/submit-cfp-cloud-nord.md"
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TasksScreen)
+        assert app.screen.query_one(ItemList).current_key == "tasks/submit-cfp-cloud-nord.md"
+
+
+async def test_help_lists_every_binding_with_its_id(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        ids = {binding_id for _, _, binding_id in app.screen.rows}
+        assert {"app.quit", "app.help", "app.search", "app.quick_add", "app.editor",
+                "screen.today", "screen.reviews", "tasks.done", "tasks.reschedule",
+                "tasks.filter_tag", "list.select"} <= ids
+        await pilot.press("escape")
+        assert isinstance(app.screen, TasksScreen)
+
+
+async def test_keys_are_remapped_from_the_config(tui_root: Path, make_app) -> None:
+    vault = Vault(tui_root)
+    vault.config.keys = {"app.quick_add": "plus", "tasks.done": "ctrl+d"}
+    vault.save_config()
+    vault.close()
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        assert not isinstance(app.screen, QuickAddScreen)
+        await pilot.press("plus")
+        assert isinstance(app.screen, QuickAddScreen)
+        await pilot.press("escape", "2")
+        await settle(pilot)
+        first = app.screen.query_one(ItemList).current_key
+        await pilot.press("ctrl+d")
+        await settle(pilot)
+        assert app.vault.resolve(first).status == "done"
+
+
+async def test_palette_commands_depend_on_the_screen(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        titles = [title for title, _, _ in app.screen.palette_commands()]
+        assert any(t.startswith("Mark done:") for t in titles) and "Show list: waiting" in titles
+        await pilot.press("3")
+        await settle(pilot)
+        titles = [title for title, _, _ in app.screen.palette_commands()]
+        assert "New note" in titles and not any(t.startswith("Mark done") for t in titles)
+        await pilot.press("2", "ctrl+p")
+        await settle(pilot)
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"show list waiting")
+        await wait_for(pilot, lambda: "waiting" in str(
+            app.screen.query_one("CommandList").get_option_at_index(0).prompt))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TasksScreen) and app.screen.list_name == "waiting"
+
+
+async def test_side_pane_hook_for_the_assistant(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        pane = app.screen.query_one(SidePane)
+        assert not pane.display or not pane.has_class("-open")
+        app.register_side_pane(lambda: Static("assistant here", id="assistant"), "ctrl+j")
+        await pilot.press("ctrl+j")
+        await settle(pilot)
+        assert pane.has_class("-open") and pane.query_one("#assistant")
+        await pilot.press("ctrl+j")
+        assert not pane.has_class("-open")
+
+
+async def test_light_theme_and_no_color(tui_root: Path, make_app, monkeypatch) -> None:
+    vault = Vault(tui_root)
+    vault.config.theme = "light"
+    vault.save_config()
+    vault.close()
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.theme == "textual-light"
+        assert app.no_color

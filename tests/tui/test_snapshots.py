@@ -1,0 +1,46 @@
+"""Snapshot tests: every screen on the example vault at 80×24 and 140×40 with a fixed clock."""
+
+from __future__ import annotations
+
+import pytest
+from tui_helpers import settle
+
+from solo.core.vault import Vault
+
+SCREEN_KEYS = {"today": "1", "tasks": "2", "notes": "3", "career": "4", "reviews": "5"}
+
+
+@pytest.mark.parametrize("size", [(80, 24), (140, 40)], ids=["80x24", "140x40"])
+@pytest.mark.parametrize("screen", list(SCREEN_KEYS))
+def test_screen(snap_compare, make_app, screen: str, size: tuple[int, int]) -> None:
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press(SCREEN_KEYS[screen])
+        await settle(pilot)
+        await pilot.pause(0.1)
+        await settle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
+
+
+def test_quick_add_dialog(snap_compare, make_app) -> None:
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("a", *"Call Karim due:fri !high")
+        await settle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_light_theme_notes(snap_compare, make_app, tui_root) -> None:
+    vault = Vault(tui_root)
+    vault.config.theme = "light"
+    vault.save_config()
+    vault.close()
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)

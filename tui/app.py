@@ -1,0 +1,283 @@
+"""SoloApp: the full-screen cockpit over a vault, and `run_app` for the command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shlex
+import subprocess
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from textual import work
+from textual.app import App, SuspendNotSupported
+from textual.reactive import reactive
+from textual.screen import ModalScreen
+from textual.widget import Widget
+
+from solo.core import agenda
+from solo.core.quickadd import QuickAdd
+from solo.core.vault import Vault, VaultError
+from solo.core.watch import VaultWatcher
+from solo.tui.assistant_controller import AssistantController
+from solo.tui.assistant_controller import install as install_assistant
+from solo.tui.clock import Clock
+from solo.tui.commands import SoloCommands
+from solo.tui.focus import FinishedSession, FocusTimer
+from solo.tui.keys import APP_BINDINGS
+from solo.tui.messages import FocusLogged, NavigateTo, ScanFinished, VaultChanged
+from solo.tui.screens.base import SoloScreen
+from solo.tui.screens.career import CareerScreen
+from solo.tui.screens.help import HelpScreen
+from solo.tui.screens.notes import NotesScreen
+from solo.tui.screens.quick_add import QuickAddScreen
+from solo.tui.screens.reviews import ReviewsScreen
+from solo.tui.screens.search import SearchScreen
+from solo.tui.screens.tasks import TasksScreen
+from solo.tui.screens.today import TodayScreen
+from solo.tui.widgets.side_pane import SidePane
+from solo.tui.widgets.status_line import Status, StatusLine
+
+THEMES = {"dark": "textual-dark", "light": "textual-light"}
+
+
+class SoloApp(App[int]):
+    """Five screens over one vault, kept live by a watcher; every write goes through the vault."""
+
+    CSS_PATH = Path(__file__).parent / "solo.tcss"
+    TITLE = "Solo"
+    BINDINGS = APP_BINDINGS
+    MODES = {"today": TodayScreen, "tasks": TasksScreen, "notes": NotesScreen,
+             "career": CareerScreen, "reviews": ReviewsScreen}
+    DEFAULT_MODE = "today"
+    COMMANDS = App.COMMANDS | {SoloCommands}
+
+    status: reactive[Status] = reactive(Status, init=False)
+
+    def __init__(self, vault_root: Path, *, today: dt.date | None = None,
+                 now: dt.datetime | None = None, watch: bool = True, scan: bool = True) -> None:
+        super().__init__()
+        self.vault = Vault(vault_root)
+        self.clock = Clock(today, now)
+        work_config = self.vault.config.work
+        self.timer = FocusTimer(work_config.focus_minutes, work_config.break_minutes)
+        self.sync_state = "local only"
+        self.watch_files = watch
+        self.scan_on_start = scan
+        self.watcher: VaultWatcher | None = None
+        self.assistant: AssistantController
+        self.side_panes: dict[str, Callable[[], Widget]] = {}
+        self._changed: dict[str, None] = {}
+        self._changed_lock = threading.Lock()
+        theme = THEMES.get(self.vault.config.theme, self.vault.config.theme)
+        self.theme = theme if theme in self.available_themes else THEMES["dark"]
+        if self.vault.config.keys:
+            self.set_keymap(self.vault.config.keys)
+
+    # --- start and stop --------------------------------------------------------------
+    def on_mount(self) -> None:
+        self.assistant = install_assistant(self)  # ctrl+j: the assistant pane on every screen
+        self.vault.on_change(self._vault_listener)
+        self.update_status()
+        self.set_interval(1.0, self.tick)
+        if self.scan_on_start:
+            self.call_after_refresh(self.scan_then_watch)
+        elif self.watch_files:
+            self.call_after_refresh(self.start_watcher)
+
+    @work(thread=True, exclusive=True, group="scan")
+    def scan_then_watch(self) -> None:
+        report = self.vault.scan()
+        self.post_message(ScanFinished(len(report.added) + len(report.changed)
+                                       + len(report.removed)))
+        if self.watch_files:
+            self.start_watcher()
+
+    def start_watcher(self) -> None:
+        if self.watcher is None:
+            self.watcher = VaultWatcher(self.vault).start()
+
+    async def action_quit(self) -> None:
+        for screen in self.solo_screens():
+            if isinstance(screen, NotesScreen):
+                screen.flush_save()
+        self.exit(0)
+
+    def on_unmount(self) -> None:
+        if self.watcher is not None:
+            self.watcher.stop()
+        self.assistant.close()
+        self.vault.close()
+
+    # --- live changes ------------------------------------------------------------------
+    def _vault_listener(self, paths: list[str]) -> None:
+        """Called by the vault from any thread: remember the paths, wake the main thread."""
+        with self._changed_lock:
+            self._changed.update(dict.fromkeys(paths))
+        self.post_message(VaultChanged(list(paths)))
+
+    def on_vault_changed(self, message: VaultChanged) -> None:
+        with self._changed_lock:
+            paths, self._changed = list(self._changed), {}
+        if not paths:
+            return
+        for screen in self.solo_screens():
+            screen.vault_changed(paths)
+
+    def solo_screens(self) -> list[SoloScreen]:
+        found: list[SoloScreen] = []
+        for stack in self._screen_stacks.values():
+            found.extend(s for s in stack if isinstance(s, SoloScreen))
+        return found
+
+    # --- status line -------------------------------------------------------------------
+    def set_sync_state(self, text: str) -> None:
+        """For the sync layer: what the status line says about sync ("local only", "synced")."""
+        self.sync_state = text
+        self.update_status()
+
+    def update_status(self) -> None:
+        now = self.clock.now()
+        work_status = agenda.work_status(self.vault.config.work, now)
+        self.status = Status(sync=self.sync_state, work=work_status.label,
+                             inside_hours=work_status.inside, timer=self.timer.label(now))
+
+    def watch_status(self, status: Status) -> None:
+        for screen in self.solo_screens():
+            for line in screen.query(StatusLine):
+                line.status = status
+
+    def tick(self) -> None:
+        finished = self.timer.tick(self.clock.now())
+        if finished is not None:
+            self.log_focus(finished)
+        self.update_status()
+
+    # --- focus timer -------------------------------------------------------------------
+    def start_focus(self, task_stem: str, task_title: str) -> None:
+        self.timer.start(task_stem, task_title, self.clock.now())
+        self.update_status()
+        self.notify(f"Focus {self.timer.focus_minutes} min: {task_title}", timeout=2, markup=False)
+
+    def action_stop_focus(self) -> None:
+        self.timer.stop()
+        self.update_status()
+
+    @work(thread=True, group="focus")
+    def log_focus(self, session: FinishedSession) -> None:
+        item = self.vault.create("focus", session.task_title, {
+            "task": session.task_stem, "start": session.start.replace(microsecond=0),
+            "minutes": session.minutes, "created": session.start.date()})
+        self.post_message(FocusLogged(item.path))
+
+    def on_focus_logged(self, message: FocusLogged) -> None:
+        self.notify(f"Focus session logged: {message.path}", timeout=3, markup=False)
+
+    # --- navigation and global actions -------------------------------------------------
+    def action_goto(self, name: str) -> None:
+        if name in self.MODES and not isinstance(self.screen, ModalScreen):
+            self.switch_mode(name)
+
+    def on_navigate_to(self, message: NavigateTo) -> None:
+        self.action_goto(message.name)
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(self.help_rows()))
+
+    def help_rows(self) -> list[tuple[str, str, str]]:
+        """(keys, description, binding id) of every binding active on the current screen."""
+        rows: dict[tuple[str, str], tuple[str, str, str]] = {}
+        for key, active in self.screen.active_bindings.items():
+            binding = active.binding
+            shown = self.get_key_display(binding)
+            label = binding.description or binding.action
+            rows.setdefault((binding.id or binding.action, label),
+                            (shown or key, label, binding.id or ""))
+        return sorted(rows.values(), key=lambda r: (not r[2], r[2] or r[1]))
+
+    def action_search(self) -> None:
+        self.push_screen(SearchScreen(), self.open_path)
+
+    def open_path(self, path: str | None) -> None:
+        """Show an item where it belongs: tasks in Tasks, everything else in the editor."""
+        if path:
+            self.call_later(self._open_path, path)
+
+    async def _open_path(self, path: str) -> None:
+        try:
+            row = self.vault.resolve(path)
+        except VaultError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        await self.switch_mode("tasks" if row.kind == "task" else "notes")
+        screen = self.screen
+        if isinstance(screen, TasksScreen):
+            screen.select_task(row)
+        elif isinstance(screen, NotesScreen):
+            screen.open_item(row.path)
+
+    def action_quick_add(self) -> None:
+        def added(parsed: QuickAdd | None) -> None:
+            if parsed is None:
+                return
+            fields = dict(parsed.fields)
+            fields.setdefault("created", self.clock.today())
+            try:
+                item = self.vault.create("task", parsed.title, fields)
+            except VaultError as exc:
+                self.notify(str(exc), severity="error", markup=False)
+                return
+            self.notify(f"Added {item.path}", timeout=2, markup=False)
+
+        self.push_screen(QuickAddScreen(self.clock.today().isoformat()), added)
+
+    def action_external_editor(self) -> None:
+        screen = self.screen
+        row = screen.current_row() if isinstance(screen, SoloScreen) else None
+        if row is None:
+            self.notify("Nothing to edit here.", severity="warning", timeout=2, markup=False)
+            return
+        if isinstance(screen, NotesScreen):
+            screen.flush_save()
+        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+        command = [*shlex.split(editor), str(self.vault.abs(row.path))]
+        try:
+            with self.suspend():
+                subprocess.run(command, check=False)
+        except SuspendNotSupported:
+            subprocess.run(command, check=False, stdin=subprocess.DEVNULL,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        except FileNotFoundError:
+            self.notify(f"editor {editor!r} not found; set $EDITOR", severity="error", markup=False)
+            return
+        self.vault.ingest([row.path])
+
+    # --- assistant / plug-in pane ------------------------------------------------------
+    def register_side_pane(self, factory: Callable[[], Widget], key: str = "ctrl+j",
+                           description: str = "Assistant") -> None:
+        """Add a pane beside every screen's body: `key` toggles it; `factory` builds its widget
+        once per screen (the assistant helper calls this from its module)."""
+        self.side_panes[key] = factory
+        self.bind(key, f"toggle_side_pane({key!r})", description=description)
+
+    def action_toggle_side_pane(self, key: str) -> None:
+        factory = self.side_panes.get(key)
+        screen = self.screen
+        if factory is None or not isinstance(screen, SoloScreen):
+            return
+        pane = screen.query_one(SidePane)
+        if not pane.children:
+            pane.mount(factory())
+        pane.toggle_class("-open")
+
+    # --- theme -------------------------------------------------------------------------
+    def action_toggle_theme(self) -> None:
+        self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+
+
+def run_app(vault_root: Path) -> int:
+    """Open the full-screen interface on the vault at `vault_root`; the exit code."""
+    app = SoloApp(vault_root)
+    result = app.run()
+    return result if isinstance(result, int) else 0

@@ -1,0 +1,248 @@
+"""NotesScreen: notes list, a Markdown editor that saves as you type, backlinks and link following."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import PurePosixPath
+
+from rich.text import Text
+from textual import work
+from textual.containers import Horizontal, Vertical
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.widgets import Static, TextArea
+from textual.widgets.text_area import Selection
+
+from solo.core import links
+from solo.core.index import Row
+from solo.core.textmerge import merge3
+from solo.core.vault import VaultError
+from solo.tui.keys import NOTE_BINDINGS
+from solo.tui.messages import EditorMerged, LinkActivated, ListSelected, NoteSaved
+from solo.tui.screens.base import PaletteCommand, SoloScreen
+from solo.tui.screens.confirm import ConfirmScreen
+from solo.tui.screens.form import FormScreen
+from solo.tui.screens.prompt import PromptScreen
+from solo.tui.widgets.item_list import Entry, ItemList
+from solo.tui.widgets.md_editor import MarkdownEditor
+
+SAVE_DELAY = 0.5
+REF_FIELDS = ("goal", "project", "task")
+
+
+class NotesScreen(SoloScreen):
+    """Pick a note on the left, edit it on the right; the file is saved half a second after typing."""
+
+    NAME = "notes"
+    BINDINGS = NOTE_BINDINGS
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open_path: str | None = None
+        self.base = ""  # the body as last loaded from or saved to the file
+        self._save_timer: Timer | None = None
+        self.backlinks: list[Row] = []
+
+    def compose_body(self) -> Iterable[Widget]:
+        with Horizontal():
+            yield ItemList(id="notes-list", widths=(None,), empty="No notes yet (n: new).")
+            with Vertical(id="note-pane"):
+                yield Static("Select a note and press Enter.", id="note-title",
+                             classes="screen-title")
+                yield MarkdownEditor(id="note-editor")
+                yield Static("", id="backlinks", classes="detail")
+
+    @property
+    def editor(self) -> MarkdownEditor:
+        return self.query_one(MarkdownEditor)
+
+    # --- list --------------------------------------------------------------------------
+    def load(self) -> list[Row]:
+        return sorted(self.vault.rows("note"), key=lambda r: r.title.lower())
+
+    def show(self, rows: list[Row]) -> None:
+        self.query_one(ItemList).set_entries([Entry(r.path, (r.title,)) for r in rows],
+                                             keep=self.open_path)
+        if self.open_path is None and rows:
+            self.open_item(rows[0].path)
+
+    def vault_changed(self, paths: list[str]) -> None:
+        if self.open_path in paths:
+            self.merge_from_disk()
+        super().vault_changed(paths)
+
+    def on_list_selected(self, message: ListSelected) -> None:
+        if message.key:
+            self.open_item(message.key)
+            self.editor.focus()
+
+    def current_row(self) -> Row | None:
+        if self.editor.has_focus and self.open_path:
+            return self.row(self.open_path)
+        return self.row(self.query_one(ItemList).current_key) or self.row(self.open_path)
+
+    # --- editor ------------------------------------------------------------------------
+    def open_item(self, path: str) -> None:
+        """Load an item's body into the editor (saving the one open before)."""
+        self.flush_save()
+        try:
+            item = self.vault.read(path)
+        except VaultError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self.open_path = item.path
+        self.base = item.body
+        self.editor.load_text(item.body)
+        self.query_one("#note-title", Static).update(Text(f"{item.title}  ·  {item.path}"))
+        self.query_one(ItemList).select_key(item.path)
+        self.find_backlinks(item.path)
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        if self.open_path is None:
+            return
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_timer = self.set_timer(SAVE_DELAY, self.flush_save)
+
+    def flush_save(self) -> None:
+        """Write the editor's text now if it differs from what the file holds."""
+        if self._save_timer is not None:
+            self._save_timer.stop()
+            self._save_timer = None
+        if self.open_path is None:
+            return
+        if self.editor.text == self.base:
+            return
+        self.merge_from_disk()  # an edit on disk the watcher has not reported yet is kept
+        if self.open_path is None:
+            return
+        text = self.editor.text
+        try:
+            self.vault.update(self.open_path, body=text)
+        except VaultError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self.base = text
+        self.post_message(NoteSaved(self.open_path))
+
+    def merge_from_disk(self) -> None:
+        """The open file changed elsewhere: merge it with unsaved keystrokes, keep the cursor."""
+        assert self.open_path is not None
+        try:
+            theirs = self.vault.read(self.open_path).body
+        except VaultError:
+            self.notify(f"{self.open_path} was removed; the editor keeps your text",
+                        severity="warning", markup=False)
+            self.open_path = None
+            return
+        if theirs == self.base:
+            return
+        editor, document = self.editor, self.editor.document
+        ours = editor.text
+        start, end = editor.selection
+        start_index = document.get_index_from_location(start)
+        end_index = document.get_index_from_location(end)
+        merged, new_end = merge3(self.base, ours, theirs, end_index)
+        new_start = new_end if start == end else merge3(self.base, ours, theirs, start_index)[1]
+        scroll = editor.scroll_offset
+        self.base = theirs
+        if merged != ours:
+            editor.replace(merged, (0, 0), document.end, maintain_selection_offset=False)
+            document = editor.document
+            editor.selection = Selection(document.get_location_from_index(new_start),
+                                         document.get_location_from_index(new_end))
+            editor.scroll_to(scroll.x, scroll.y, animate=False, immediate=True)
+        self.post_message(EditorMerged(self.open_path, editor.cursor_location))
+        if merged != theirs:
+            self.on_text_area_changed(TextArea.Changed(editor))
+
+    # --- links -------------------------------------------------------------------------
+    def on_link_activated(self, message: LinkActivated) -> None:
+        try:
+            row = self.vault.resolve(links.normalize_ref(message.target))
+        except VaultError:
+            self.notify(f"No item [[{message.target}]]", severity="warning", timeout=3, markup=False)
+            return
+        self.open_item(row.path)
+
+    @work(thread=True, exclusive=True, group="backlinks")
+    def find_backlinks(self, path: str) -> None:
+        stem = PurePosixPath(path).stem
+        found: dict[str, Row] = {}
+        for key in REF_FIELDS:
+            for row in self.vault.rows(where={key: stem}):
+                found[row.path] = row
+        for hit in self.vault.search(stem.replace("-", " "), limit=50):
+            if hit.row.path == path or hit.row.path in found:
+                continue
+            try:
+                body = self.vault.read(hit.row).body
+            except VaultError:
+                continue
+            if any(links.normalize_ref(t).casefold() == stem.casefold()
+                   for t in links.wikilinks(body)):
+                found[hit.row.path] = hit.row
+        rows = sorted(found.values(), key=lambda r: r.title.lower())
+        self.app.call_from_thread(self._show_backlinks, path, rows)
+
+    def _show_backlinks(self, path: str, rows: list[Row]) -> None:
+        if path != self.open_path:
+            return
+        self.backlinks = rows
+        text = "Backlinks: " + (", ".join(r.title for r in rows) if rows else "none")
+        self.query_one("#backlinks", Static).update(Text(text))
+
+    # --- actions -----------------------------------------------------------------------
+    def action_back_to_list(self) -> None:
+        self.flush_save()
+        self.query_one(ItemList).focus()
+
+    def action_new_note(self) -> None:
+        def entered(title: str | None) -> None:
+            if not title:
+                return
+            try:
+                item = self.vault.create("note", title, {"created": self.solo.clock.today()},
+                                         body=f"# {title}\n\n")
+            except VaultError as exc:
+                self.notify(str(exc), severity="error", markup=False)
+                return
+            self.open_item(item.path)
+            self.editor.focus()
+            self.editor.move_cursor(self.editor.document.end)
+
+        self.app.push_screen(PromptScreen("New note title"), entered)
+
+    def action_form(self) -> None:
+        row = self.current_row()
+        if row is not None:
+            self.app.push_screen(FormScreen(row))
+
+    def action_delete(self) -> None:
+        row = self.current_row()
+        if row is None:
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if not yes:
+                return
+            if row.path == self.open_path:
+                self.open_path = None
+                self.editor.load_text("")
+            self.vault.delete(row)
+
+        self.app.push_screen(ConfirmScreen(f"Delete {row.title}?\n{row.path}"), confirmed)
+
+    def on_screen_suspend(self) -> None:
+        self.flush_save()
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        commands: list[PaletteCommand] = [("New note", "Create and open a note",
+                                           self.action_new_note)]
+        if self.open_path:
+            commands.append(("Save note now", self.open_path, self.flush_save))
+            commands.append(("Edit fields of open note", self.open_path, self.action_form))
+        for row in self.backlinks:
+            commands.append((f"Open backlink: {row.title}", row.path,
+                             lambda path=row.path: self.open_item(path)))
+        return commands

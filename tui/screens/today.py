@@ -1,0 +1,86 @@
+"""TodayScreen: overdue, due today, scheduled today and next tasks; focus today; hours left."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.widget import Widget
+from textual.widgets import Static
+
+from solo.core import agenda
+from solo.core.index import Row
+from solo.tui.format import TASK_WIDTHS, header, task_entry
+from solo.tui.keys import TASK_BINDINGS
+from solo.tui.messages import ListSelected
+from solo.tui.screens.base import PaletteCommand
+from solo.tui.screens.task_actions import TaskActions
+from solo.tui.widgets.item_list import Entry, ItemList
+
+
+@dataclass
+class TodayData:
+    """What the Today screen shows."""
+
+    agenda: agenda.Agenda
+    focus: list[Row]
+
+
+class TodayScreen(TaskActions):
+    """The first screen: what needs doing today, and how much of the day is left."""
+
+    NAME = "today"
+    BINDINGS = TASK_BINDINGS
+
+    focus_minutes: int | None = None
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.set_interval(30, self.update_summary)  # the hours left move on
+
+    def compose_body(self) -> Iterable[Widget]:
+        yield Static(id="today-summary", classes="screen-title")
+        yield ItemList(id="today-list", widths=TASK_WIDTHS, empty="Nothing due today.")
+
+    def load(self) -> TodayData:
+        today = self.solo.clock.today()
+        return TodayData(agenda.agenda(self.vault.rows("task"), today),
+                         agenda.focus_sessions(self.vault.rows("focus"), today))
+
+    def show(self, data: TodayData) -> None:
+        today = self.solo.clock.today()
+        entries: list[Entry] = []
+        for title, rows in data.agenda.sections():
+            if rows:
+                entries.append(header(f"{title} ({len(rows)})"))
+                entries.extend(task_entry(row, today) for row in rows)
+        minutes = agenda.minutes_of(data.focus)
+        entries.append(header(f"Focus today: {len(data.focus)} session(s), {minutes} min"))
+        for row in data.focus:
+            start = str(row.fields.get("start", ""))[11:16]
+            entries.append(Entry(row.path, (" ", row.title, start,
+                                            f"{row.fields.get('minutes', '?')} min")))
+        self.query_one(ItemList).set_entries(entries)
+        self.focus_minutes = minutes
+        self.update_summary()
+
+    def update_summary(self) -> None:
+        focus_minutes = self.focus_minutes
+        now = self.solo.clock.now()
+        status = agenda.work_status(self.vault.config.work, now)
+        cap = self.vault.config.work.daily_cap_minutes
+        text = Text(f"{now:%A %d %B %Y}", style="bold")
+        text.append(f"  ·  {status.label}")
+        if focus_minutes is not None:
+            text.append(f"  ·  focus {focus_minutes}/{cap} min")
+        self.query_one("#today-summary", Static).update(text)
+
+    def current_row(self) -> Row | None:
+        return self.row(self.query_one(ItemList).current_key)
+
+    def on_list_selected(self, message: ListSelected) -> None:
+        self.open_form(message.key)
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        return self.task_palette_commands()
