@@ -237,6 +237,8 @@ class Vault:
         changes = doc.changes_since(heads_before)
         if not changes:
             return
+        if doc_id != self.root_id:
+            self._mark_dirty(doc_id)
         self.store.append(doc_id, changes, durable)
         if self.store.needs_compaction(doc_id):
             self.store.compact(doc_id, doc)
@@ -312,9 +314,11 @@ class Vault:
         changed = [p for p, st in on_disk.items()
                    if p not in known or known[p][:2] != (st.st_mtime_ns, st.st_size)]
         missing = [p for p in known if p not in on_disk]
-        if not changed and not missing:
+        dirty = self.solo_dir / "dirty"
+        if not changed and not missing and not (dirty.is_dir() and any(dirty.iterdir())):
             return report
         with self.lock:
+            self._fix_dirty_revs()
             known = self.index.stats()
             missing_by_sha: dict[str, list[str]] = {}
             for path in missing:
@@ -493,6 +497,25 @@ class Vault:
             # Not fsynced: a rev only tells peers what to sync; the change itself is durable,
             # and `solo sync --full` or `doctor` repair a rev a power cut dropped.
             self._set_root_entry(doc_id, durable=False, rev=rev)
+        (self.solo_dir / "dirty" / doc_id).unlink(missing_ok=True)
+
+    def _mark_dirty(self, doc_id: str) -> None:
+        """Note that a document's rev may lag its content until `record_rev` runs; a process
+        killed in between leaves the note, and the next scan fixes the rev."""
+        folder = self.solo_dir / "dirty"
+        folder.mkdir(exist_ok=True)
+        (folder / doc_id).touch()
+
+    def _fix_dirty_revs(self) -> None:
+        folder = self.solo_dir / "dirty"
+        if not folder.is_dir():
+            return
+        for marker in list(folder.iterdir()):
+            doc_id = marker.name
+            entry = self.root_doc().get(["files", doc_id], None)
+            if is_document_id(doc_id) and isinstance(entry, dict) and self.store.exists(doc_id):
+                self.record_rev(doc_id, self.load_doc(doc_id))
+            marker.unlink(missing_ok=True)
 
     def _index_row(self, rel: str, doc_id: str, parsed: fileformat.Parsed, st: os.stat_result,
                    sha: str) -> str | None:
