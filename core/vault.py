@@ -130,6 +130,8 @@ class Vault:
         self._docs: OrderedDict[str, tuple[Doc, tuple[int, int, int, int]]] = OrderedDict()
         self._listeners: list[ChangeListener] = []
         self._doc_listeners: list[ChangeListener] = []
+        self._path_map: dict[str, str] | None = None
+        self._path_map_stamp: tuple[int, int, int, int] | None = None
         self.config_path = self.solo_dir / "config.toml"
         self.config: Config = load_config(self.config_path)
         if self.index.count() == 0 and self.store.exists(self.root_id) and any(
@@ -255,12 +257,33 @@ class Vault:
         return {k: v for k, v in files.items() if isinstance(v, dict)}
 
     def _set_root_entry(self, doc_id: str, durable: bool = True, **values: Any) -> None:
+        current = self._path_map is not None and \
+            self._path_map_stamp == self.store.stamp(self.root_id)
         doc = self.root_doc()
         heads = doc.heads()
         with doc.change() as edit:
             for key, value in values.items():
                 edit.put(["files", doc_id, key], value)
         self.persist(self.root_id, doc, heads, durable)
+        if current and self._path_map is not None:
+            if "path" in values or "deleted" in values:
+                for path in [p for p, d in self._path_map.items() if d == doc_id]:
+                    del self._path_map[path]
+                entry = doc.get(["files", doc_id], {}) or {}
+                if isinstance(entry.get("path"), str) and entry.get("deleted") is not True:
+                    self._path_map[entry["path"]] = doc_id
+            self._path_map_stamp = self.store.stamp(self.root_id)
+        else:
+            self._path_map = None
+
+    def root_path_map(self) -> dict[str, str]:
+        """path → document id of every live entry in the root index (cached by store stamp)."""
+        stamp = self.store.stamp(self.root_id)
+        if self._path_map is None or self._path_map_stamp != stamp:
+            self._path_map = {e["path"]: doc_id for doc_id, e in self.root_entries().items()
+                              if isinstance(e.get("path"), str) and e.get("deleted") is not True}
+            self._path_map_stamp = stamp
+        return self._path_map
 
     # --- paths -------------------------------------------------------------------------
     def rel(self, path: Path | str) -> str:
@@ -446,6 +469,12 @@ class Vault:
                                      "left as it is, not mirrored", previous)
         parsed = fileformat.split(text)
         doc_id = previous.doc_id if previous and previous.doc_id else None
+        if doc_id is None:
+            # A document may already claim this path: one a crash left without its index
+            # row, or one a peer sent. Reuse it rather than fork the item's identity.
+            claimed = self.root_path_map().get(rel)
+            if claimed and self.store.exists(claimed) and self.index.by_doc(claimed) is None:
+                doc_id = claimed
         if doc_id is None:
             doc_id = self._create_doc(rel, parsed)
         else:

@@ -209,3 +209,15 @@ def test_deleted_index_is_rebuilt_without_forking_identities(example_vault: Vaul
         assert {r.path: r.doc_id for r in reopened.rows()} == before
         live = [e for e in reopened.root_entries().values() if not e.get("deleted")]
         assert len(live) == len(before)
+
+
+def test_a_document_left_without_its_index_row_is_adopted_not_forked(vault: Vault) -> None:
+    from solo.core import fileformat
+
+    path = write(vault, "notes/half.md", "# Half done\n")
+    with vault.lock:  # what a process killed right after creating the document leaves
+        orphan = vault._create_doc("notes/half.md", fileformat.split(path.read_text()))
+    vault.scan()
+    assert vault.index.by_path("notes/half.md").doc_id == orphan  # type: ignore[union-attr]
+    live = [d for d, e in vault.root_entries().items() if not e.get("deleted")]
+    assert live == [orphan]
