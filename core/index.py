@@ -210,6 +210,12 @@ class Index:
             r = self._db.execute("SELECT * FROM files WHERE doc_id = ?", (doc_id,)).fetchone()
             return _row(r) if r else None
 
+    def doc_ids(self) -> set[str]:
+        """Every document id that has a file row."""
+        with self._lock:
+            return {r[0] for r in self._db.execute(
+                "SELECT doc_id FROM files WHERE doc_id IS NOT NULL")}
+
     def by_prefix(self, prefix: str) -> list[Row]:
         with self._lock:
             escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -89,6 +89,7 @@ class Replica:
         self.pending_dir = vault.solo_dir / "pending"
         self.problems: list[str] = []
         self._incoming: dict[str, Doc] = {}  # wanted documents we hold no change of yet
+        self._entries_cache: tuple[list[bytes], dict[str, dict[str, Any]]] | None = None
 
     def close(self) -> None:
         self.ledger.close()
@@ -145,7 +146,7 @@ class Replica:
             fresh = not self.has(doc_id)
             doc = self._doc(doc_id)
             before = doc.heads()
-            old_entries = self.vault.root_entries() if is_root and not fresh else {}
+            old_entries = self._current_entries() if is_root and not fresh else {}
             try:
                 doc.receive_sync_message(state, data)
             except CrdtError:
@@ -166,7 +167,10 @@ class Replica:
             if is_root:
                 wanted = self._reconcile(old_entries)
             else:
-                self._render(doc_id, doc)
+                # Publish the rev only for a true merge (we held changes the sender lacked):
+                # a plain fast-forward already carries the sender's rev in its root index.
+                merged = any(head in doc.heads() for head in before)
+                self._render(doc_id, doc, record=merged)
                 wanted = []
             self._unjournal(doc_id)
             return wanted
@@ -232,7 +236,7 @@ class Replica:
         log.warning(message)
         self.problems.append(message)
 
-    def _render(self, doc_id: str, doc: Doc) -> None:
+    def _render(self, doc_id: str, doc: Doc, record: bool = False) -> None:
         """Write a file document to the path the root index gives it."""
         entry = self.vault.root_doc().get(["files", doc_id], None)
         if not isinstance(entry, dict):
@@ -265,21 +269,28 @@ class Replica:
             atomic_write_bytes(target, data)
         self.vault.adopt(rel, doc_id)
         self.vault._ingest(rel)
-        self.vault.record_rev(doc_id, doc)
+        if record:
+            self.vault.record_rev(doc_id, doc)
         self.vault._notify([rel])
 
     def _reconcile(self, old: dict[str, dict[str, Any]]) -> list[str]:
-        """Make the files match the root index after it changed; returns docs to fetch."""
+        """Make the files match the root index after it changed; returns docs to fetch.
+
+        Deletions are applied before anything is placed, so a path freed by a delete and
+        taken by a new document is never mistaken for a conflict (every device must reach
+        the same files whatever order the entries come in)."""
         vault = self.vault
-        entries = vault.root_entries()
+        entries = self._current_entries()
+        indexed = vault.index.doc_ids()
         wanted: list[str] = []
+        changed: list[tuple[str, str, dict[str, Any]]] = []
         live: dict[str, str] = {}
         for doc_id, entry in entries.items():
             if not is_document_id(doc_id):
                 continue
-            if entry == old.get(doc_id) and vault.index.by_doc(doc_id) is not None:
+            if entry == old.get(doc_id) and doc_id in indexed:
                 path = entry.get("path")
-                if isinstance(path, str):
+                if isinstance(path, str) and entry.get("deleted") is not True:
                     live.setdefault(path, doc_id)
                 continue
             if entry.get("rev") != (old.get(doc_id) or {}).get("rev") or not self.has(doc_id):
@@ -290,31 +301,47 @@ class Replica:
             if not _live(entry, lambda d=doc_id: self._rev_of(d)):
                 self._delete_local(doc_id)
                 continue
+            changed.append((doc_id, rel, entry))
+        for doc_id, rel, entry in changed:
             if entry.get("deleted") is True:
                 vault._set_root_entry(doc_id, deleted=False)  # resurrected by a later edit
-            live_owner = live.get(rel)
-            if live_owner is not None and live_owner != doc_id:
-                winner, loser = sorted((live_owner, doc_id))
+            owner = live.get(rel)
+            if owner is not None and owner != doc_id:
+                winner, loser = sorted((owner, doc_id))
                 live[rel] = winner
                 self._move_to_conflict(loser, rel)
                 if winner == doc_id:
-                    self._place(doc_id, rel)
+                    self._place(doc_id, rel, entries)
                 continue
             live[rel] = doc_id
-            self._place(doc_id, rel)
+            self._place(doc_id, rel, entries)
         return wanted
 
-    def _place(self, doc_id: str, rel: str) -> None:
+    def _current_entries(self) -> dict[str, dict[str, Any]]:
+        """The root index entries, extracted once per root state (a full pass is costly)."""
+        heads = self.vault.root_doc().heads()
+        if self._entries_cache is None or self._entries_cache[0] != heads:
+            self._entries_cache = (heads, self.vault.root_entries())
+        return self._entries_cache[1]
+
+    def _place(self, doc_id: str, rel: str, entries: dict[str, dict[str, Any]]) -> None:
         """Make the document's file live at `rel` (moving it there or rendering it)."""
         vault = self.vault
-        row = vault.index.by_doc(doc_id)
         occupant = vault.index.by_path(rel)
-        if occupant is not None and occupant.doc_id not in (None, doc_id) and occupant.doc_id:
+        if occupant is not None and occupant.doc_id and occupant.doc_id != doc_id:
+            occupant_entry = entries.get(occupant.doc_id, {})
+            if occupant_entry.get("deleted") is True or occupant_entry.get("path") != rel:
+                # Its own entry says it is gone or elsewhere: not a conflict.
+                if occupant_entry.get("deleted") is True:
+                    self._delete_local(occupant.doc_id)
+                occupant = vault.index.by_path(rel)
+        if occupant is not None and occupant.doc_id and occupant.doc_id != doc_id:
             winner = min(doc_id, occupant.doc_id)
             loser = occupant.doc_id if winner == doc_id else doc_id
             self._move_to_conflict(loser, rel)
             if loser == doc_id:
                 return
+        row = vault.index.by_doc(doc_id)
         if row is not None and row.path != rel:
             try:
                 target = resolve_inside(vault.root, rel)

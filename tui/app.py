@@ -20,6 +20,7 @@ from solo.core import agenda
 from solo.core.quickadd import QuickAdd
 from solo.core.vault import Vault, VaultError
 from solo.core.watch import VaultWatcher
+from solo.sync.client import BackgroundSync, SyncStatus, start_background_sync
 from solo.tui.assistant_controller import AssistantController
 from solo.tui.assistant_controller import install as install_assistant
 from solo.tui.clock import Clock
@@ -66,6 +67,7 @@ class SoloApp(App[int]):
         self.watch_files = watch
         self.scan_on_start = scan
         self.watcher: VaultWatcher | None = None
+        self.live_sync: BackgroundSync | None = None
         self.assistant: AssistantController
         self.side_panes: dict[str, Callable[[], Widget]] = {}
         self._changed: dict[str, None] = {}
@@ -93,6 +95,18 @@ class SoloApp(App[int]):
                                        + len(report.removed)))
         if self.watch_files:
             self.start_watcher()
+            self.start_sync()
+
+    def start_sync(self) -> None:
+        """Live sync with the configured remotes (from a worker thread; no-op without one)."""
+        self.live_sync = start_background_sync(self.vault, on_status=self._sync_status)
+
+    def _sync_status(self, status: SyncStatus) -> None:
+        """Called from the sync thread: hand the label to the main thread."""
+        try:
+            self.call_from_thread(self.set_sync_state, status.label)
+        except RuntimeError:
+            pass  # the app is closing
 
     def start_watcher(self) -> None:
         if self.watcher is None:
@@ -105,6 +119,8 @@ class SoloApp(App[int]):
         self.exit(0)
 
     def on_unmount(self) -> None:
+        if self.live_sync is not None:
+            self.live_sync.stop()
         if self.watcher is not None:
             self.watcher.stop()
         self.assistant.close()

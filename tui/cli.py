@@ -247,21 +247,32 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def wait_until_stopped() -> None:
+    """Block until Ctrl-C or SIGTERM (for the long-running commands)."""
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+
+
 @command("watch")
 def cmd_watch(args: argparse.Namespace) -> int:
     from solo.core.watch import VaultWatcher
+    from solo.tui.cli_sync import start_watch_sync
 
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
     with open_vault(args) as vault:
         vault.on_change(lambda paths: print("ingested: " + ", ".join(paths), flush=True))
         with VaultWatcher(vault):
             print(f"Watching {vault.root} (Ctrl-C to stop)", flush=True)
+            live = start_watch_sync(vault)  # None when no remote is configured
             try:
-                while not stop.wait(0.5):
-                    pass
-            except KeyboardInterrupt:
-                pass
+                wait_until_stopped()
+            finally:
+                if live is not None:
+                    live.stop()
     return 0
 
 

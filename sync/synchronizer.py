@@ -1,0 +1,320 @@
+"""The per-connection document exchange: which documents to sync, how many at once, when each is done.
+
+One `Synchronizer` lives as long as one server connection (sync states cannot outlive it).
+For each scheduled document it runs an exchange: our first message (`request` when we lack
+the document, `sync` otherwise), then the server's answers, each received into the vault
+through the Replica and answered, until the exchange quiesces. An exchange is done when we
+have nothing to send after the server's latest message, or when our answer carries the same
+heads as that message (an acknowledgement, which the server does not answer); at that point
+both sides hold the same changes and the Replica records the agreement. At most
+`max_in_flight` exchanges we started wait for the server at once. A `doc-unavailable`
+answer means the server lacks the document: we push ours if we have it, else it is simply
+not there yet (the server sends it if it arrives while we stay connected).
+
+All Replica calls run through `run` (a single worker thread): vault I/O blocks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from solo.core.crdt import CrdtError, SyncState
+from solo.core.replica import Replica
+from solo.sync import protocol as p
+
+log = logging.getLogger(__name__)
+
+MAX_IN_FLIGHT = 16  # within the vault's cache of 32 loaded documents: more only reloads them
+T = TypeVar("T")
+Runner = Callable[..., Awaitable[Any]]
+
+# Documents whose changes are being received on the current thread: their own change
+# notifications are not work to schedule (the answer generated right after covers them).
+_receiving = threading.local()
+
+
+def message_heads(data: bytes) -> list[bytes] | None:
+    """The heads an Automerge sync message announces (first field after the type byte)."""
+    if len(data) < 2 or data[0] not in (0x42, 0x43):
+        return None
+    count, shift, pos = 0, 0, 1
+    while pos < len(data):
+        byte = data[pos]
+        pos += 1
+        count |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            break
+    if count > 10_000 or pos + 32 * count > len(data):
+        return None
+    return sorted(data[pos + 32 * i: pos + 32 * (i + 1)] for i in range(count))
+
+
+def receiving_doc() -> str | None:
+    """The document this thread is receiving remote changes into, if any."""
+    return getattr(_receiving, "doc_id", None)
+
+
+class Stalled(Exception):
+    """The server left an exchange unanswered for too long: the connection is restarted."""
+
+
+@dataclass
+class Counters:
+    """What one connection did (for progress, tests and benchmarks)."""
+
+    started: int = 0
+    finished: int = 0
+    agreed: int = 0
+    messages_in: int = 0
+    messages_out: int = 0
+    docs_touched: set[str] = field(default_factory=set)
+    unavailable: set[str] = field(default_factory=set)
+    errors: list[str] = field(default_factory=list)
+
+
+class Synchronizer:
+    """Exchanges for one Replica over one connection; `handle` every incoming message."""
+
+    def __init__(self, replica: Replica, send: Callable[[p.Message], Awaitable[None]],
+                 run: Runner, *, peer_id: str, server_id: str,
+                 max_in_flight: int = MAX_IN_FLIGHT, stall_timeout: float = 30.0,
+                 on_progress: Callable[[], None] | None = None) -> None:
+        self.replica = replica
+        self._send = send
+        self._run = run
+        self.peer_id = peer_id
+        self.server_id = server_id
+        self.max_in_flight = max(1, max_in_flight)
+        self.background_cap = max(1, self.max_in_flight // 8)
+        self.stall_timeout = stall_timeout
+        self._on_progress = on_progress or (lambda: None)
+        self.states: dict[str, SyncState] = {}
+        self.queue: dict[str, None] = {}      # waiting to start, in order
+        self.active: dict[str, float | None] = {}  # started by us: time of our last send
+        self.dirty: set[str] = set()          # changed while active: run again afterwards
+        self.later: dict[str, None] = {}      # low priority: only to hear of live changes
+        self.background: set[str] = set()     # active exchanges started from `later`
+        self.counters = Counters()
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._failure: BaseException | None = None
+
+    # --- scheduling ------------------------------------------------------------------------
+    @property
+    def pending(self) -> int:
+        """Exchanges queued or running, background subscriptions excluded."""
+        return len(self.queue) + len(self.active) - len(self.background)
+
+    @property
+    def settled(self) -> bool:
+        """Nothing queued, running, or waiting to be subscribed."""
+        return not (self.queue or self.active or self.later)
+
+    def subscribe(self, doc_ids: Iterable[str]) -> None:
+        """Sync these too, after everything else and a few at a time: a server sends live
+        changes only for documents a peer has synced on this connection."""
+        for doc_id in doc_ids:
+            if doc_id not in self.states and doc_id not in self.queue:
+                self.later[doc_id] = None
+        self._pump()
+
+    def schedule(self, doc_ids: Iterable[str], *, first: bool = False) -> None:
+        """Sync these documents (again); those already running are rerun after they finish."""
+        added = []
+        for doc_id in doc_ids:
+            if doc_id in self.active:
+                self.dirty.add(doc_id)
+                self.background.discard(doc_id)
+            elif doc_id not in self.queue:
+                added.append(doc_id)
+                self.later.pop(doc_id, None)
+        if first and added:
+            rest = self.queue
+            self.queue = dict.fromkeys(added)
+            self.queue.update(rest)
+        else:
+            self.queue.update(dict.fromkeys(added))
+        self._pump()
+
+    def _pump(self) -> None:
+        while self.queue and len(self.active) < self.max_in_flight:
+            doc_id = next(iter(self.queue))
+            del self.queue[doc_id]
+            self.active[doc_id] = None
+            self.counters.started += 1
+            self._spawn(self._start(doc_id))
+        while self.later and not self.queue and len(self.background) < self.background_cap \
+                and len(self.active) < self.max_in_flight:
+            doc_id = next(iter(self.later))
+            del self.later[doc_id]
+            if doc_id in self.states or doc_id in self.active:
+                continue
+            self.active[doc_id] = None
+            self.background.add(doc_id)
+            self._spawn(self._start(doc_id))
+        if not self.queue and len(self.active) == len(self.background):
+            self._idle.set()
+        else:
+            self._idle.clear()
+
+    def _spawn(self, coro: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+
+    def _task_done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None and self._failure is None:
+            self._failure = task.exception()
+            self._idle.set()  # wake whoever waits, so the failure surfaces
+
+    async def wait_idle(self) -> None:
+        """Until nothing is queued or running; re-raises a failure of an exchange."""
+        while True:
+            await self._idle.wait()
+            if self._failure is not None:
+                raise self._failure
+            if not self.queue and len(self.active) == len(self.background):
+                return
+            self._idle.clear()
+
+    def check(self) -> None:
+        """Raise Stalled when the server left an exchange unanswered too long (or a failure)."""
+        if self._failure is not None:
+            raise self._failure
+        now = time.monotonic()
+        for doc_id, since in self.active.items():
+            if since is not None and now - since > self.stall_timeout:
+                raise Stalled(f"no answer for document {doc_id} in {self.stall_timeout:.0f} s")
+
+    def cancel(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+
+    # --- exchanges -------------------------------------------------------------------------
+    async def _start(self, doc_id: str) -> None:
+        fresh = doc_id not in self.states
+        state = self.states.setdefault(doc_id, SyncState())
+        had, data, agreed = await self._run(self._first_message, doc_id, state, fresh)
+        if data is None:
+            self._finish(doc_id, agreed)
+            return
+        kind = p.Sync if had else p.Request
+        self.active[doc_id] = time.monotonic()
+        await self._out(kind(self.peer_id, self.server_id, doc_id, data))
+
+    def _first_message(self, doc_id: str, state: SyncState,
+                       fresh: bool) -> tuple[bool, bytes | None, bool]:
+        with self.replica.vault.lock:
+            had = self.replica.has(doc_id)
+            data = self.replica.generate(doc_id, state)
+            agreed = False
+            if data is None and not fresh and had:
+                # Nothing new since the last exchange, which ended in agreement.
+                self.replica.agreed_now(doc_id)
+                agreed = True
+            return had, data, agreed
+
+    def _receive(self, doc_id: str, state: SyncState,
+                 data: bytes) -> tuple[list[str], bytes | None, bool]:
+        _receiving.doc_id = doc_id
+        try:
+            with self.replica.vault.lock:
+                wanted = self.replica.receive(doc_id, state, data)
+                reply = self.replica.generate(doc_id, state)
+                done = reply is None or message_heads(reply) == message_heads(data)
+                if done and self.replica.has(doc_id):
+                    self.replica.agreed_now(doc_id)
+                return wanted, reply, done
+        finally:
+            _receiving.doc_id = None
+
+    async def handle(self, msg: p.Message) -> None:
+        """Process one message from the server (called in arrival order)."""
+        if getattr(msg, "sender_id", self.server_id) != self.server_id:
+            return
+        if isinstance(msg, p.Sync | p.Request):
+            await self._on_sync(msg.document_id, msg.data)
+        elif isinstance(msg, p.DocUnavailable):
+            await self._on_unavailable(msg.document_id)
+        elif isinstance(msg, p.Error):
+            log.warning("the server reports an error: %s", msg.message[:300])
+            self.counters.errors.append(msg.message[:300])
+
+    async def _on_sync(self, doc_id: str, data: bytes) -> None:
+        state = self.states.get(doc_id)
+        if state is None:
+            log.debug("ignoring a sync message for %s, a document we never named", doc_id)
+            return
+        self.counters.messages_in += 1
+        self.counters.docs_touched.add(doc_id)
+        ours = doc_id in self.active
+        if ours:
+            self.active[doc_id] = None  # answered; processing
+        try:
+            wanted, reply, done = await self._run(self._receive, doc_id, state, data)
+        except CrdtError as exc:
+            # Hostile or corrupt content: drop this document for this connection.
+            message = f"document {doc_id} from the server refused: {exc}"
+            log.warning(message)
+            self.counters.errors.append(message)
+            self.replica.problems.append(message)
+            self.states.pop(doc_id, None)
+            self._finish(doc_id, False)
+            return
+        if wanted:
+            self.schedule(wanted)
+        if reply is not None:
+            if not done and ours:
+                self.active[doc_id] = time.monotonic()
+            await self._out(p.Sync(self.peer_id, self.server_id, doc_id, reply))
+        if done:
+            self.counters.unavailable.discard(doc_id)
+            if ours:
+                self._finish(doc_id, True)
+        elif not ours:
+            # The server started this exchange (a live change); track it as ours from now on.
+            self.active[doc_id] = time.monotonic()
+            self._pump()
+        self._on_progress()
+
+    async def _on_unavailable(self, doc_id: str) -> None:
+        if doc_id not in self.states:
+            return
+        self.counters.messages_in += 1
+        if await self._run(self.replica.has, doc_id):
+            # We hold it after all (made meanwhile): push it.
+            state = self.states[doc_id] = SyncState()
+            data = await self._run(self.replica.generate, doc_id, state)
+            if data is not None:
+                self.active[doc_id] = time.monotonic()
+                await self._out(p.Sync(self.peer_id, self.server_id, doc_id, data))
+                return
+        self.counters.unavailable.add(doc_id)
+        if doc_id in self.active:
+            self._finish(doc_id, False)
+
+    def _finish(self, doc_id: str, agreed: bool) -> None:
+        if self.active.pop(doc_id, "absent") == "absent":
+            return
+        self.background.discard(doc_id)
+        self.counters.finished += 1
+        if agreed:
+            self.counters.agreed += 1
+        if doc_id in self.dirty:
+            self.dirty.discard(doc_id)
+            self.schedule([doc_id], first=True)
+        self._pump()
+        self._on_progress()
+
+    async def _out(self, msg: p.Message) -> None:
+        self.counters.messages_out += 1
+        await self._send(msg)

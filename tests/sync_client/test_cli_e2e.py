@@ -1,0 +1,140 @@
+"""The "Done means" scenario with the real CLI in subprocesses: serve, share, clone, edit, sync."""
+
+from __future__ import annotations
+
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from support.solo_cli import run_solo, solo_env
+
+TOKEN = "e2e-token"
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[str]:
+    """`solo serve --port 0 --token` in a subprocess; yields its URL."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "solo.tui", "serve", "--port", "0", "--data",
+         str(tmp_path / "server"), "--token", TOKEN],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=solo_env())
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        found = re.search(r"ws://127\.0\.0\.1:(\d+)/", line)
+        assert found, line + (process.stderr.read() if process.stderr else "")
+        yield f"ws://127.0.0.1:{found.group(1)}/"
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(10) == 0
+    finally:
+        process.kill()
+        process.wait()
+
+
+def solo(*args: str) -> str:
+    result = run_solo(*args)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*.md"))
+            if ".solo" not in p.parts}
+
+
+def test_two_devices_share_clone_edit_sync_delete(tmp_path: Path, served: str) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    (a / "notes").mkdir()
+    (a / "notes" / "plan.md").write_text("+++\ntitle = \"Plan\"\n+++\nfirst line\nlast line\n")
+    solo("init", str(a))
+    solo("--vault", str(a), "add", "task", "Renew AWS certification", "--due", "2026-12-01")
+    solo("--vault", str(a), "remote", "add", served, "--token", TOKEN)
+    assert "(token)" in solo("--vault", str(a), "remote", "list")
+    assert TOKEN not in solo("--vault", str(a), "remote", "list")
+    assert "Synced with" in solo("--vault", str(a), "sync", "--once")
+    url = solo("--vault", str(a), "share").strip()
+    assert url.startswith("automerge:")
+
+    refused = run_solo("clone", served, url, str(b), "--token", "wrong")
+    assert refused.returncode == 1
+    assert refused.stderr.count("\n") == 1 and "refused the token" in refused.stderr
+    assert not b.exists()
+
+    out = solo("clone", served, url, str(b), "--token", TOKEN)
+    assert "2 file(s)" in out
+    assert tree(a) == tree(b)
+
+    # Concurrent edits on both devices, then sync rounds.
+    (a / "notes" / "plan.md").write_text(
+        "+++\ntitle = \"Plan\"\n+++\nfirst line\nedit from A\nlast line\n")
+    (b / "notes" / "plan.md").write_text(
+        "+++\ntitle = \"Plan\"\n+++\nfirst line\nlast line\nedit from B\n")
+    for vault in (a, b, a):
+        solo("--vault", str(vault), "sync", "--once")
+    assert tree(a) == tree(b)
+    text = (a / "notes" / "plan.md").read_text()
+    assert "edit from A" in text and "edit from B" in text
+
+    solo("--vault", str(b), "remote", "remove", served)
+    assert "no remotes" in solo("--vault", str(b), "remote", "list")
+    solo("--vault", str(b), "remote", "add", served, "--token", TOKEN)
+
+    (a / "notes" / "plan.md").unlink()
+    solo("--vault", str(a), "sync", "--once")
+    solo("--vault", str(b), "sync", "--once")
+    assert not (b / "notes" / "plan.md").exists()
+    assert tree(a) == tree(b) and len(tree(b)) == 1
+
+
+def test_sync_with_a_wrong_token_exits_1_and_writes_nothing(tmp_path: Path, served: str) -> None:
+    a = tmp_path / "a"
+    solo("init", str(a))
+    solo("--vault", str(a), "remote", "add", served, "--token", "nope")
+    result = run_solo("--vault", str(a), "sync", "--once")
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0 and "refused the token" in result.stderr
+    assert not (a / ".solo" / "sync.sqlite").exists()
+
+
+def test_live_sync_command_writes_remote_edits_and_stops_on_sigterm(
+        tmp_path: Path, served: str) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    solo("init", str(a))
+    solo("--vault", str(a), "add", "note", "Shared", "--body", "v1")
+    solo("--vault", str(a), "remote", "add", served, "--token", TOKEN)
+    solo("--vault", str(a), "sync", "--once")
+    solo("clone", served, solo("--vault", str(a), "share").strip(), str(b), "--token", TOKEN)
+    live = subprocess.Popen([sys.executable, "-m", "solo.tui", "--vault", str(b), "sync"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=solo_env())
+    try:
+        assert live.stdout is not None
+        lines = [live.stdout.readline()]
+        while "up to date" not in lines[-1] and len(lines) < 10:
+            lines.append(live.stdout.readline())
+        assert "up to date" in lines[-1] and any("live" in line for line in lines), lines
+        solo("--vault", str(a), "add", "note", "Second", "--body", "v2")
+        solo("--vault", str(a), "sync", "--once")
+        for _ in range(200):
+            if (b / "notes" / "second.md").exists():
+                break
+            time.sleep(0.05)
+        assert (b / "notes" / "second.md").read_bytes() == (a / "notes" / "second.md").read_bytes()
+        (b / "notes" / "shared.md").write_text((b / "notes" / "shared.md").read_text() + "from B\n")
+        for _ in range(100):  # the watcher ingests, live sync pushes
+            solo("--vault", str(a), "sync", "--once")
+            if "from B" in (a / "notes" / "shared.md").read_text():
+                break
+            time.sleep(0.1)
+        assert "from B" in (a / "notes" / "shared.md").read_text()
+        live.send_signal(signal.SIGTERM)
+        assert live.wait(15) == 0
+    finally:
+        live.kill()
+        live.wait()

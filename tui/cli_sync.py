@@ -1,0 +1,269 @@
+"""Sync commands: `share`, `remote add|list|remove`, `sync`, `clone`, `serve`.
+
+`solo serve` keeps its documents in `--data DIR`, by default `$XDG_DATA_HOME/solo/server`
+(`~/.local/share/solo/server`). Its token comes from `--token` or `$SOLO_SERVER_TOKEN`.
+Tokens travel both as `?token=` and as an `Authorization: Bearer` header; a refused token
+exits 1 with one line and writes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from solo.core.config import Remote
+from solo.core.ids import InvalidId, parse_document_url
+from solo.core.vault import SOLO_DIR, Vault
+from solo.sync.client import (
+    BackgroundSync,
+    SyncReport,
+    SyncStatus,
+    check_remote,
+    start_background_sync,
+    sync_once,
+)
+from solo.sync.transport import ConnectError, check_url, display_url
+from solo.tui.cli import UserError, command, open_vault, wait_until_stopped
+
+
+def default_server_data() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "solo" / "server"
+
+
+class Progress:
+    """One updating line on a terminal; a plain line every few seconds otherwise."""
+
+    def __init__(self, label: str, stream: object = None) -> None:
+        self.label = label
+        self.stream = stream or sys.stderr
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self._last = 0.0
+        self._shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self._last < (0.1 if self.tty else 2.0):
+            return
+        self._last = now
+        line = f"{self.label}: {done}/{total} documents"
+        if self.tty:
+            print(f"\r{line}\x1b[K", end="", file=self.stream, flush=True)  # type: ignore[call-overload]
+            self._shown = True
+        elif total >= 50:
+            print(line, file=self.stream, flush=True)  # type: ignore[call-overload]
+
+    def end(self) -> None:
+        if self._shown:
+            print("\r\x1b[K", end="", file=self.stream, flush=True)  # type: ignore[call-overload]
+
+
+def _run_once(vault: Vault, remote: Remote, full: bool) -> SyncReport:
+    progress = Progress(f"syncing with {display_url(remote.url)}")
+    try:
+        return asyncio.run(sync_once(vault, remote, full=full, on_progress=progress))
+    except ConnectError as exc:
+        raise UserError(str(exc)) from None
+    finally:
+        progress.end()
+
+
+def _summary(report: SyncReport) -> str:
+    text = (f"Synced with {report.remote}: {report.documents} document(s) exchanged "
+            f"in {report.seconds:.1f} s")
+    if report.unavailable:
+        text += f"; {len(report.unavailable)} not on the server yet"
+    return text
+
+
+def _remote_for(vault: Vault, url: str) -> Remote | None:
+    for remote in vault.config.remotes:
+        if remote.url == url or display_url(remote.url) == display_url(url):
+            return remote
+    return None
+
+
+# --- commands -------------------------------------------------------------------------------
+@command("share")
+def cmd_share(args: argparse.Namespace) -> int:
+    with open_vault(args, scan=False) as vault:
+        print(vault.url)
+    return 0
+
+
+@command("remote")
+def cmd_remote(args: argparse.Namespace) -> int:
+    with open_vault(args, scan=False) as vault:
+        if args.remote_command == "add":
+            try:
+                check_url(args.url)
+            except ValueError as exc:
+                raise UserError(str(exc)) from None
+            existing = _remote_for(vault, args.url)
+            if existing is not None:
+                existing.token = args.token
+                print(f"Updated remote {display_url(args.url)}")
+            else:
+                vault.config.remotes.append(Remote(args.url, args.token))
+                print(f"Added remote {display_url(args.url)}")
+            vault.save_config()
+        elif args.remote_command == "remove":
+            existing = _remote_for(vault, args.url)
+            if existing is None:
+                raise UserError(f"no remote {args.url!r} (see `solo remote list`)")
+            vault.config.remotes.remove(existing)
+            vault.save_config()
+            print(f"Removed remote {display_url(existing.url)}")
+        else:
+            for remote in vault.config.remotes:
+                print(display_url(remote.url) + ("  (token)" if remote.token else ""))
+            if not vault.config.remotes:
+                print("(no remotes; add one with `solo remote add ws://HOST:PORT/`)")
+    return 0
+
+
+@command("sync")
+def cmd_sync(args: argparse.Namespace) -> int:
+    with open_vault(args) as vault:
+        if not vault.config.remotes:
+            raise UserError("no remote to sync with; add one with `solo remote add URL`")
+        if args.once:
+            for remote in vault.config.remotes:
+                report = _run_once(vault, remote, args.full)
+                for problem in report.problems:
+                    print(f"solo: warning: {problem}", file=sys.stderr)
+                print(_summary(report))
+            vault.scan()
+            return 0
+        return _sync_live(vault, args.full)
+
+
+def _status_printer() -> Callable[[SyncStatus], None]:
+    shown: dict[str, str] = {}
+    lock = threading.Lock()
+
+    def on_status(status: SyncStatus) -> None:  # called from the sync thread
+        if status.state == "syncing":
+            return
+        with lock:
+            if shown.get(status.remote) != status.label:
+                shown[status.remote] = status.label
+                print(f"sync {status.remote}: {status.label}", flush=True)
+
+    return on_status
+
+
+def start_watch_sync(vault: Vault) -> BackgroundSync | None:
+    """For `solo watch`: live sync with the configured remotes, one line per status change.
+
+    Returns None when the vault has no remote; call `.stop()` on the result when done.
+    """
+    return start_background_sync(vault, on_status=_status_printer())
+
+
+def _sync_live(vault: Vault, full: bool) -> int:
+    from solo.core.watch import VaultWatcher
+
+    live = BackgroundSync(vault, vault.config.remotes, on_status=_status_printer(), full=full)
+    print(f"Syncing {vault.root} live (Ctrl-C to stop)", flush=True)
+    with VaultWatcher(vault), live:
+        wait_until_stopped()
+    return 0
+
+
+@command("clone")
+def cmd_clone(args: argparse.Namespace) -> int:
+    try:
+        check_url(args.server_url)
+        root_id = parse_document_url(args.automerge_url)
+    except (ValueError, InvalidId) as exc:
+        raise UserError(str(exc)) from None
+    root = Path(args.path).expanduser()
+    if (root / SOLO_DIR).exists():
+        raise UserError(f"{root} is already a vault")
+    remote = Remote(args.server_url, args.token)
+    try:  # a refused token or a dead server: fail before writing anything
+        asyncio.run(check_remote(remote))
+    except ConnectError as exc:
+        raise UserError(str(exc)) from None
+    created = not root.exists()
+    root.mkdir(parents=True, exist_ok=True)
+    vault = Vault.init(root, root_id=root_id)
+    try:
+        vault.config.remotes.append(remote)
+        vault.save_config()
+        report = _run_once(vault, remote, full=False)
+        if report.root_missing or not vault.store.exists(root_id):
+            vault.close()
+            if created:
+                shutil.rmtree(root, ignore_errors=True)
+            else:
+                shutil.rmtree(root / SOLO_DIR, ignore_errors=True)
+            raise UserError(f"{display_url(args.server_url)} does not have the vault "
+                            f"{args.automerge_url}")
+        scan = vault.scan()
+        for problem in report.problems + list(scan.problems.values()):
+            print(f"solo: warning: {problem}", file=sys.stderr)
+        count = vault.index.count()
+        print(f"Cloned {args.automerge_url} into {vault.root}: {count} file(s)")
+        if report.unavailable:
+            print(f"{len(report.unavailable)} document(s) are not on the server yet; "
+                  "`solo sync` fetches them later")
+    finally:
+        vault.close()
+    return 0
+
+
+@command("serve")
+def cmd_serve(args: argparse.Namespace) -> int:
+    from solo.sync.server import ServerError, main_serve
+
+    token = args.token or os.environ.get("SOLO_SERVER_TOKEN") or None
+    data = Path(args.data).expanduser() if args.data else default_server_data()
+
+    def ready(port: int) -> None:
+        print(f"Serving on ws://{args.host}:{port}/ (data in {data}"
+              f"{', token required' if token else ''})", flush=True)
+
+    try:
+        return main_serve(args.host, args.port, data, token, ready=ready)
+    except (ServerError, OSError) as exc:
+        raise UserError(f"cannot serve: {exc}") from None
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    sub.add_parser("share", help="print the vault's automerge: URL (what `solo clone` needs)")
+
+    p = sub.add_parser("remote", help="manage the sync servers of this vault")
+    remote_sub = p.add_subparsers(dest="remote_command")
+    q = remote_sub.add_parser("add", help="add a sync server (ws:// or wss:// URL)")
+    q.add_argument("url")
+    q.add_argument("--token")
+    remote_sub.add_parser("list", help="list the sync servers")
+    q = remote_sub.add_parser("remove", help="forget a sync server")
+    q.add_argument("url")
+
+    p = sub.add_parser("sync", help="sync with the configured servers (live until Ctrl-C)")
+    p.add_argument("--once", action="store_true", help="one round, then exit")
+    p.add_argument("--full", action="store_true",
+                   help="sync every document, not only those changed since the last sync")
+
+    p = sub.add_parser("clone", help="join a vault from a server on a new device")
+    p.add_argument("server_url")
+    p.add_argument("automerge_url")
+    p.add_argument("path")
+    p.add_argument("--token")
+
+    p = sub.add_parser("serve", help="run a sync server (automerge-repo protocol)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=3030)
+    p.add_argument("--data", help=f"where documents are kept (default {default_server_data()})")
+    p.add_argument("--token", help="require this token (or set $SOLO_SERVER_TOKEN)")
+
