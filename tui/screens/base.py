@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
@@ -74,7 +75,12 @@ class SoloScreen(Screen[None]):
             pass
 
     def _apply(self, data: Any) -> None:
-        self.show(data)
+        if not self.is_attached:  # the load finished after the screen went away
+            return
+        try:
+            self.show(data)
+        except NoMatches:  # the screen is being torn down (app closing) mid-refresh
+            return
         self.post_message(ItemsRefreshed(self.NAME, self._pending_paths))
 
     def load(self) -> Any:
