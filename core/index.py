@@ -184,6 +184,13 @@ class Index:
             self._db.execute("DELETE FROM files")
             self._db.execute("DELETE FROM fts")
 
+    def optimize(self) -> None:
+        """Merge the full-text index's segments and reclaim free pages (after bulk changes)."""
+        with self._lock:
+            self._db.execute("INSERT INTO fts(fts) VALUES('optimize')")
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self._db.execute("VACUUM")
+
     def set_meta(self, key: str, value: str) -> None:
         with self._lock:
             self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))

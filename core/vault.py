@@ -33,6 +33,7 @@ from solo.core.store import DocStore, StoreError
 SOLO_DIR = ".solo"
 MAX_MIRROR_BYTES = 1024 * 1024
 DOC_CACHE_SIZE = 32
+BULK_CHANGES = 500  # a scan that ingests this many files compacts the search index after
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
@@ -364,6 +365,8 @@ class Vault:
             for path in missing:
                 self._remove(path)
                 report.removed.append(path)
+        if len(report.added) + len(report.changed) >= BULK_CHANGES:
+            self.index.optimize()
         self._notify(report.added + report.changed + report.removed
                      + [new for _, new in report.renamed])
         return report
@@ -734,6 +737,7 @@ class Vault:
                             self.record_rev(row.doc_id, doc)
             if repair:
                 self.rebuild_index()
+                self.index.optimize()
         return findings
 
     def rebuild_index(self) -> None:

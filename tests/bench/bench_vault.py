@@ -116,6 +116,7 @@ def test_vault_benchmarks(tmp_path: Path) -> None:
         for doc_id in list(vault.store.ids()):
             if vault.store.needs_compaction(doc_id):
                 vault.store.compact(doc_id, vault.store.load(doc_id))
+        vault.index.optimize()
     with Vault(root) as vault:  # reopened and closed: the index's write-ahead log is folded in
         store = vault.store.size_bytes()
     solo = root / ".solo"
