@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from rich.text import Text
@@ -46,6 +47,23 @@ def bar(ratio: float, width: int = 10) -> str:
     """A text progress bar: ███░░░."""
     filled = round(max(0.0, min(ratio, 1.0)) * width)
     return "█" * filled + "░" * (width - filled)
+
+
+SPARKS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: Sequence[float]) -> str:
+    """One block character per value, scaled from 0 to the largest: ▁▂▅█ (all ▁ when none)."""
+    top = max((v for v in values if v > 0), default=0)
+    if not top:
+        return SPARKS[0] * len(values)
+    return "".join(SPARKS[round(max(v, 0) / top * (len(SPARKS) - 1))] for v in values)
+
+
+def hours(minutes: int) -> str:
+    """Minutes as "31h10", or "40h" on the hour."""
+    sign, minutes = ("-" if minutes < 0 else ""), abs(minutes)
+    return f"{sign}{minutes // 60}h{minutes % 60:02d}" if minutes % 60 else f"{sign}{minutes // 60}h"
 
 
 def money(fields: dict[str, Any]) -> str:

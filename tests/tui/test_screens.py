@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from textual.widgets import Input
 from tui_helpers import settle
 
+from solo.core.vault import Vault
 from solo.tui.screens.career import CareerScreen
 from solo.tui.screens.notes import NotesScreen
 from solo.tui.screens.reviews import ReviewsScreen
@@ -35,6 +38,31 @@ async def test_today_shows_agenda_focus_and_hours(make_app) -> None:
         summary = str(screen.query_one("#today-summary").render())
         assert "Thursday 26 November 2026" in summary and "7h30 left" in summary
         assert "focus 50/480" in summary
+
+
+async def test_today_shows_the_week_against_the_cap_and_a_trend(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        week = str(app.screen.query_one("#today-week").render())
+        assert "This week: 5h40 of 40h" in week and "last 8 weeks ▁▁▁▁▇▇█▂" in week
+        assert "over your weekly cap" not in week
+
+
+@pytest.mark.parametrize(("now", "nags"), [(dt.datetime(2026, 11, 26, 10, 30), True),
+                                           (dt.datetime(2026, 11, 26, 20, 0), False)])
+async def test_today_warns_over_the_weekly_cap_and_nags_only_in_working_hours(
+        make_app, tui_root, now: dt.datetime, nags: bool) -> None:
+    vault = Vault(tui_root)
+    vault.config.work.weekly_cap_minutes = 240
+    vault.save_config()
+    vault.close()
+    app = make_app(now=now)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        week = str(app.screen.query_one("#today-week").render())
+        assert "This week: 5h40 of 4h" in week and "over your weekly cap by 1h40" in week
+        assert ("over the 4 h weekly cap" in week) is nags
 
 
 async def test_number_keys_and_sidebar_switch_screens(make_app) -> None:
@@ -121,6 +149,10 @@ async def test_career_shows_goal_progress_and_sections(make_app) -> None:
         assert "12%" in terraform and "⚠" in terraform
         assert any("86/120" in t for t in text)
         assert any("GitHub Copilot" in t and "10 USD monthly" in t for t in text)
+        assert headers.index("Time per goal (last 8 weeks)") == 1
+        assert any("Deliver the lakehouse" in t and "▁▁▁▁▁▅█▅  7h40" in t for t in headers)
+        assert any("EUR" in t and "46.25/month recurring" in t for t in headers)
+        assert any("AWS architecture" in t and "●●●○○ gap 2" in t for t in text)
 
 
 async def test_reviews_list_and_viewer(make_app) -> None:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual.widget import Widget
 from textual.widgets import Static
 
-from solo.core import career
+from solo.core import career, focus, spend
 from solo.core.index import Row
-from solo.tui.format import bar, header, money, short_date
+from solo.tui.format import bar, header, hours, money, short_date, sparkline
 from solo.tui.keys import ITEM_BINDINGS
 from solo.tui.messages import ListSelected
 from solo.tui.screens.base import PaletteCommand
@@ -18,6 +19,29 @@ from solo.tui.screens.task_actions import TaskActions
 from solo.tui.widgets.item_list import Entry, ItemList
 
 KINDS = ("goal", "skill", "learning", "achievement", "resource")
+CHART_WEEKS, CHART_MONTHS = 8, 12
+
+
+@dataclass
+class CareerData:
+    """What the Career screen shows: rows by kind and the chart series."""
+
+    rows: dict[str, list[Row]]
+    goal_minutes: dict[str, list[tuple[str, int]]]
+    spend: dict[str, list[tuple[str, float]]]
+    recurring: dict[str, float]
+    gaps: list[tuple[str, int, int]]
+
+
+def amount(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def chart_line(label: str, values: list[float], total: str, width: int = 30) -> Entry:
+    """A chart row: label, sparkline, figure (a header line, so the cursor skips it)."""
+    if len(label) > width:
+        label = label[:width - 1] + "…"
+    return header(f"   {label:<{width}} {sparkline(values)}  {total}")
 
 
 class CareerScreen(TaskActions):
@@ -31,13 +55,18 @@ class CareerScreen(TaskActions):
                      classes="screen-title")
         yield ItemList(id="career-list", widths=(None, 16, 10))
 
-    def load(self) -> dict[str, list[Row]]:
-        data = {kind: self.vault.rows(kind) for kind in KINDS}
-        data["task"] = self.vault.rows("task")
-        return data
-
-    def show(self, data: dict[str, list[Row]]) -> None:
+    def load(self) -> CareerData:
         today = self.solo.clock.today()
+        everything = self.vault.rows()
+        rows = {kind: [r for r in everything if r.kind == kind] for kind in (*KINDS, "task")}
+        return CareerData(rows, focus.goal_minutes_series(everything, today, CHART_WEEKS),
+                          spend.spend_series(everything, today, CHART_MONTHS),
+                          spend.spend_report(everything, today).recurring_total,
+                          career.skill_gap_series(everything))
+
+    def show(self, career_data: CareerData) -> None:
+        today = self.solo.clock.today()
+        data = career_data.rows
         entries: list[Entry] = [header("Goals")]
         rows = data["goal"] + data["task"]
         for row in sorted(data["goal"], key=lambda r: str(r.fields.get("target", "9999"))):
@@ -56,13 +85,19 @@ class CareerScreen(TaskActions):
                         Text(f"{kr.get('current', 0):g}/{kr.get('target', 0):g}", "dim")
                         if isinstance(kr.get("target"), int | float)
                         and isinstance(kr.get("current", 0), int | float) else "", "")))
-        entries.append(header("Skills (level → target)"))
-        for row in sorted(data["skill"], key=lambda r: r.title.lower()):
+        entries.append(header(f"Time per goal (last {CHART_WEEKS} weeks)"))
+        for title, weeks in career_data.goal_minutes.items():
+            minutes = [m for _, m in weeks]
+            entries.append(chart_line(title, minutes, hours(sum(minutes))))
+        gaps = {title: level - target for title, level, target in career_data.gaps}
+        to_go = sum(-g for g in gaps.values() if g < 0)
+        entries.append(header(f"Skills (level → target, biggest gap first; {to_go} levels to go)"))
+        for row in sorted(data["skill"], key=lambda r: (gaps.get(r.title, 0), r.title.lower())):
             level, target = row.fields.get("level"), row.fields.get("target_level")
             gauge = ""
             if isinstance(level, int):
-                gauge = "●" * level + "○" * max((target if isinstance(target, int) else level)
-                                                 - level, 0)
+                gap = (target - level) if isinstance(target, int) else 0
+                gauge = "●" * level + "○" * max(gap, 0) + (f" gap {gap}" if gap > 0 else "")
             entries.append(Entry(row.path, (row.title, gauge,
                                             str(row.fields.get("category", "")))))
         entries.append(header("Learning plan"))
@@ -74,6 +109,12 @@ class CareerScreen(TaskActions):
                           reverse=True):
             entries.append(Entry(row.path, (row.title, "",
                                             short_date(str(row.fields.get("date", "")), today))))
+        entries.append(header(f"Spend per month (last {CHART_MONTHS} months)"))
+        for currency, months in career_data.spend.items():
+            recurring = career_data.recurring.get(currency, 0.0)
+            entries.append(chart_line(currency, [a for _, a in months],
+                                      f"{amount(months[-1][1])} this month · "
+                                      f"{amount(recurring)}/month recurring", width=5))
         entries.append(header("Stack"))
         for row in sorted(data["resource"], key=lambda r: str(r.fields.get("renews", "9999"))):
             cost = money(row.fields)

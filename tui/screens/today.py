@@ -9,9 +9,9 @@ from rich.text import Text
 from textual.widget import Widget
 from textual.widgets import Static
 
-from solo.core import agenda
+from solo.core import agenda, wellbeing
 from solo.core.index import Row
-from solo.tui.format import TASK_WIDTHS, header, task_entry
+from solo.tui.format import TASK_WIDTHS, header, hours, sparkline, task_entry
 from solo.tui.keys import TASK_BINDINGS
 from solo.tui.messages import ListSelected
 from solo.tui.screens.base import PaletteCommand
@@ -25,6 +25,25 @@ class TodayData:
 
     agenda: agenda.Agenda
     focus: list[Row]
+    week: wellbeing.WeekLoad
+    trend: list[wellbeing.WeekLoad]
+    nudges: list[str]
+
+
+WEEKS = 8
+
+
+def week_text(data: TodayData, working: bool) -> Text:
+    """The week against the cap, the trend of the last weeks and, in working hours only, the
+    nudges."""
+    week = data.week
+    text = Text(f"This week: {hours(week.minutes)} of {hours(week.cap)}")
+    if week.over_cap:
+        text.append(f"  ·  over your weekly cap by {hours(week.over_by)}", "bold")
+    text.append(f"  ·  last {len(data.trend)} weeks {sparkline([w.minutes for w in data.trend])}")
+    if working and data.nudges:
+        text.append("\n" + "  ·  ".join(data.nudges), "yellow")
+    return text
 
 
 class TodayScreen(TaskActions):
@@ -34,6 +53,7 @@ class TodayScreen(TaskActions):
     BINDINGS = TASK_BINDINGS
 
     focus_minutes: int | None = None
+    week: TodayData | None = None
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -41,12 +61,18 @@ class TodayScreen(TaskActions):
 
     def compose_body(self) -> Iterable[Widget]:
         yield Static(id="today-summary", classes="screen-title")
+        yield Static(id="today-week", classes="detail")
         yield ItemList(id="today-list", widths=TASK_WIDTHS, empty="Nothing due today.")
 
     def load(self) -> TodayData:
-        today = self.solo.clock.today()
+        today, now, work = self.solo.clock.today(), self.solo.clock.now(), self.vault.config.work
+        focus = self.vault.rows("focus")
+        logged = focus + self.vault.rows("review")
         return TodayData(agenda.agenda(self.vault.rows("task"), today),
-                         agenda.focus_sessions(self.vault.rows("focus"), today))
+                         agenda.focus_sessions(focus, today),
+                         wellbeing.week_status(logged, work, today),
+                         wellbeing.weekly_trend(logged, work, today, WEEKS),
+                         wellbeing.nudges(logged, work, now))
 
     def show(self, data: TodayData) -> None:
         today = self.solo.clock.today()
@@ -63,6 +89,7 @@ class TodayScreen(TaskActions):
                                             f"{row.fields.get('minutes', '?')} min")))
         self.query_one(ItemList).set_entries(entries)
         self.focus_minutes = minutes
+        self.week = data
         self.update_summary()
 
     def update_summary(self) -> None:
@@ -75,6 +102,9 @@ class TodayScreen(TaskActions):
         if focus_minutes is not None:
             text.append(f"  ·  focus {focus_minutes}/{cap} min")
         self.query_one("#today-summary", Static).update(text)
+        if self.week is not None:
+            working = wellbeing.is_working_time(now, self.vault.config.work)
+            self.query_one("#today-week", Static).update(week_text(self.week, working))
 
     def current_row(self) -> Row | None:
         return self.row(self.query_one(ItemList).current_key)
