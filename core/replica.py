@@ -15,7 +15,6 @@ Which documents need syncing is known without loading them: the root index carri
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import sqlite3
@@ -31,7 +30,7 @@ from solo.core.ids import is_document_id
 from solo.core.index import short_id
 from solo.core.paths import UnsafePath, check_relative_path, conflict_name, resolve_inside
 from solo.core.store import StoreError
-from solo.core.vault import Vault, VaultError, doc_rev
+from solo.core.vault import Vault, VaultError, content_sha, doc_rev
 
 log = logging.getLogger(__name__)
 
@@ -192,7 +191,7 @@ class Replica:
             data = self.vault.abs(row.path).read_bytes()
         except OSError:
             return
-        if hashlib.sha256(data).hexdigest() != row.sha:
+        if content_sha(data) != row.sha:
             self.vault._ingest(row.path)
 
     def _journal(self, doc_id: str) -> None:

@@ -106,7 +106,8 @@ def doc_rev(doc: Doc) -> str:
     return hashlib.sha256(b"".join(sorted(doc.heads()))).hexdigest()[:20]
 
 
-def _sha(data: bytes) -> str:
+def content_sha(data: bytes) -> str:
+    """The fingerprint the index keeps of a file's bytes."""
     return hashlib.sha256(data).hexdigest()
 
 
@@ -351,7 +352,7 @@ class Vault:
             for path in sorted(changed):
                 if path not in known and missing_by_sha:
                     data = self._read_small(path)
-                    old_paths = missing_by_sha.get(_sha(data)) if data is not None else None
+                    old_paths = missing_by_sha.get(content_sha(data)) if data is not None else None
                     if old_paths:
                         old = old_paths.pop(0)
                         self._move(old, path)
@@ -458,7 +459,7 @@ class Vault:
                 f"{MAX_MIRROR_BYTES // 1024} KiB limit; kept as a plain file, not mirrored",
                 previous)
         data = absolute.read_bytes()
-        sha = _sha(data)
+        sha = content_sha(data)
         if previous is not None and previous.sha == sha and previous.doc_id and not previous.problem:
             self.index.touch(rel, st.st_mtime_ns, st.st_size)
             return None
