@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from pathlib import Path
 
 import pytest
@@ -51,16 +50,13 @@ async def test_file_written_elsewhere_appears_keeping_the_cursor(tui_root: Path)
         await pilot.press("down", "down")
         before = items.current_key
         app.recorded.clear()
-        started = time.perf_counter()
         write_task(tui_root, "call-the-accountant.md", "Call the accountant", "2026-11-26")
         await wait_for(pilot, lambda: "tasks/call-the-accountant.md" in
                        [e.key for e in items.entries])
-        elapsed = time.perf_counter() - started
         assert items.current_key == before  # the user's place is kept
         assert app.names()[:2] == ["VaultChanged", "ItemsRefreshed"]
         refreshed = [m for m in app.recorded if isinstance(m, ItemsRefreshed)]
         assert any("tasks/call-the-accountant.md" in m.paths for m in refreshed)
-        assert elapsed < 2.0  # the budget is 250 ms; the bench measures it, CI may be slow
 
 
 async def test_open_note_merges_external_edit_with_unsaved_keystrokes(tui_root: Path) -> None:
