@@ -389,12 +389,25 @@ class Vault:
                 if not self.is_vault_file(path):
                     continue
                 if os.path.lexists(self.abs(path)):
+                    if self._unchanged(path):
+                        continue
                     results[path] = self._ingest(path)
                 elif self.index.by_path(path) is not None:
                     self._remove(path)
                     results[path] = None
         self._notify(list(results))
         return results
+
+    def _unchanged(self, rel: str) -> bool:
+        """True when the file holds exactly what its index row says (so ingesting is a no-op).
+
+        A file whose size and mtime match is still read and hashed: editors can keep both.
+        """
+        row = self.index.by_path(rel)
+        if row is None or not row.doc_id or row.problem:
+            return False
+        data = self._read_small(rel)
+        return data is not None and content_sha(data) == row.sha
 
     def moved(self, old: str, new: str) -> None:
         """A file was renamed (seen by the watcher): keep its identity."""

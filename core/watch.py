@@ -5,6 +5,11 @@ are not interpreted one by one: the paths they touch are collected and, after a 
 quiet period, each is ingested as it then is on disk. A rename whose source vanished and
 whose destination is new keeps the item's identity. Solo's own writes come back as
 events too; ingest compares content, so they cost a read and change nothing.
+
+Only writes are subscribed to. Since watchdog 5, inotify also reports every open and every
+close of a file that was only read; reacting to those turns each read (a `cat`, a `grep -r`,
+Solo's own ingest) into another ingest, forever. The filter keeps them out of the kernel's
+event mask altogether, so reads cost nothing.
 """
 
 from __future__ import annotations
@@ -14,7 +19,18 @@ import threading
 import time
 from pathlib import Path
 
-from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.events import (
+    DirCreatedEvent,
+    DirDeletedEvent,
+    DirMovedEvent,
+    FileClosedEvent,
+    FileCreatedEvent,
+    FileDeletedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
+    FileSystemEvent,
+    FileSystemEventHandler,
+)
 from watchdog.observers import Observer
 
 from solo.core.vault import SOLO_DIR, Vault
@@ -23,12 +39,21 @@ log = logging.getLogger(__name__)
 
 DEBOUNCE_SECONDS = 0.1
 
+# Writes, renames and deletes; never `opened` or `closed_no_write` (see the module docstring).
+WRITE_EVENTS: list[type[FileSystemEvent]] = [
+    FileCreatedEvent, FileModifiedEvent, FileClosedEvent, FileMovedEvent, FileDeletedEvent,
+    DirCreatedEvent, DirMovedEvent, DirDeletedEvent,
+]
+_WRITE_EVENT_TYPES = frozenset(cls.event_type for cls in WRITE_EVENTS)
+
 
 class _Collector(FileSystemEventHandler):
     def __init__(self, watcher: VaultWatcher) -> None:
         self._watcher = watcher
 
     def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type not in _WRITE_EVENT_TYPES:  # backends that ignore the filter
+            return
         if event.is_directory and event.event_type not in ("moved", "deleted"):
             return
         src = self._watcher.relative(event.src_path)
@@ -54,7 +79,8 @@ class VaultWatcher:
         self._cond = threading.Condition()
         self._stopping = False
         self._observer = Observer()
-        self._observer.schedule(_Collector(self), str(vault.root), recursive=True)
+        self._observer.schedule(_Collector(self), str(vault.root), recursive=True,
+                                event_filter=WRITE_EVENTS)
         self._thread = threading.Thread(target=self._run, name="solo-watch", daemon=True)
         self.errors: list[str] = []
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -104,3 +105,84 @@ def test_ignores_hidden_temp_and_solo_files(watched: Vault, tmp_path: Path) -> N
     wait_for(lambda: watched.index.by_path("notes/c.md") is not None)
     assert watched.index.by_path(".obsidian/x.md") is None
     assert watched.index.by_path("notes/photo.png") is None
+
+
+def _wait_for_ingest_of(seen: list[list[str]], path: str) -> None:
+    wait_for(lambda: any(path in batch for batch in seen))
+
+
+def test_reads_by_other_programs_cause_no_ingest(watched: Vault, monkeypatch: pytest.MonkeyPatch
+                                                 ) -> None:
+    """`cat`, `grep -r` and a backup copy read every file: none of it may reach the vault."""
+    for i in range(20):
+        (watched.root / "notes" / f"n{i}.md").write_text(f"# Note {i}\nsome words {i}\n")
+    sentinel_before = "notes/written-before.md"
+    (watched.root / sentinel_before).write_text("settles the creations above\n")
+    asked: list[list[str]] = []
+    notified: list[list[str]] = []
+    watched.on_change(notified.append)
+    real_ingest = watched.ingest
+    monkeypatch.setattr(watched, "ingest", lambda paths: (asked.append(list(paths)),
+                                                          real_ingest(paths))[1])
+    _wait_for_ingest_of(notified, sentinel_before)
+    asked.clear()
+    notified.clear()
+
+    files = sorted(str(p) for p in (watched.root / "notes").glob("*.md"))
+    subprocess.run(["cat", *files], check=True, capture_output=True)
+    subprocess.run(["grep", "-r", "words", str(watched.root)], check=True, capture_output=True)
+    subprocess.run(["cp", "-r", str(watched.root / "notes"), str(watched.root.parent / "backup")],
+                   check=True)
+    for name in files:
+        Path(name).read_bytes()
+    # Events arrive in order: once a later write is ingested, any read event was handled too.
+    (watched.root / "notes" / "written-after.md").write_text("after the reads\n")
+    _wait_for_ingest_of(notified, "notes/written-after.md")
+
+    assert [p for batch in asked for p in batch] == ["notes/written-after.md"]
+    assert notified == [["notes/written-after.md"]]
+
+
+def test_ingest_of_unchanged_content_is_silent(watched: Vault) -> None:
+    notified: list[list[str]] = []
+    watched.on_change(notified.append)
+    doc_id = watched.index.by_path("notes/a.md").doc_id or ""  # type: ignore[union-attr]
+    heads = watched.load_doc(doc_id).heads()
+    os.utime(watched.root / "notes/a.md")  # what `touch` does: same bytes, new mtime
+    assert watched.ingest(["notes/a.md"]) == {}
+    assert notified == []
+    assert watched.load_doc(doc_id).heads() == heads
+
+
+def test_solo_watch_stays_silent_while_files_are_read(vault: Vault, tmp_path: Path) -> None:
+    """The command users run: reading every file beside `solo watch` prints no `ingested:`."""
+    from support.solo_cli import solo_env
+
+    (vault.root / "notes").mkdir()
+    for i in range(10):
+        (vault.root / "notes" / f"n{i}.md").write_text(f"# Note {i}\nbody {i}\n")
+    vault.scan()
+    vault.close()
+    proc = subprocess.Popen([sys.executable, "-m", "solo.tui", "--vault", str(vault.root), "watch"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env=solo_env())
+    lines: list[str] = []
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.append(line)
+            if line.startswith("Watching"):
+                break
+        subprocess.run(["grep", "-r", "body", str(vault.root)], check=True, capture_output=True)
+        subprocess.run(["cat", *map(str, (vault.root / "notes").glob("*.md"))], check=True,
+                       capture_output=True)
+        (vault.root / "notes" / "later.md").write_text("written after the reads\n")
+        for line in proc.stdout:
+            lines.append(line)
+            if line.startswith("ingested:"):
+                break
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    ingested = [line.strip() for line in lines if line.startswith("ingested:")]
+    assert ingested == ["ingested: notes/later.md"], "".join(lines)
