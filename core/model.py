@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
-from solo.core.recur import add_months, next_date, parse_recurrence
+from solo.core.recur import add_months, next_after, next_date, parse_recurrence, step
 
 # --- kinds -------------------------------------------------------------------------------
 
@@ -61,18 +61,28 @@ _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _HEADING = re.compile(r" {0,3}#[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*")
 
 
-def first_heading(body: str) -> str | None:
-    """The text of the first level-1 ATX heading (`# Title`) outside fenced code, or None."""
+def fenced_lines(body: str) -> list[bool]:
+    """For each line of `body` (as `splitlines` cuts it), whether it belongs to fenced code."""
+    flags: list[bool] = []
     fence: str | None = None
     for line in body.splitlines():
         opener = _FENCE.match(line)
         if fence is not None:
+            flags.append(True)
             if opener and opener.group(1)[0] == fence[0] and len(opener.group(1)) >= len(fence) \
                     and not line[opener.end():].strip():
                 fence = None
             continue
         if opener:
             fence = opener.group(1)
+        flags.append(fence is not None)
+    return flags
+
+
+def first_heading(body: str) -> str | None:
+    """The text of the first level-1 ATX heading (`# Title`) outside fenced code, or None."""
+    for line, fenced in zip(body.splitlines(), fenced_lines(body), strict=True):
+        if fenced:
             continue
         match = _HEADING.fullmatch(line)
         if match and match.group(1).strip():
@@ -633,17 +643,56 @@ def is_open_task(fields: Mapping[str, Any]) -> bool:
     return status in OPEN_TASK_STATUSES
 
 
-def complete_task(fields: Mapping[str, Any], today: date) -> tuple[dict[str, Any], dict[str, Any] | None]:
-    """Mark a task done; for a repeating task, also give the fields of its next occurrence.
+class CompletionRefused(ValueError):
+    """`done` on a task that is already finished (or cancelled, without force)."""
 
-    The done task gets `status = "done"` and `done = today`. When `recur` is set, the next
-    occurrence is a copy with `due` and `scheduled` each moved by the rule from their old
-    value (when neither is set, `due` becomes the rule's next date after `today`), the status
-    back to the previous open status (else "next"), no `done` key, `created = today` if the
-    task had `created`, and no `id` key (ids are never reused). Other keys, including keys
-    unknown to the model, are carried over. Raises ValueError for an invalid `recur` rule,
-    before anything is changed.
+
+@dataclass(frozen=True)
+class Completion:
+    """What finishing a task does to its fields.
+
+    `fields` are the task's fields afterwards, in the same file: a plain task is done; a
+    repeating task stays open with its dates moved to the next occurrence and today added
+    to its `completions`. `repeats` tells which of the two happened.
     """
+
+    fields: dict[str, Any]
+    repeats: bool
+
+
+def completion_dates(fields: Mapping[str, Any]) -> list[date]:
+    """Every day the task was finished: each entry of `completions`, plus `done` when done."""
+    days: list[date] = []
+    raw = fields.get("completions")
+    for value in raw if isinstance(raw, list) else [raw]:
+        day = as_date(value)
+        if day is not None:
+            days.append(day)
+    done = as_date(fields.get("done"))
+    if fields.get("status") == "done" and done is not None:
+        days.append(done)
+    return sorted(days)
+
+
+def complete_task(fields: Mapping[str, Any], today: date, *, force: bool = False) -> Completion:
+    """Finish a task once; a repeating task moves on to its next occurrence in place.
+
+    A task already done is refused (its `done` date is history, not to be rewritten), and so
+    is a cancelled task unless `force`. A plain task gets `status = "done"` and `done = today`.
+    A task with `recur` keeps its file: `today` is appended to `completions`, `done` is
+    dropped, the status goes back to its open status (else "next"), and `due`/`scheduled` move
+    to the rule's first date after today — counted from the old date, or from today for rules
+    that say "when done" — keeping the gap between the two dates; with neither set, `due`
+    becomes the rule's next date after today. A repeating task already finished today is
+    refused unless `force`. Other keys, unknown ones included, are kept. Raises
+    CompletionRefused or ValueError (an invalid `recur`) before anything is changed.
+    """
+    status = fields.get("status")
+    if status == "done":
+        when = as_date(fields.get("done"))
+        raise CompletionRefused("already done" + (f" on {when.isoformat()}" if when else ""))
+    if status == "cancelled" and not force:
+        raise CompletionRefused("is cancelled; use --force to mark it done anyway")
     rule_text = fields.get("recur")
     rule = None
     if rule_text not in (None, ""):
@@ -653,23 +702,43 @@ def complete_task(fields: Mapping[str, Any], today: date) -> tuple[dict[str, Any
             rule = parse_recurrence(rule_text)
         except ValueError as exc:
             raise ValueError(f"cannot repeat the task: {exc}") from None
-    finished = {**fields, "status": "done", "done": today}
     if rule is None:
-        return finished, None
-    following: dict[str, Any] = {k: v for k, v in fields.items() if k not in ("done", "id")}
-    previous = fields.get("status")
-    following["status"] = previous if previous in OPEN_TASK_STATUSES else "next"
-    shifted = False
-    for key in ("due", "scheduled"):
-        old = as_date(fields.get(key))
-        if old is not None:
-            following[key] = next_date(rule, old)
-            shifted = True
-    if not shifted:
+        return Completion({**fields, "status": "done", "done": today}, repeats=False)
+    history = completion_dates({"completions": fields.get("completions")})
+    if today in history and not force:
+        upcoming = as_date(fields.get("due")) or as_date(fields.get("scheduled"))
+        raise CompletionRefused("already done today" + (
+            f"; next on {upcoming.isoformat()}" if upcoming else ""))
+    following: dict[str, Any] = {k: v for k, v in fields.items() if k != "done"}
+    following["status"] = status if status in OPEN_TASK_STATUSES else "next"
+    dates = {key: as_date(fields.get(key)) for key in ("due", "scheduled")}
+    anchor_key = "due" if dates["due"] is not None else "scheduled"
+    anchor = dates[anchor_key]
+    if anchor is None:
         following["due"] = next_date(rule, today)
-    if "created" in fields:
-        following["created"] = today
-    return finished, following
+    elif rule.from_completion:
+        moved = next_date(rule, today)
+        for key, old in dates.items():
+            if old is not None:
+                following[key] = old + (moved - anchor)
+    else:
+        moved, steps = next_after(rule, anchor, today)
+        for key, old in dates.items():
+            if old is not None:
+                following[key] = moved if key == anchor_key else step(rule, old, steps)
+    following["completions"] = [*history, today]
+    return Completion(following, repeats=True)
+
+
+_CHECKED_BOX = re.compile(r"(\s*(?:[-*+]|\d+[.)])\s+)\[[xX]\]")
+
+
+def reset_checkboxes(body: str) -> str:
+    """The body with every ticked `- [x]` list box unticked, outside fenced code."""
+    lines = body.splitlines(keepends=True)
+    inside = fenced_lines(body)
+    return "".join(line if inside[i] else _CHECKED_BOX.sub(r"\1[ ]", line, count=1)
+                   if _CHECKED_BOX.match(line) else line for i, line in enumerate(lines))
 
 
 # --- file names ----------------------------------------------------------------------------

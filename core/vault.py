@@ -684,8 +684,12 @@ class Vault:
                 self.write_file(row.path, new_text)
             return self.read(row.path)
 
-    def complete(self, ref: str | Row, today: dt.date | None = None) -> tuple[Item, Item | None]:
-        """Mark a task done; a recurring task gets its next occurrence as a new file."""
+    def complete(self, ref: str | Row, today: dt.date | None = None, *,
+                 force: bool = False) -> tuple[Item, Item | None]:
+        """Finish a task once. Returns the item and, for a repeating task, the same item at
+        its next occurrence (one file per repeating task: dates move, completions are kept,
+        ticked boxes in its body are cleared). Refuses a task already done, or cancelled
+        unless `force`, without writing anything."""
         today = today or dt.date.today()
         with self.lock:
             row = ref if isinstance(ref, Row) else self.resolve(ref)
@@ -694,18 +698,15 @@ class Vault:
             self._ingest(row.path)
             item = self.read(row.path)
             fields = fileformat.split(item.head + item.body).fields
-            done_fields, next_fields = model.complete_task(fields, today)
-            changes = {k: v for k, v in done_fields.items() if fields.get(k) != v}
-            removed = [k for k in fields if k not in done_fields]
-            done = self.update(row, changes, removed)
-            following = None
-            if next_fields is not None:
-                title = str(next_fields.pop("title", row.title))
-                next_fields.pop("kind", None)
-                next_fields.pop("created", None)
-                following = self.create("task", title, next_fields, item.body,
-                                        folder=str(PurePosixPath(row.path).parent))
-            return done, following
+            try:
+                completion = model.complete_task(fields, today, force=force)
+            except ValueError as exc:
+                raise VaultError(f"{row.path}: {exc}") from None
+            changes = {k: v for k, v in completion.fields.items() if fields.get(k) != v}
+            removed = [k for k in fields if k not in completion.fields]
+            body = model.reset_checkboxes(item.body) if completion.repeats else None
+            updated = self.update(row, changes, removed, body=body)
+            return updated, updated if completion.repeats else None
 
     def delete(self, ref: str | Row) -> Row:
         with self.lock:

@@ -207,11 +207,13 @@ def goal_summary(vault: Vault, item: Item) -> dict[str, Any]:
 @command("done")
 def cmd_done(args: argparse.Namespace) -> int:
     with open_vault(args) as vault:
-        done, following = vault.complete(args.id, today())
+        done, following = vault.complete(args.id, today(), force=args.force)
         print(f"Done: {done.title} ({done.path})")
         if following:
             due = following.fields.get("due") or following.fields.get("scheduled") or ""
-            print(f"Next occurrence: {following.id} {following.path} {due}".rstrip())
+            count = len(model.completion_dates(following.fields))
+            times = "1 time" if count == 1 else f"{count} times"
+            print(f"Next occurrence: {due} (same file, finished {times} so far)")
     return 0
 
 
@@ -334,8 +336,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id")
     p.add_argument("--json", action="store_true")
 
-    p = sub.add_parser("done", help="mark a task done")
+    p = sub.add_parser("done", help="mark a task done (a repeating one moves to its next date)")
     p.add_argument("id")
+    p.add_argument("--force", action="store_true",
+                   help="also finish a cancelled task, or a repeating one again today")
 
     p = sub.add_parser("edit", help="open an item in $EDITOR")
     p.add_argument("id")
