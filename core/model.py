@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
+from solo.core import clock
 from solo.core.recur import add_months, next_date, parse_recurrence
 
 # --- kinds -------------------------------------------------------------------------------
@@ -576,7 +577,7 @@ def coerce_value(spec_or_name: FieldSpec | str, kind: str, text: str,
         spec = field_spec(kind, spec_or_name)
     if spec is None:
         return text
-    value = _coerce(spec, text, date.today() if today is None else today)
+    value = _coerce(spec, text, clock.today() if today is None else today)
     problem = _check(spec, value)
     if problem:
         raise ValueError(problem)
@@ -625,12 +626,6 @@ def _coerce(spec: FieldSpec, text: str, today: date) -> Any:
 
 
 # --- tasks ---------------------------------------------------------------------------------
-
-
-def is_open_task(fields: Mapping[str, Any]) -> bool:
-    """True when the task's status is open (a missing status counts as inbox)."""
-    status = fields.get("status", "inbox")
-    return status in OPEN_TASK_STATUSES
 
 
 def complete_task(fields: Mapping[str, Any], today: date) -> tuple[dict[str, Any], dict[str, Any] | None]:

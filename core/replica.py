@@ -30,7 +30,7 @@ from solo.core.ids import is_document_id
 from solo.core.index import short_id
 from solo.core.paths import UnsafePath, check_relative_path, conflict_name, resolve_inside
 from solo.core.store import StoreError
-from solo.core.vault import Vault, VaultError, content_sha, doc_rev
+from solo.core.vault import Vault, content_sha, doc_rev
 
 log = logging.getLogger(__name__)
 
@@ -56,10 +56,6 @@ class SyncLedger:
     def set_agreed(self, remote: str, doc_id: str, rev: str) -> None:
         with self._lock:
             self._db.execute("INSERT OR REPLACE INTO agreed VALUES (?, ?, ?)", (remote, doc_id, rev))
-
-    def forget_remote(self, remote: str) -> None:
-        with self._lock:
-            self._db.execute("DELETE FROM agreed WHERE remote = ?", (remote,))
 
     def close(self) -> None:
         with self._lock:
@@ -405,15 +401,3 @@ def finish_pending(vault: Vault) -> None:
         replica.recover()
     finally:
         replica.close()
-
-
-def clone_root_missing(vault_root: Path) -> bool:
-    """True while a cloned vault still waits for its root index from a server."""
-    try:
-        vault = Vault(vault_root)
-    except VaultError:
-        return False
-    try:
-        return not vault.store.exists(vault.root_id)
-    finally:
-        vault.close()

@@ -337,15 +337,6 @@ class ChunkIndex:
         return {r[0]: Passage(path=r[1], title=r[4], heading=r[2], text=r[3], facts=r[5],
                               chunk_id=r[0]) for r in rows}
 
-    def first_passage(self, path: str) -> Passage | None:
-        with self._lock:
-            r = self._db.execute(
-                "SELECT c.id, c.path, c.heading, c.text, d.title, d.facts FROM chunks c "
-                "JOIN docs d ON d.path = c.path WHERE c.path = ? AND d.private = 0 "
-                "ORDER BY c.ordinal LIMIT 1", (path,)).fetchone()
-        return Passage(path=r[1], title=r[4], heading=r[2], text=r[3], facts=r[5],
-                       chunk_id=r[0]) if r else None
-
     def db(self) -> tuple[sqlite3.Connection, threading.RLock]:
         """The connection and its lock, for the vector store that shares the file."""
         return self._db, self._lock

@@ -16,6 +16,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from solo.core.crdt import Doc, SyncState
+from solo.core.errors import SoloError
 from solo.core.store import DocStore
 
 log = logging.getLogger(__name__)
@@ -23,7 +24,7 @@ log = logging.getLogger(__name__)
 _TRIM_EVERY = 256  # evictions between malloc_trim calls
 
 
-class DocTooLarge(Exception):
+class DocTooLarge(SoloError):
     """A sync message would grow a document past the server's size cap."""
 
 
