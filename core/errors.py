@@ -11,3 +11,11 @@ from __future__ import annotations
 
 class SoloError(Exception):
     """Base class of every exception Solo defines."""
+
+
+class VaultError(SoloError):
+    """A user-facing error: the message names the file or item and the problem."""
+
+
+class NotAVault(VaultError):
+    """No `.solo/` folder where a vault was expected."""

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import threading
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
@@ -34,16 +33,6 @@ log = logging.getLogger(__name__)
 MAX_IN_FLIGHT = 16  # within the vault's cache of 32 loaded documents: more only reloads them
 T = TypeVar("T")
 Runner = Callable[..., Awaitable[Any]]
-
-# Documents whose changes are being received on the current thread: their own change
-# notifications are not work to schedule (the answer generated right after covers them).
-_receiving = threading.local()
-
-
-def receiving_doc() -> str | None:
-    """The document this thread is receiving remote changes into, if any."""
-    return getattr(_receiving, "doc_id", None)
-
 
 class Stalled(SoloError):
     """The server left an exchange unanswered for too long: the connection is restarted."""
@@ -209,17 +198,13 @@ class Synchronizer:
 
     def _receive(self, doc_id: str, state: SyncState,
                  data: bytes) -> tuple[list[str], bytes | None, bool]:
-        _receiving.doc_id = doc_id
-        try:
-            with self.replica.vault.lock:
-                wanted = self.replica.receive(doc_id, state, data)
-                reply = self.replica.generate(doc_id, state)
-                done = reply is None or sync_message_heads(reply) == sync_message_heads(data)
-                if done and self.replica.has(doc_id):
-                    self.replica.agreed_now(doc_id)
-                return wanted, reply, done
-        finally:
-            _receiving.doc_id = None
+        with self.replica.vault.lock:
+            wanted = self.replica.receive(doc_id, state, data)
+            reply = self.replica.generate(doc_id, state)
+            done = reply is None or sync_message_heads(reply) == sync_message_heads(data)
+            if done and self.replica.has(doc_id):
+                self.replica.agreed_now(doc_id)
+            return wanted, reply, done
 
     async def handle(self, msg: p.Message) -> None:
         """Process one message from the server (called in arrival order)."""
