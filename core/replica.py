@@ -282,8 +282,21 @@ class Replica:
                     self._place(doc_id, rel, entries)
                 continue
             live[rel] = doc_id
+            if self._only_rev_changed(doc_id, rel, entry, old.get(doc_id)):
+                continue  # its content arrives (or arrived) in its own message, rendered there
             self._place(doc_id, rel, entries)
         return wanted
+
+    def _only_rev_changed(self, doc_id: str, rel: str, entry: dict[str, Any],
+                          before: dict[str, Any] | None) -> bool:
+        """True when the entry differs from before only in `rev` and its file is in place."""
+        if before is None or entry.get("deleted") is True:
+            return False
+        if {k: v for k, v in entry.items() if k != "rev"} != \
+                {k: v for k, v in before.items() if k != "rev"}:
+            return False
+        row = self.index.by_doc(doc_id)
+        return row is not None and row.path == rel and bool(row.sha)
 
     def _current_entries(self) -> dict[str, dict[str, Any]]:
         """The root index entries, extracted once per root state (a full pass is costly)."""
