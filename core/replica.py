@@ -21,6 +21,7 @@ import logging
 import sqlite3
 import threading
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -265,7 +266,7 @@ class Replica:
             rel = self._safe_entry_path(doc_id, entry)
             if rel is None:
                 continue
-            if not _live(entry, lambda d=doc_id: self._rev_of(d)):
+            if not _live(entry, partial(self._rev_of, doc_id)):
                 self._delete_local(doc_id)
                 continue
             changed.append((doc_id, rel, entry))

@@ -15,14 +15,14 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from solo.core import identity
 from solo.core.config import Config, load_config, save_config
-from solo.core.crdt import Doc, new_actor_id
+from solo.core.crdt import Doc
 from solo.core.docrepo import DocRepo, doc_rev
 from solo.core.errors import NotAVault, VaultError
 from solo.core.events import ORIGIN_LOCAL, DocEvent, FileEvent, Origin, Unsubscribe
 from solo.core.files import VaultFiles
-from solo.core.fsutil import atomic_write_bytes
-from solo.core.ids import document_url, is_document_id, new_document_id
+from solo.core.ids import document_url
 from solo.core.index import Hit, Index, Row, short_id
 from solo.core.items import Item, Items
 from solo.core.lock import VaultLock
@@ -48,17 +48,6 @@ def find_vault(start: Path) -> Path | None:
     return None
 
 
-def _read_id(path: Path) -> str:
-    try:
-        root_id = path.read_text().strip()
-    except FileNotFoundError as exc:
-        raise VaultError(f"{path} is missing: the vault has no identity; "
-                         "run `solo init` again or clone it") from exc
-    if not is_document_id(root_id):
-        raise VaultError(f"{path}: not a document id: {root_id!r}")
-    return root_id
-
-
 class Vault:
     """An open vault. Thread-safe for one process; safe beside other Solo processes."""
 
@@ -71,8 +60,8 @@ class Vault:
         self.lock = VaultLock(self.solo_dir / "lock")
         self.store: DocStorage = storage if storage is not None else DocStore(self.solo_dir / "store")
         self.index = index if index is not None else Index(self.solo_dir / "index.sqlite")
-        self.actor = self._device_actor()
-        self.root_id = _read_id(self.solo_dir / "vault")
+        self.actor = identity.device_actor(self.solo_dir)
+        self.root_id = identity.root_id(self.solo_dir)
         self.repo = DocRepo(self.store, self.actor, root_id=self.root_id)
         self.files = files if files is not None else VaultFiles(self.root)
         self.mirror = FileMirror(self.files, self.repo, self.index, self.solo_dir)
@@ -89,33 +78,14 @@ class Vault:
     @classmethod
     def init(cls, root: Path, root_id: str | None = None, *,
              storage: DocStorage | None = None) -> Vault:
-        """Make `root` a vault (existing files are kept and ingested by the first scan)."""
+        """Make `root` a vault (existing files are kept and ingested by the first scan);
+        with `root_id`, one that joins another device's vault."""
         solo = root / SOLO_DIR
         (solo / "store").mkdir(parents=True, exist_ok=True)
-        device = solo / "device"
-        if not device.exists():
-            atomic_write_bytes(device, new_actor_id().hex().encode() + b"\n")
-        vault_file = solo / "vault"
-        if not vault_file.exists():
-            new_root = root_id is None
-            root_id = root_id or new_document_id()
-            if new_root:
-                doc = Doc.new(bytes.fromhex(device.read_text().strip()))
-                with doc.change() as edit:
-                    edit.put(["solo"], {"format": 1, "kind": "vault-index"})
-                    edit.put(["files"], {})
-                (storage if storage is not None else DocStore(solo / "store")).create(root_id, doc)
-            atomic_write_bytes(vault_file, (root_id + "\n").encode())
+        identity.init_identity(solo, storage if storage is not None else DocStore(solo / "store"),
+                               root_id)
         (solo / ".gitignore").write_text("*\n")
         return cls(root, storage=storage)
-
-    def _device_actor(self) -> bytes:
-        try:
-            return bytes.fromhex((self.solo_dir / "device").read_text().strip())
-        except (FileNotFoundError, ValueError):
-            actor = new_actor_id()
-            atomic_write_bytes(self.solo_dir / "device", actor.hex().encode() + b"\n")
-            return actor
 
     @property
     def url(self) -> str:
