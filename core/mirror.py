@@ -185,16 +185,16 @@ class FileMirror:
                 old_paths = missing_by_sha.get(content_sha(data)) if data is not None else None
                 if old_paths:
                     old = old_paths.pop(0)
-                    self.move(old, path)
+                    self.move(old, path, origin)
                     report.renamed.append((old, path))
                     missing.remove(old)
                     continue
-            problem = self.ingest_file(path)
+            problem = self.ingest_file(path, origin=origin)
             (report.changed if path in known else report.added).append(path)
             if problem:
                 report.problems[path] = problem
         for path in missing:
-            self.remove(path)
+            self.remove(path, origin)
             report.removed.append(path)
         if len(report.added) + len(report.changed) >= BULK_CHANGES:
             self.index.optimize()
@@ -214,7 +214,8 @@ class FileMirror:
         return data is not None and content_sha(data) == row.sha
 
     def ingest_file(self, rel: str, data: bytes | None = None,
-                    st: os.stat_result | None = None) -> str | None:
+                    st: os.stat_result | None = None,
+                    origin: Origin = ORIGIN_LOCAL) -> str | None:
         """Mirror one file into its document and the index. Returns a problem or None.
 
         `data` and `st`, when given, are what the caller just read (not read again)."""
@@ -224,7 +225,7 @@ class FileMirror:
                 st = self.files.lstat(rel)
             except FileNotFoundError:
                 if previous:
-                    self.remove(rel)
+                    self.remove(rel, origin)
                 return None
         if stat_module.S_ISLNK(st.st_mode):
             return self._problem_row(rel, st, "", f"{rel}: symbolic link, not followed", previous)
@@ -258,12 +259,13 @@ class FileMirror:
             if claimed and self.repo.exists(claimed) and self.index.by_doc(claimed) is None:
                 doc_id = claimed
         if doc_id is None:
-            doc_id = self.create_doc(rel, parsed)
+            doc_id = self.create_doc(rel, parsed, origin)
         else:
-            self._apply_text(doc_id, parsed)
+            self._apply_text(doc_id, parsed, origin)
         return self._index_row(rel, doc_id, parsed, st, sha)
 
-    def create_doc(self, rel: str, parsed: fileformat.Parsed) -> str:
+    def create_doc(self, rel: str, parsed: fileformat.Parsed,
+                   origin: Origin = ORIGIN_LOCAL) -> str:
         """A new document for a file's parsed text, listed in the root index."""
         doc_id = new_document_id()
         doc = Doc.new(self.repo.actor)
@@ -271,12 +273,14 @@ class FileMirror:
             edit.put(["meta"], parsed.meta)
             edit.set_text(["head"], parsed.head)
             edit.set_text(["body"], parsed.body)
-        self.repo.create(doc_id, doc)
-        self.repo.set_root_entry(doc_id, path=rel, kind=model.kind_for(rel, parsed.fields),
-                                 deleted=False, rev=doc_rev(doc))
+        self.repo.create(doc_id, doc, origin)
+        self.repo.set_root_entry(doc_id, origin=origin, path=rel,
+                                 kind=model.kind_for(rel, parsed.fields), deleted=False,
+                                 rev=doc_rev(doc))
         return doc_id
 
-    def _apply_text(self, doc_id: str, parsed: fileformat.Parsed) -> None:
+    def _apply_text(self, doc_id: str, parsed: fileformat.Parsed,
+                    origin: Origin = ORIGIN_LOCAL) -> None:
         doc = self.repo.load(doc_id)
         content = doc.to_python()
         head, body = content.get("head", ""), content.get("body", "")
@@ -295,15 +299,15 @@ class FileMirror:
             for key in meta:
                 if key not in parsed.meta:
                     edit.delete(["meta", key])
-        self.commit(doc_id, doc, heads)
-        self.record_rev(doc_id, doc)
+        self.commit(doc_id, doc, heads, origin)
+        self.record_rev(doc_id, doc, origin)
 
     def commit(self, doc_id: str, doc: Doc, heads_before: list[bytes],
-               origin: Origin = ORIGIN_LOCAL) -> None:
+               origin: Origin = ORIGIN_LOCAL, durable: bool = True) -> None:
         """Persist a file document's new changes, noting that its root `rev` may now lag."""
         if doc.changes_since(heads_before):
             self.dirty.mark(doc_id)
-        self.repo.persist(doc_id, doc, heads_before, origin=origin)
+        self.repo.persist(doc_id, doc, heads_before, durable, origin)
 
     def record_rev(self, doc_id: str, doc: Doc, origin: Origin = ORIGIN_LOCAL) -> None:
         """Keep the root entry's `rev` equal to the document's, so peers see what changed."""
@@ -365,21 +369,22 @@ class FileMirror:
             if self.files.exists(path):
                 if self.unchanged(path):
                     continue
-                results[path] = self.ingest_file(path)
+                results[path] = self.ingest_file(path, origin=origin)
             elif self.index.by_path(path) is not None:
-                self.remove(path)
+                self.remove(path, origin)
                 results[path] = None
         self.notify(results, origin)
         return results
 
-    def move(self, old: str, new: str) -> None:
+    def move(self, old: str, new: str, origin: Origin = ORIGIN_LOCAL) -> None:
         """A file moved from `old` to `new` on disk: keep its identity (index and root)."""
         row = self.index.by_path(old)
         self.index.move(old, new)
         if row and row.doc_id:
-            self.repo.set_root_entry(row.doc_id, path=new, kind=model.kind_for(new, row.fields))
+            self.repo.set_root_entry(row.doc_id, origin=origin, path=new,
+                                     kind=model.kind_for(new, row.fields))
 
-    def remove(self, rel: str) -> None:
+    def remove(self, rel: str, origin: Origin = ORIGIN_LOCAL) -> None:
         """A file is gone: its index row goes, its root entry becomes a tombstone."""
         row = self.index.by_path(rel)
         self.index.remove(rel)
@@ -388,7 +393,7 @@ class FileMirror:
                 rev = doc_rev(self.repo.load(row.doc_id))
             except (StoreError, CrdtError):
                 rev = ""
-            self.repo.set_root_entry(row.doc_id, deleted=True, deleted_rev=rev)
+            self.repo.set_root_entry(row.doc_id, origin=origin, deleted=True, deleted_rev=rev)
             self.repo.forget(row.doc_id)
 
     def adopt(self, rel: str, doc_id: str) -> None:

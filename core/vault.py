@@ -128,6 +128,14 @@ class Vault:
     def forget_doc(self, doc_id: str) -> None:
         self.repo.forget(doc_id)
 
+    def persist(self, doc_id: str, doc: Doc, heads_before: list[bytes],
+                durable: bool = True) -> None:
+        """Store what changed in `doc` since `heads_before` (fsynced when `durable`)."""
+        if doc_id == self.root_id:
+            self.repo.persist(doc_id, doc, heads_before, durable)
+        else:
+            self.mirror.commit(doc_id, doc, heads_before, durable=durable)
+
     def root_doc(self) -> Doc:
         return self.repo.root_doc()
 
@@ -181,8 +189,8 @@ class Vault:
             if self.index.by_path(old) is not None and not self.files.exists(old) \
                     and self.is_vault_file(new) and self.files.exists(new) \
                     and self.index.by_path(new) is None:
-                self.mirror.move(old, new)
-                self.mirror.ingest_file(new)
+                self.mirror.move(old, new, origin)
+                self.mirror.ingest_file(new, origin=origin)
                 self.mirror.notify([old, new], origin)
                 return
         self.ingest([p for p in (old, new) if self.is_vault_file(p)], origin)
