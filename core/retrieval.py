@@ -149,9 +149,10 @@ class ChunkIndex:
                                    "DROP TABLE IF EXISTS links;")
         self._db.executescript(_SCHEMA)
         self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-        vault.on_change(self._changed)
+        self._unsubscribe = vault.on_change(self._changed)
 
     def close(self) -> None:
+        self._unsubscribe()
         with self._lock:
             self._db.close()
 

@@ -13,6 +13,7 @@ from solo.core.events import DocEvent, Origin
 from solo.core.ids import new_document_id
 from solo.core.storage import DocStorage, MemoryStore
 from solo.core.store import COMPACT_LOG_FRAMES, DocStore, StoreError
+from solo.core.vault import Vault
 
 Factory = Callable[[Path], DocStorage]
 FACTORIES: dict[str, Factory] = {
@@ -123,3 +124,15 @@ def test_the_repository_works_over_either_storage(storage: DocStorage) -> None:
         repo.load(other)
     assert len(repo) == 2  # the LRU stays small
     assert repo.load(doc_id).get(["body"]) == "xyz"
+
+
+def test_a_vault_runs_on_the_memory_store(tmp_path: Path) -> None:
+    vault = Vault.init(tmp_path / "v", storage=MemoryStore())
+    vault.scan()
+    item = vault.create("task", "Write the storage suite", body="two implementations\n")
+    vault.update(item.path, body="two implementations, one suite\n")
+    assert vault.read(item.path).body == "two implementations, one suite\n"
+    assert not any((tmp_path / "v" / ".solo" / "store").iterdir())  # nothing went to disk
+    doc = vault.load_doc(item.row.doc_id or "")
+    assert doc.get(["body"]) == "two implementations, one suite\n"
+    vault.close()
