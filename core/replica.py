@@ -23,19 +23,18 @@ import threading
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from solo.core import model
 from solo.core.crdt import CrdtError, Doc, SyncState
-from solo.core.docrepo import doc_rev
+from solo.core.docrepo import DocRepo, doc_rev
 from solo.core.events import Origin
 from solo.core.ids import is_document_id
-from solo.core.index import short_id
+from solo.core.index import Index, short_id
+from solo.core.lock import VaultLock
+from solo.core.mirror import FileMirror
 from solo.core.paths import UnsafePath, check_relative_path, conflict_name
 from solo.core.store import StoreError
-
-if TYPE_CHECKING:
-    from solo.core.vault import Vault
 
 log = logging.getLogger(__name__)
 
@@ -78,10 +77,21 @@ def _live(entry: dict[str, Any], rev_of: Callable[[], str | None]) -> bool:
     return current is not None and current != deleted_rev
 
 
+class VaultParts(Protocol):
+    """What a replica needs of a vault (a `Vault` has all of it): its parts, by name."""
+
+    root_id: str
+    solo_dir: Path
+    lock: VaultLock
+    repo: DocRepo
+    mirror: FileMirror
+    index: Index
+
+
 class Replica:
     """One vault's documents as a sync client serves them to one remote."""
 
-    def __init__(self, vault: Vault, remote: str) -> None:
+    def __init__(self, vault: VaultParts, remote: str) -> None:
         self.vault = vault
         self.repo = vault.repo
         self.mirror = vault.mirror
@@ -355,7 +365,7 @@ class Replica:
             self.repo.set_root_entry(doc_id, deleted=False, origin=self.origin)
 
 
-def finish_pending(vault: Vault) -> None:
+def finish_pending(vault: VaultParts) -> None:
     """Write the files for remote changes that were stored but not rendered before a crash."""
     replica = Replica(vault, remote="")
     try:
