@@ -10,10 +10,11 @@ from typing import Any
 
 import tomli_w
 
+from solo.core.errors import SoloError
 from solo.core.fsutil import atomic_write_bytes
 
 
-class ConfigError(ValueError):
+class ConfigError(SoloError, ValueError):
     """The config file does not parse or holds a value of the wrong type."""
 
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
+from solo.core import clock
+from solo.core.errors import SoloError
 from solo.core.recur import add_months, next_after, next_date, parse_recurrence, step
 
 # --- kinds -------------------------------------------------------------------------------
@@ -586,7 +588,7 @@ def coerce_value(spec_or_name: FieldSpec | str, kind: str, text: str,
         spec = field_spec(kind, spec_or_name)
     if spec is None:
         return text
-    value = _coerce(spec, text, date.today() if today is None else today)
+    value = _coerce(spec, text, clock.today() if today is None else today)
     problem = _check(spec, value)
     if problem:
         raise ValueError(problem)
@@ -637,13 +639,7 @@ def _coerce(spec: FieldSpec, text: str, today: date) -> Any:
 # --- tasks ---------------------------------------------------------------------------------
 
 
-def is_open_task(fields: Mapping[str, Any]) -> bool:
-    """True when the task's status is open (a missing status counts as inbox)."""
-    status = fields.get("status", "inbox")
-    return status in OPEN_TASK_STATUSES
-
-
-class CompletionRefused(ValueError):
+class CompletionRefused(SoloError, ValueError):
     """`done` on a task that is already finished (or cancelled, without force)."""
 
 

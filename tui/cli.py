@@ -21,8 +21,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from solo.core import model
+from solo.core import clock, model
 from solo.core.config import ConfigError
+from solo.core.errors import SoloError
 from solo.core.index import Row
 from solo.core.vault import Item, Vault, VaultError, find_vault
 
@@ -30,7 +31,7 @@ Handler = Callable[[argparse.Namespace], int]
 _COMMANDS: dict[str, Handler] = {}
 
 
-class UserError(Exception):
+class UserError(SoloError):
     """A problem the user can fix; printed as one line."""
 
 
@@ -64,8 +65,11 @@ def open_vault(args: argparse.Namespace, scan: bool = True) -> Vault:
 
 
 def today() -> dt.date:
-    override = os.environ.get("SOLO_TODAY")
-    return dt.date.fromisoformat(override) if override else dt.date.today()
+    """The day, from `solo.core.clock` (so `SOLO_TODAY` pins it)."""
+    try:
+        return clock.today()
+    except ValueError:
+        raise UserError(f"SOLO_TODAY must be YYYY-MM-DD, not {os.environ.get('SOLO_TODAY')!r}") from None
 
 
 # --- output -------------------------------------------------------------------------------

@@ -251,7 +251,7 @@ def test_a_document_left_without_its_index_row_is_adopted_not_forked(vault: Vaul
 
     path = write(vault, "notes/half.md", "# Half done\n")
     with vault.lock:  # what a process killed right after creating the document leaves
-        orphan = vault._create_doc("notes/half.md", fileformat.split(path.read_text()))
+        orphan = vault.mirror.create_doc("notes/half.md", fileformat.split(path.read_text()))
     vault.scan()
     assert vault.index.by_path("notes/half.md").doc_id == orphan  # type: ignore[union-attr]
     live = [d for d, e in vault.root_entries().items() if not e.get("deleted")]
