@@ -1,0 +1,176 @@
+"""Task commands in the Taskwarrior idiom: filtered `solo list`, `solo next`, `solo import taskwarrior`, `solo export`, `modify`, `annotate`, `delete`.
+
+Filters are the terms of `solo.core.filters` (`+tag project:x due.before:eow +OVERDUE …`);
+a term that starts with `-` (`-home`, `-BLOCKED`) is taken as a filter term, not an option.
+`SOLO_TODAY` and `SOLO_NOW` pin the clock for tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import difflib
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from solo.core import model
+from solo.core.filters import Context, Filter, FilterError, parse_filter, parse_sort, sort_rows
+from solo.core.index import Row
+from solo.core.vault import Vault
+from solo.tui.cli import UserError, command, open_vault, print_json, row_json, today
+
+CONFIRM_ABOVE = 3
+
+
+def now() -> dt.datetime:
+    """The local time; `SOLO_NOW` overrides it, and `SOLO_TODAY` alone pins the day."""
+    override = os.environ.get("SOLO_NOW")
+    if override:
+        try:
+            return dt.datetime.fromisoformat(override).replace(tzinfo=None, microsecond=0)
+        except ValueError:
+            raise UserError(f"SOLO_NOW must be YYYY-MM-DDTHH:MM, not {override!r}") from None
+    return dt.datetime.combine(today(), dt.datetime.now().time().replace(microsecond=0))
+
+
+def _filter(terms: Sequence[str], include_closed: bool = False) -> Filter:
+    try:
+        return parse_filter(terms, today(), include_closed=include_closed)
+    except FilterError as exc:
+        raise UserError(str(exc)) from None
+
+
+def _kind_and_terms(kind: str | None, terms: Sequence[str]) -> tuple[str | None, list[str]]:
+    """The first positional is a kind when it names one ("tasks" too), else a filter term;
+    a bare word close to a kind ("taks") is reported rather than searched for."""
+    if kind is None:
+        return None, list(terms)
+    if kind in model.KINDS:
+        return kind, list(terms)
+    if kind.endswith("s") and kind[:-1] in model.KINDS:
+        return kind[:-1], list(terms)
+    close = difflib.get_close_matches(kind, model.KINDS, n=1, cutoff=0.75)
+    if close and kind.isalpha():
+        raise UserError(f"unknown kind {kind!r} (did you mean {close[0]}?); one of: "
+                        f"{', '.join(model.KINDS)}")
+    return None, [kind, *terms]
+
+
+def select(vault: Vault, kind: str | None, terms: Sequence[str], *, include_closed: bool = False,
+           sort: str | None = None, limit: int | None = None) -> list[Row]:
+    """The rows `solo list` shows: of `kind`, matching the filter terms, sorted, limited."""
+    flt = _filter(terms, include_closed)
+    sort_key = None
+    if sort:
+        try:
+            sort_key = parse_sort(sort)
+        except FilterError as exc:
+            raise UserError(str(exc)) from None
+    all_rows = vault.rows()
+    rows = [r for r in all_rows if r.kind == kind] if kind else all_rows
+    ctx = Context.at(today(), all_rows, now())
+    found = flt.apply(rows, ctx)
+    if sort_key is not None:
+        key, descending = sort_key
+        scores = None
+        if key == "urgency":
+            scores = {r.path: s.total for r, s in ranked(vault, found, ctx)}
+        found = sort_rows(found, key, descending, scores)
+    if limit is not None:
+        if limit < 0:
+            raise UserError(f"--limit must be 0 or more, not {limit}")
+        found = found[:limit]
+    return found
+
+
+def list_rows(vault: Vault, args: argparse.Namespace) -> list[Row]:
+    """`solo list [KIND] [TERM…] [--status S] [--tag T] [--all] [--sort KEY[-]] [--limit N]`."""
+    kind, terms = _kind_and_terms(args.kind, getattr(args, "terms", None) or [])
+    if getattr(args, "status", None):
+        terms.append(f"status:{args.status}")
+    if getattr(args, "tag", None):
+        terms.append(f"+{args.tag}")
+    return select(vault, kind, terms, include_closed=getattr(args, "all", False),
+                  sort=getattr(args, "sort", None), limit=getattr(args, "limit", None))
+
+
+# --- next -----------------------------------------------------------------------------------
+def ranked(vault: Vault, rows: Sequence[Row], ctx: Context) -> list[tuple[Row, Any]]:
+    from solo.core import career, urgency
+
+    try:
+        coeffs = urgency.coefficients(vault.config.urgency)
+    except urgency.UrgencyConfigError as exc:
+        raise UserError(f"{vault.config_path}: {exc}") from None
+    at_risk: frozenset[str] = frozenset()
+    if coeffs["goal_at_risk"]:
+        at_risk = frozenset(g.goal.path for g in career.goals_progress(ctx.rows, ctx.today)
+                            if g.at_risk or g.overdue)
+    counts: dict[str, int] = {}
+    if coeffs["annotations"]:
+        for row in rows:
+            if row.kind == "task":
+                counts[row.path] = urgency.annotation_count(vault.read(row).body)
+    return urgency.rank(rows, ctx, coeffs, at_risk, counts)
+
+
+@command("next")
+def cmd_next(args: argparse.Namespace) -> int:
+    with open_vault(args) as vault:
+        flt = _filter(args.terms)
+        all_rows = vault.rows()
+        ctx = Context.at(today(), all_rows, now())
+        tasks = flt.apply([r for r in all_rows if r.kind == "task"], ctx)
+        scored = ranked(vault, tasks, ctx)[: args.limit]
+    if args.json:
+        print_json([{**row_json(row), "urgency": s.total, "urgency_terms": dict(s.terms)}
+                    for row, s in scored])
+        return 0
+    if not scored:
+        print("(nothing to do)")
+    for row, s in scored:
+        when = str(row.due or row.scheduled or "")[:16]
+        print(f"{s.total:6.2f}  {row.short_id:8}  {(row.status or 'inbox'):9.9}  "
+              f"{when:16}  {row.title}  ({row.path})")
+    return 0
+
+
+# --- parser ---------------------------------------------------------------------------------
+def add_list_arguments(p: argparse.ArgumentParser) -> None:
+    """The filter arguments `solo list` takes besides its kind."""
+    p.add_argument("terms", nargs="*", metavar="FILTER",
+                   help="+tag -tag project:x status:a,b due.before:eow +OVERDUE words…")
+    p.add_argument("--all", action="store_true", help="closed and waiting tasks too")
+    p.add_argument("--sort", metavar="KEY[-]", help="due, priority, urgency, title…; "
+                   "a trailing - sorts descending")
+    p.add_argument("--limit", type=int, metavar="N")
+
+
+def _filter_parser(sub: argparse._SubParsersAction, name: str,  # type: ignore[type-arg]
+                   help_text: str) -> argparse.ArgumentParser:
+    """A subcommand that takes filter terms: no `-h`, so `-home` stays a term."""
+    p: argparse.ArgumentParser = sub.add_parser(name, help=help_text, add_help=False)
+    p.add_argument("--help", action="help", help="show this help message and exit")
+    return p
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add `next`, `import`, `export`, `modify`, `annotate` and `delete` to the parser."""
+    p = _filter_parser(sub, "next", "open tasks by urgency (Taskwarrior's next report)")
+    p.add_argument("terms", nargs="*", metavar="FILTER")
+    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--json", action="store_true")
+
+
+def read_input(path: str) -> str:
+    """The text of FILE, or of standard input for `-`."""
+    if path == "-":
+        return sys.stdin.read()
+    try:
+        return Path(path).expanduser().read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"cannot read {path}: {exc}") from None
+
