@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import difflib
+import json
 import os
 import sys
 from collections.abc import Sequence
@@ -138,6 +139,159 @@ def cmd_next(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- import / export ---------------------------------------------------------------------
+def import_taskwarrior(vault: Vault, text: str) -> dict[str, list[str]]:
+    """Upsert the tasks of a `task export` into the vault, keyed by `uuid`. Returns what was
+    created, updated, left unchanged and could not be mapped (one line each)."""
+    from solo.core import taskwarrior as tw
+    from solo.core.fileformat import to_json
+    from solo.core.vault import VaultError
+
+    try:
+        tasks = tw.parse_export(text)
+    except tw.TaskwarriorError as exc:
+        raise UserError(str(exc)) from None
+    kept, children = tw.fold_recurring(tasks)
+    items = []
+    for task in kept:
+        item = tw.convert(task)
+        if item.uuid in children:
+            tw.apply_children(item, children[item.uuid])
+        items.append(item)
+    existing: dict[str, Row] = {}
+    for row in vault.rows("task"):
+        value = row.fields.get("uuid")
+        if isinstance(value, str):
+            existing.setdefault(value.strip().lower(), row)
+    report: dict[str, list[str]] = {"created": [], "updated": [], "unchanged": [],
+                                    "problems": []}
+    folded = sum(len(c) for c in children.values())
+    if folded:
+        report["problems"].append(f"{folded} recurrence instance(s) folded into their "
+                                  "repeating task (Solo keeps one file per repeating task)")
+    ids: dict[str, str] = {u: r.short_id for u, r in existing.items()}
+    touched: dict[str, Row] = {}
+
+    def upsert(item: tw.Imported, fields: dict[str, Any], annotations: list[str]) -> str | None:
+        row = touched.get(item.uuid) or existing.get(item.uuid)
+        if row is None:
+            body = tw.body_with_annotations("", annotations)
+            created = vault.create("task", item.title, fields, body)
+            touched[item.uuid] = created.row
+            return "created"
+        wanted = {"title": item.title, **fields}
+        changes = {k: v for k, v in wanted.items() if to_json(v) != to_json(row.fields.get(k))}
+        body = None
+        if annotations:
+            current = vault.read(row).body
+            merged = tw.body_with_annotations(current, annotations)
+            body = merged if merged != current else None
+        if not changes and body is None:
+            return None
+        updated = vault.update(row, changes, body=body)
+        touched[item.uuid] = updated.row
+        return "updated"
+
+    outcome: dict[str, str | None] = {}
+    for item in items:
+        try:
+            outcome[item.uuid] = upsert(item, item.fields, item.annotations)
+        except VaultError as exc:
+            report["problems"].append(f"{item.uuid[:8]} {item.title!r}: not imported: {exc}")
+            continue
+        ids[item.uuid] = touched[item.uuid].short_id if item.uuid in touched else \
+            existing[item.uuid].short_id
+        report["problems"] += [f"{item.uuid[:8]} {item.title!r}: {p}" for p in item.problems]
+    for item in items:
+        if not item.depends or item.uuid not in ids:
+            continue
+        mapped = [ids[u] for u in item.depends if u in ids]
+        missing = [u for u in item.depends if u not in ids]
+        if missing:
+            report["problems"].append(f"{item.uuid[:8]} {item.title!r}: depends on "
+                                      f"{', '.join(m[:8] for m in missing)}, not in the vault")
+        if mapped:
+            try:
+                if upsert(item, {"depends": mapped}, []) == "updated" and \
+                        outcome.get(item.uuid) is None:
+                    outcome[item.uuid] = "updated"
+            except VaultError as exc:
+                report["problems"].append(f"{item.uuid[:8]} {item.title!r}: depends: {exc}")
+    for item in items:
+        if item.uuid not in ids:
+            continue
+        state = outcome.get(item.uuid) or "unchanged"
+        report[state].append(f"{ids[item.uuid]}  {item.title}")
+    return report
+
+
+@command("import")
+def cmd_import(args: argparse.Namespace) -> int:
+    text = read_input(args.file)
+    with open_vault(args) as vault:
+        report = import_taskwarrior(vault, text)
+    if args.json:
+        print_json(report)
+        return 0
+    for key in ("created", "updated"):
+        for line in report[key]:
+            print(f"{key:9} {line}")
+    for line in report["problems"]:
+        print(f"note: {line}")
+    print(f"{len(report['created'])} created, {len(report['updated'])} updated, "
+          f"{len(report['unchanged'])} unchanged, {len(report['problems'])} note(s)")
+    return 0
+
+
+@command("export")
+def cmd_export(args: argparse.Namespace) -> int:
+    from solo.core import taskwarrior as tw
+    from solo.core.career import Refs, ref_list
+    from solo.core.filters import when_of
+
+    with open_vault(args) as vault:
+        rows = select(vault, "task", args.terms, include_closed=True)
+        refs = Refs(vault.rows("task"))
+        if args.format == "json":
+            text = json.dumps([row_json(r) for r in rows], ensure_ascii=False, indent=2,
+                              default=str) + "\n"
+        elif args.format == "taskwarrior":
+            out = []
+            for row in rows:
+                depends = []
+                for ref in ref_list(row.fields.get("depends")):
+                    target = refs.get(ref, "task")
+                    if target is not None and target.doc_id:
+                        depends.append(tw.task_uuid(target.fields, target.doc_id))
+                out.append(tw.to_taskwarrior(row.title, row.fields, vault.read(row).body,
+                                             row.doc_id or row.path, depends, today()))
+            text = "[\n" + ",\n".join(json.dumps(t, ensure_ascii=False) for t in out) + "\n]\n"
+        else:
+            cal = []
+            for row in rows:
+                due = when_of(row.fields.get("due"))
+                if due is None:
+                    continue
+                about = [f"Solo {row.short_id} ({row.path})"]
+                if row.fields.get("project"):
+                    about.insert(0, f"Project: {row.fields['project']}")
+                cal.append(tw.CalendarTask(
+                    uid=f"{tw.task_uuid(row.fields, row.doc_id or row.path)}@solo",
+                    title=row.title, due=due, status=row.status or "inbox",
+                    priority=row.priority, tags=tuple(row.tags),
+                    created=when_of(row.fields.get("created")),
+                    done=when_of(row.fields.get("done")), description="\n".join(about)))
+            text = tw.to_ics(cal, dt.datetime.combine(today(), now().time()).astimezone())
+    if args.output:
+        from solo.core.fsutil import atomic_write_bytes
+
+        atomic_write_bytes(Path(args.output).expanduser(), text.encode("utf-8"))
+    else:
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.flush()
+    return 0
+
+
 # --- parser ---------------------------------------------------------------------------------
 def add_list_arguments(p: argparse.ArgumentParser) -> None:
     """The filter arguments `solo list` takes besides its kind."""
@@ -163,6 +317,16 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     p.add_argument("terms", nargs="*", metavar="FILTER")
     p.add_argument("--limit", type=int, default=20)
     p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("import", help="import tasks from another tool (taskwarrior)")
+    p.add_argument("source", choices=["taskwarrior"])
+    p.add_argument("file", help="`task export` output, or - for standard input")
+    p.add_argument("--json", action="store_true")
+
+    p = _filter_parser(sub, "export", "export tasks as Taskwarrior JSON, JSON or iCalendar")
+    p.add_argument("terms", nargs="*", metavar="FILTER")
+    p.add_argument("--format", choices=["taskwarrior", "json", "ics"], default="json")
+    p.add_argument("--output", "-o", metavar="FILE", help="write here (default: stdout)")
 
 
 def read_input(path: str) -> str:
