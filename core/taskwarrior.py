@@ -198,13 +198,18 @@ def _as_list(value: object) -> list[str]:
     return []
 
 
+def annotation_line(when: dt.datetime | None, text: str) -> str:
+    """A dated body line, `- 2026-11-26 09:30: text`: how Solo writes an annotation."""
+    stamp = when.strftime("%Y-%m-%d %H:%M") if when is not None else "undated"
+    return f"- {stamp}: {' '.join(text.split())}"
+
+
 def _annotation_line(entry: object, text: str, local: dt.tzinfo | None) -> str:
     try:
-        when = model.to_local(parse_tw_date(entry), local)
-        stamp = when.strftime("%Y-%m-%d %H:%M")
+        when: dt.datetime | None = model.to_local(parse_tw_date(entry), local)
     except ValueError:
-        stamp = "undated"
-    return f"- {stamp}: {' '.join(text.split())}"
+        when = None
+    return annotation_line(when, text)
 
 
 def convert(task: Mapping[str, Any], local: dt.tzinfo | None = None) -> Imported:

@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -102,12 +101,11 @@ def _count_factor(count: int) -> float:
     return 0.0 if count <= 0 else 0.8 if count == 1 else 0.9 if count == 2 else 1.0
 
 
-_ANNOTATION = re.compile(r"^\s*[-*]\s+\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2})?\s*:", re.MULTILINE)
-
-
 def annotation_count(body: str) -> int:
-    """Dated lines (`- 2026-11-26: text`, as `solo annotate` and the importer write them)."""
-    return len(_ANNOTATION.findall(body))
+    """Dated lines (`- 2026-11-26 09:30: text`, as `solo annotate` and the importer write them)."""
+    from solo.core.taskwarrior import annotations_of
+
+    return len(annotations_of(body))
 
 
 @dataclass(frozen=True)

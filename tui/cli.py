@@ -376,9 +376,9 @@ _COMMAND_MODULES = ("cli_sync", "cli_assistant", "cli_career", "cli_tasks")
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
-    if extra:  # `-tag` filter terms look like options to argparse
+    if extra:  # `-tag` filter terms (and what follows them) look like options to argparse
         if not isinstance(getattr(args, "terms", None), list) or \
-                not all(e.startswith("-") and not e.startswith("--") for e in extra):
+                any(e.startswith("--") for e in extra):
             parser.parse_args(argv)  # reports the unknown arguments, exit 2
         args.terms.extend(extra)
     handler = _COMMANDS[args.command or "tui"]

@@ -292,6 +292,154 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- editing verbs --------------------------------------------------------------------------
+def confirm(question: str, assume_yes: bool) -> None:
+    """Ask on the terminal; anything but y/yes (or no input at all) stops with exit 1."""
+    if assume_yes:
+        return
+    print(f"{question} [y/N] ", end="", flush=True)
+    try:
+        answer = sys.stdin.readline()
+    except KeyboardInterrupt:
+        answer = ""
+    if answer.strip().lower() not in ("y", "yes"):
+        raise UserError("nothing changed (not confirmed; pass --yes to skip the question)")
+
+
+def targets(vault: Vault, target: str) -> list[Row]:
+    """The items `target` names: an id, path or file name, else filter terms (quoted as one
+    argument: "+home project:x"), over open tasks."""
+    import shlex
+
+    from solo.core.vault import VaultError
+
+    try:
+        return [vault.resolve(target)]
+    except VaultError as exc:
+        terms = shlex.split(target)
+        looks_like_filter = any(t[:1] in "+-" or ":" in t for t in terms)
+        if not looks_like_filter:
+            raise UserError(str(exc)) from None
+    return select(vault, "task", terms)
+
+
+def _depends(vault: Vault, text: str) -> list[str]:
+    from solo.core.vault import VaultError
+
+    out = []
+    for ref in (part.strip() for part in text.split(",")):
+        if not ref:
+            continue
+        try:
+            row = vault.resolve(ref)
+        except VaultError as exc:
+            raise UserError(f"depends: {exc}") from None
+        if row.kind != "task":
+            raise UserError(f"depends: {ref!r} is a {row.kind}, not a task")
+        out.append(row.short_id)
+    return out
+
+
+MODIFY_DATE_KEYS = ("wait", "until")
+
+
+def modifications(vault: Vault, words: Sequence[str]) -> tuple[dict[str, Any], list[str],
+                                                               list[str], list[str]]:
+    """(fields to set, keys to unset, tags to add, tags to remove) from `key=value`,
+    `key:value`, `key=` (unset), `+tag` and `-tag` words."""
+    from solo.tui.cli import parse_assignment
+
+    changes: dict[str, Any] = {}
+    unset: list[str] = []
+    add_tags: list[str] = []
+    drop_tags: list[str] = []
+    for word in words:
+        if word[:1] in "+-" and len(word) > 1 and "=" not in word and ":" not in word:
+            (add_tags if word[0] == "+" else drop_tags).append(word[1:].lstrip("#"))
+            continue
+        sep = "=" if "=" in word and (":" not in word or word.index("=") < word.index(":")) \
+            else ":"
+        key, found, value = word.partition(sep)
+        key, value = key.strip(), value.strip()
+        if not found or not key or not key.replace("_", "").replace("-", "").isalnum():
+            raise UserError(f"cannot read {word!r}: use key=value, key: (to clear), +tag or -tag")
+        if key in ("kind", "title") and not value:
+            raise UserError(f"{key} cannot be cleared")
+        if not value:
+            unset.append(key)
+        elif key == "depends":
+            changes[key] = _depends(vault, value)
+        elif key in MODIFY_DATE_KEYS:
+            try:
+                changes[key] = model.parse_when(value, today())
+            except ValueError as exc:
+                raise UserError(f"{key}: {exc}") from None
+        else:
+            changes[key] = parse_assignment("task", f"{key}={value}")[1]
+    return changes, unset, add_tags, drop_tags
+
+
+@command("modify")
+def cmd_modify(args: argparse.Namespace) -> int:
+    from solo.core.vault import VaultError
+
+    words = [w for w in args.changes if w] + list(args.terms)  # terms: what followed a -tag
+    if not words:
+        raise UserError("nothing to change: give key=value, key: (to clear), +tag or -tag")
+    with open_vault(args) as vault:
+        changes, unset, add_tags, drop_tags = modifications(vault, words)
+        rows = targets(vault, args.target)
+        if not rows:
+            print("(nothing matches)")
+            return 0
+        if len(rows) > CONFIRM_ABOVE:
+            for row in rows:
+                print(f"  {row.short_id:8}  {row.title}  ({row.path})")
+            confirm(f"Modify these {len(rows)} items?", args.yes)
+        for row in rows:
+            fields = dict(changes)
+            if add_tags or drop_tags:
+                tags = [t for t in row.tags if t not in drop_tags]
+                tags += [t for t in add_tags if t not in tags]
+                fields["tags"] = tags
+            problems = model.validate(row.kind, {**row.fields, **fields})
+            problems = [p for p in problems if p.field in fields]
+            if problems:
+                raise UserError(f"{row.path}: " + "; ".join(p.message for p in problems))
+            try:
+                item = vault.update(row, fields, [k for k in unset if k in row.fields])
+            except VaultError as exc:
+                raise UserError(str(exc)) from None
+            print(f"Modified {item.id}: {item.title} ({item.path})")
+    return 0
+
+
+@command("annotate")
+def cmd_annotate(args: argparse.Namespace) -> int:
+    from solo.core.taskwarrior import annotation_line, body_with_annotations
+
+    text = " ".join(args.text).strip()
+    if not text:
+        raise UserError("annotate needs some text")
+    with open_vault(args) as vault:
+        row = vault.resolve(args.id)
+        item = vault.read(row)
+        line = annotation_line(now(), text)
+        vault.update(row, body=body_with_annotations(item.body, [line]))
+        print(f"Annotated {row.short_id}: {line}")
+    return 0
+
+
+@command("delete")
+def cmd_delete(args: argparse.Namespace) -> int:
+    with open_vault(args) as vault:
+        row = vault.resolve(args.id)
+        confirm(f"Delete {row.kind} {row.title!r} ({row.path})?", args.yes)
+        vault.delete(row)
+        print(f"Deleted {row.short_id}: {row.path}")
+    return 0
+
+
 # --- parser ---------------------------------------------------------------------------------
 def add_list_arguments(p: argparse.ArgumentParser) -> None:
     """The filter arguments `solo list` takes besides its kind."""
@@ -327,6 +475,24 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     p.add_argument("terms", nargs="*", metavar="FILTER")
     p.add_argument("--format", choices=["taskwarrior", "json", "ics"], default="json")
     p.add_argument("--output", "-o", metavar="FILE", help="write here (default: stdout)")
+
+    p = _filter_parser(sub, "modify", "change fields and tags of a task, or of every task a "
+                       "filter matches")
+    p.add_argument("target", help='an id, path or file name, or filter terms in quotes '
+                   '("+home project:x")')
+    p.add_argument("changes", nargs="*", metavar="CHANGE",
+                   help="key=value, key: (clears it), +tag, -tag; depends:ID,ID; wait:DATE")
+    p.add_argument("--yes", action="store_true", help="do not ask before changing more "
+                   f"than {CONFIRM_ABOVE} items")
+    p.set_defaults(terms=[])
+
+    p = sub.add_parser("annotate", help="append a dated line to an item's body")
+    p.add_argument("id")
+    p.add_argument("text", nargs="+")
+
+    p = sub.add_parser("delete", help="delete an item's file (asks first)")
+    p.add_argument("id")
+    p.add_argument("--yes", action="store_true")
 
 
 def read_input(path: str) -> str:
