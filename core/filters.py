@@ -189,6 +189,8 @@ class Term:
     text: str
     test: Test
     names_status: bool = False
+    needs_graph: bool = False
+    """True when the term looks at other rows (dependencies, project and goal references)."""
 
     def __call__(self, row: Row, ctx: Context) -> bool:
         return self.test(row, ctx)
@@ -209,6 +211,11 @@ class Filter:
 
     def _asks_waiting(self) -> bool:
         return any(t.text.upper() == "+WAITING" for t in self.terms)
+
+    @property
+    def needs_graph(self) -> bool:
+        """Whether the context must hold every row of the vault, not only those filtered."""
+        return any(t.needs_graph for t in self.terms)
 
     def apply(self, rows: Iterable[Row], ctx: Context) -> list[Row]:
         return [row for row in rows if self.matches(row, ctx)]
@@ -239,9 +246,10 @@ def _tag_term(text: str) -> Term:
 
         def test(row: Row, ctx: Context) -> bool:
             return any(t.lstrip("#").casefold() == wanted for t in row.tags)
+    graph = name in ("BLOCKED", "BLOCKING", "READY")
     if sign == "-":
-        return Term(text, lambda row, ctx: not test(row, ctx))
-    return Term(text, test)
+        return Term(text, lambda row, ctx: not test(row, ctx), needs_graph=graph)
+    return Term(text, test, needs_graph=graph)
 
 
 def _date_value(term: str, attribute: str, value: str, today: dt.date
@@ -376,9 +384,10 @@ def _attribute_term(text: str, today: dt.date) -> Term:
     wanted = _check_choices(text, attribute, [v for v in value.split(",") if v.strip()])
     matcher = _text_matcher(attribute, wanted, attribute in ("project", "goal"))
     names_status = attribute == "status" and modifier == "is"
+    graph = attribute in ("project", "goal")
     if modifier == "not":
-        return Term(text, lambda row, ctx: not matcher(row, ctx))
-    return Term(text, matcher, names_status=names_status)
+        return Term(text, lambda row, ctx: not matcher(row, ctx), needs_graph=graph)
+    return Term(text, matcher, names_status=names_status, needs_graph=graph)
 
 
 def parse_filter(terms: Sequence[str], today: dt.date, *, include_closed: bool = False

@@ -70,7 +70,8 @@ def select(vault: Vault, kind: str | None, terms: Sequence[str], *, include_clos
             sort_key = parse_sort(sort)
         except FilterError as exc:
             raise UserError(str(exc)) from None
-    all_rows = vault.rows()
+    needs_all = not kind or flt.needs_graph or (sort_key is not None and sort_key[0] == "urgency")
+    all_rows = vault.rows() if needs_all else vault.rows(kind)
     rows = [r for r in all_rows if r.kind == kind] if kind else all_rows
     ctx = Context.at(today(), all_rows, now())
     found = flt.apply(rows, ctx)
@@ -122,9 +123,10 @@ def ranked(vault: Vault, rows: Sequence[Row], ctx: Context) -> list[tuple[Row, A
 def cmd_next(args: argparse.Namespace) -> int:
     with open_vault(args) as vault:
         flt = _filter(args.terms)
-        all_rows = vault.rows()
-        ctx = Context.at(today(), all_rows, now())
-        tasks = flt.apply([r for r in all_rows if r.kind == "task"], ctx)
+        task_rows = vault.rows("task")
+        # Urgency looks at tasks (dependencies) and goals (at risk) only: skip the rest.
+        ctx = Context.at(today(), [*task_rows, *vault.rows("goal")], now())
+        tasks = flt.apply(task_rows, ctx)
         scored = ranked(vault, tasks, ctx)[: args.limit]
     if args.json:
         print_json([{**row_json(row), "urgency": s.total, "urgency_terms": dict(s.terms)}
