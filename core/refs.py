@@ -17,19 +17,27 @@ class PrefixError(ValueError):
 
 
 def resolve_prefix(prefix: str, ids: Iterable[str]) -> str:
-    """The one id in `ids` that starts with `prefix` (case-insensitively; an exact id wins).
+    """The one id in `ids` that starts with `prefix`.
 
-    The prefix must be at least 2 characters. Raises PrefixError naming the prefix: too
-    short, no match, or ambiguous — then the message lists the candidates (up to 10, with a
-    count of the rest) and `candidates` holds them.
+    Ids are matched case-sensitively first (document ids are base58, where case matters),
+    then, when that finds nothing, case-insensitively; an exact id always wins. The prefix
+    must be at least 2 characters. Raises PrefixError naming the prefix: too short, no match,
+    or ambiguous — then the message lists the candidates (up to 10, with a count of the
+    rest) and `candidates` holds them.
     """
-    wanted = prefix.strip().lower()
+    wanted = prefix.strip()
     if len(wanted) < MIN_PREFIX:
         raise PrefixError(f"id prefix {prefix!r} is too short (at least {MIN_PREFIX} characters)")
-    matches = sorted({i for i in ids if i.lower().startswith(wanted)})
-    exact = [i for i in matches if i.lower() == wanted]
-    if exact:
-        return exact[0]
+    pool = set(ids)
+    if wanted in pool:
+        return wanted
+    matches = sorted(i for i in pool if i.startswith(wanted))
+    if not matches:
+        folded = wanted.casefold()
+        matches = sorted(i for i in pool if i.casefold().startswith(folded))
+        exact = [i for i in matches if i.casefold() == folded]
+        if len(exact) == 1:
+            return exact[0]
     if len(matches) == 1:
         return matches[0]
     if not matches:

@@ -49,3 +49,12 @@ def test_every_id_resolves_by_its_shortest_unique_prefix(ids: set[str]) -> None:
             if sum(i.startswith(prefix) for i in ids) == 1:
                 assert resolve_prefix(prefix, ids) == target
                 break
+
+
+def test_case_matters_first_as_in_base58_ids() -> None:
+    ids = ["3W2Zvk4Q", "3w2zAAAA"]
+    assert resolve_prefix("3W2", ids) == "3W2Zvk4Q"
+    assert resolve_prefix("3w2", ids) == "3w2zAAAA"
+    assert resolve_prefix("3W2ZVK", ids) == "3W2Zvk4Q"  # no exact-case match: folded
+    with pytest.raises(PrefixError, match="ambiguous"):
+        resolve_prefix("3Wx", ["3wxa", "3WXb"])  # neither matches as typed; both folded
