@@ -73,6 +73,8 @@ class Config:
     keys: dict[str, str] = field(default_factory=dict)
     """Key remaps for the TUI: binding id → keys."""
     theme: str = "dark"
+    urgency: dict[str, Any] = field(default_factory=dict)
+    """`[urgency]` coefficient overrides for `solo next` (names in `solo.core.urgency`)."""
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -93,6 +95,12 @@ def _section(cls: type, data: Any, name: str) -> Any:
     return cls(**values)
 
 
+def _table(data: Any, name: str) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise ConfigError(f"[{name}] must be a table")
+    return dict(data)
+
+
 def load_config(path: Path) -> Config:
     """Read the config; a missing file means defaults; a bad one raises ConfigError naming it."""
     try:
@@ -109,8 +117,9 @@ def load_config(path: Path) -> Config:
             remotes=remotes,
             keys={str(k): str(v) for k, v in data.get("keys", {}).items()},
             theme=str(data.get("theme", "dark")),
+            urgency=_table(data.get("urgency", {}), "urgency"),
             extra={k: v for k, v in data.items()
-                   if k not in ("assistant", "work", "remotes", "keys", "theme")},
+                   if k not in ("assistant", "work", "remotes", "keys", "theme", "urgency")},
         )
     except (KeyError, TypeError, ConfigError) as exc:
         raise ConfigError(f"{path}: {exc}") from None
@@ -123,6 +132,8 @@ def save_config(path: Path, config: Config) -> None:
     data["work"] = {f.name: getattr(config.work, f.name) for f in fields(WorkConfig)}
     if config.keys:
         data["keys"] = dict(config.keys)
+    if config.urgency:
+        data["urgency"] = dict(config.urgency)
     data["remotes"] = [{k: v for k, v in (("url", r.url), ("token", r.token)) if v is not None}
                        for r in config.remotes]
     atomic_write_bytes(path, tomli_w.dumps(data).encode("utf-8"), mode=0o600)

@@ -159,10 +159,10 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 @command("list")
 def cmd_list(args: argparse.Namespace) -> int:
-    if args.kind and args.kind not in model.KINDS:
-        raise UserError(f"unknown kind {args.kind!r}; one of: {', '.join(model.KINDS)}")
+    from solo.tui.cli_tasks import list_rows
+
     with open_vault(args) as vault:
-        rows = vault.rows(args.kind, [args.status] if args.status else None, args.tag)
+        rows = list_rows(vault, args)
         if args.json:
             print_json([row_json(r) for r in rows])
         else:
@@ -330,11 +330,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--set", action="append", metavar="KEY=VALUE")
     p.add_argument("--json", action="store_true")
 
-    p = sub.add_parser("list", help="list items")
+    # No -h: `-home` is a filter term (without the tag "home"), not -h with "ome".
+    p = sub.add_parser("list", help="list items (open tasks unless --all), filtered",
+                       add_help=False)
+    p.add_argument("--help", action="help", help="show this help message and exit")
     p.add_argument("kind", nargs="?")
     p.add_argument("--status")
     p.add_argument("--tag")
     p.add_argument("--json", action="store_true")
+    from solo.tui.cli_tasks import add_list_arguments
+    add_list_arguments(p)
 
     p = sub.add_parser("show", help="show one item")
     p.add_argument("id")
@@ -369,12 +374,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 # Modules that add their own subcommands: each has `add_commands(subparsers)` and registers
 # handlers with `@command(name)` from this module.
-_COMMAND_MODULES = ("cli_sync", "cli_assistant", "cli_career")
+_COMMAND_MODULES = ("cli_sync", "cli_assistant", "cli_career", "cli_tasks")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:  # `-tag` filter terms (and what follows them) look like options to argparse
+        if not isinstance(getattr(args, "terms", None), list) or \
+                any(e.startswith("--") for e in extra):
+            parser.parse_args(argv)  # reports the unknown arguments, exit 2
+        args.terms.extend(extra)
     handler = _COMMANDS[args.command or "tui"]
     try:
         return handler(args)

@@ -370,7 +370,7 @@ def test_parse_datetime(text: str, expected: datetime) -> None:
     assert parse_datetime(text, THURSDAY) == expected
 
 
-@pytest.mark.parametrize("text", ["soon", "today 25:00", "2026-12-01T09:30+02:00", "9:30"])
+@pytest.mark.parametrize("text", ["soon", "today 25:00", "today 9", "13pm today", "9:30"])
 def test_parse_datetime_rejects(text: str) -> None:
     with pytest.raises(ValueError):
         parse_datetime(text, THURSDAY)
