@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-from solo.core import clock, fileformat, model
+from solo.core import clock, fileformat, model, refs
 from solo.core.errors import VaultError
 from solo.core.events import ORIGIN_LOCAL
-from solo.core.index import Index, Row
+from solo.core.index import Index, Row, short_id
 from solo.core.lock import VaultLock
 from solo.core.mirror import FileMirror
 
@@ -66,17 +66,27 @@ class Items:
         row = self.index.by_path(ref) or self.index.by_path(ref + ".md")
         if row:
             return row
-        if len(ref) >= 4:
+        if len(ref) >= 4:  # the common case, answered by the index alone
             matches = self.index.by_prefix(ref)
             if len(matches) == 1:
                 return matches[0]
-            if len(matches) > 1:
-                raise VaultError(f"id {ref!r} is ambiguous: "
-                                 + ", ".join(m.path for m in matches))
         stem = ref.lower().removesuffix(".md")
         by_stem = [r for r in self.index.rows() if PurePosixPath(r.path).stem.lower() == stem]
         if by_stem:
             return by_stem[0]
+        if len(ref) >= refs.MIN_PREFIX:
+            try:
+                doc_id = refs.resolve_prefix(ref, self.index.doc_ids())
+            except refs.PrefixError as exc:
+                if exc.candidates:
+                    listing = ", ".join(
+                        f"{short_id(c)} {row.path}" if (row := self.index.by_doc(c)) else c
+                        for c in exc.candidates)
+                    raise VaultError(f"id {ref!r} is ambiguous: {listing}") from None
+            else:
+                row = self.index.by_doc(doc_id)
+                if row:
+                    return row
         raise VaultError(f"no item {ref!r} (use an id from `solo list`, a path or a file name)")
 
     def read(self, ref: str | Row) -> Item:

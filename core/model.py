@@ -783,6 +783,11 @@ def _coerce(spec: FieldSpec, text: str, today: date) -> Any:
 # --- tasks ---------------------------------------------------------------------------------
 
 
+def is_open_task(fields: Mapping[str, Any]) -> bool:
+    """True when the task's status is open (a missing status counts as inbox)."""
+    return fields.get("status", "inbox") in OPEN_TASK_STATUSES
+
+
 class CompletionRefused(SoloError, ValueError):
     """`done` on a task that is already finished (or cancelled, without force)."""
 

@@ -256,3 +256,26 @@ def test_a_document_left_without_its_index_row_is_adopted_not_forked(vault: Vaul
     assert vault.index.by_path("notes/half.md").doc_id == orphan  # type: ignore[union-attr]
     live = [d for d, e in vault.root_entries().items() if not e.get("deleted")]
     assert live == [orphan]
+
+
+def test_resolve_by_a_two_character_prefix_and_ambiguous_lists_candidates(
+        vault: Vault, monkeypatch: pytest.MonkeyPatch) -> None:
+    from solo.core import mirror
+    from solo.core.ids import new_document_id
+
+    seen: dict[str, str] = {}
+    while True:  # two real ids sharing their first two characters, and one apart
+        candidate = new_document_id()
+        if candidate[:2] in seen:
+            break
+        seen[candidate[:2]] = candidate
+    pair = [seen[candidate[:2]], candidate]
+    lone = next(i for i in seen.values() if i[:2] != candidate[:2])
+    ids = iter([*pair, lone])
+    monkeypatch.setattr(mirror, "new_document_id", lambda: next(ids))
+    first, second, third = (vault.create("note", f"Note {i}") for i in range(3))
+    assert vault.resolve(lone[:2]).path == third.path
+    with pytest.raises(VaultError, match="ambiguous") as info:
+        vault.resolve(candidate[:2])
+    assert first.path in str(info.value) and second.path in str(info.value)
+    assert vault.resolve(candidate[:12]).path == second.path
