@@ -72,6 +72,8 @@ class Config:
     keys: dict[str, str] = field(default_factory=dict)
     """Key remaps for the TUI: binding id → keys."""
     theme: str = "dark"
+    front_matter: str = "toml"
+    """Front matter format of files Solo creates: "toml" (`+++`) or "yaml" (`---`)."""
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -108,8 +110,9 @@ def load_config(path: Path) -> Config:
             remotes=remotes,
             keys={str(k): str(v) for k, v in data.get("keys", {}).items()},
             theme=str(data.get("theme", "dark")),
+            front_matter="yaml" if data.get("front_matter") == "yaml" else "toml",
             extra={k: v for k, v in data.items()
-                   if k not in ("assistant", "work", "remotes", "keys", "theme")},
+                   if k not in ("assistant", "work", "remotes", "keys", "theme", "front_matter")},
         )
     except (KeyError, TypeError, ConfigError) as exc:
         raise ConfigError(f"{path}: {exc}") from None
@@ -118,6 +121,8 @@ def load_config(path: Path) -> Config:
 def save_config(path: Path, config: Config) -> None:
     data: dict[str, Any] = dict(config.extra)
     data["theme"] = config.theme
+    if config.front_matter != "toml":
+        data["front_matter"] = config.front_matter
     data["assistant"] = {f.name: getattr(config.assistant, f.name) for f in fields(AssistantConfig)}
     data["work"] = {f.name: getattr(config.work, f.name) for f in fields(WorkConfig)}
     if config.keys:

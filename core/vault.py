@@ -663,7 +663,7 @@ class Vault:
         with self.lock:
             rel = model.unique_path(folder, model.slugify(title),
                                     lambda p: os.path.lexists(self.abs(p)))
-            head = fileformat.with_fields("", values)
+            head = fileformat.with_fields("", values, style=self.config.front_matter)
             if body and not body.endswith("\n"):
                 body += "\n"
             self.write_file(rel, head + body)
