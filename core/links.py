@@ -3,112 +3,20 @@
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
+from solo.core import markdown
+from solo.core.markdown import WikiLink
 from solo.core.model import fields_for
 
-_WIKILINK = re.compile(
-    r"!?\[\[(?P<target>[^\[\]\n|#]*)(?:#(?P<heading>[^\[\]\n|]*))?(?:\|(?P<alias>[^\[\]\n]*))?\]\]"
-)
-_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
-_BACKTICKS = re.compile(r"`+")
 URL_PREFIX = "automerge:"
 
 
-@dataclass(frozen=True)
-class WikiLink:
-    """One `[[target#heading|alias]]` occurrence; `start`/`end` index the body string."""
-
-    target: str
-    heading: str | None
-    alias: str | None
-    start: int
-    end: int
-    embed: bool = False  # written `![[…]]`
-
-
-def _code_mask(body: str) -> list[tuple[int, int]]:
-    """Spans (start, end) of fenced code blocks and inline code spans in `body`."""
-    spans: list[tuple[int, int]] = []
-    fence: str | None = None
-    fence_start = 0
-    paragraph: list[tuple[int, str]] = []  # lines (offset, text) of the current text block
-
-    def close_paragraph() -> None:
-        if paragraph:
-            start = paragraph[0][0]
-            text = "".join(line for _, line in paragraph)
-            spans.extend((start + a, start + b) for a, b in _inline_code(text))
-            paragraph.clear()
-
-    offset = 0
-    for line in body.splitlines(keepends=True):
-        opener = _FENCE.match(line)
-        if fence is not None:
-            if opener and opener.group(1)[0] == fence[0] and len(opener.group(1)) >= len(fence) \
-                    and not line[opener.end():].strip():
-                spans.append((fence_start, offset + len(line)))
-                fence = None
-        elif opener and not (opener.group(1)[0] == "`" and "`" in line[opener.end():]):
-            close_paragraph()
-            fence, fence_start = opener.group(1), offset
-        elif not line.strip():
-            close_paragraph()
-        else:
-            paragraph.append((offset, line))
-        offset += len(line)
-    close_paragraph()
-    if fence is not None:  # an unclosed fence runs to the end of the document
-        spans.append((fence_start, len(body)))
-    return spans
-
-
-def _inline_code(text: str) -> list[tuple[int, int]]:
-    """Code spans in one text block: a run of N backticks up to the next run of exactly N."""
-    spans: list[tuple[int, int]] = []
-    runs = list(_BACKTICKS.finditer(text))
-    index = 0
-    while index < len(runs):
-        opener = runs[index]
-        closer = next(
-            (j for j in range(index + 1, len(runs)) if len(runs[j].group()) == len(opener.group())),
-            None,
-        )
-        if closer is None:
-            index += 1  # an unmatched run is literal text
-            continue
-        spans.append((opener.start(), runs[closer].end()))
-        index = closer + 1
-    return spans
-
-
 def find_wikilinks(body: str) -> list[WikiLink]:
-    """Every wikilink in `body` outside fenced code and inline code, in order, with offsets.
-
-    Links with an empty target (`[[#heading]]`, a link within the same note) are skipped.
-    Indented code blocks are not recognised (too easily confused with nested lists).
-    """
-    mask = _code_mask(body)
-    links: list[WikiLink] = []
-    for match in _WIKILINK.finditer(body):
-        if any(start <= match.start() < end for start, end in mask):
-            continue
-        target = match.group("target").strip()
-        if not target:
-            continue
-        heading, alias = match.group("heading"), match.group("alias")
-        links.append(WikiLink(
-            target=target,
-            heading=heading.strip() if heading is not None else None,
-            alias=alias.strip() if alias is not None else None,
-            start=match.start(),
-            end=match.end(),
-            embed=match.group().startswith("!"),
-        ))
-    return links
+    """Every wikilink in `body` outside fenced code and inline code, in order, with offsets
+    (the scanner in `markdown` answers; see `markdown.wikilinks`)."""
+    return markdown.wikilinks(body)
 
 
 def wikilinks(body: str) -> list[str]:

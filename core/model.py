@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
+from solo.core import markdown
 from solo.core.recur import add_months, next_date, parse_recurrence
 
 # --- kinds -------------------------------------------------------------------------------
@@ -57,27 +58,9 @@ def kind_for(path: str, fields: Mapping[str, Any]) -> str:
     return "note"
 
 
-_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
-_HEADING = re.compile(r" {0,3}#[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*")
-
-
 def first_heading(body: str) -> str | None:
     """The text of the first level-1 ATX heading (`# Title`) outside fenced code, or None."""
-    fence: str | None = None
-    for line in body.splitlines():
-        opener = _FENCE.match(line)
-        if fence is not None:
-            if opener and opener.group(1)[0] == fence[0] and len(opener.group(1)) >= len(fence) \
-                    and not line[opener.end():].strip():
-                fence = None
-            continue
-        if opener:
-            fence = opener.group(1)
-            continue
-        match = _HEADING.fullmatch(line)
-        if match and match.group(1).strip():
-            return match.group(1).strip()
-    return None
+    return markdown.first_heading(body)
 
 
 def title_for(path: str, fields: Mapping[str, Any], body: str) -> str:
