@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from solo.core import fileformat, model
+from solo.core import fileformat, markdown, model
 from solo.core.config import Config, load_config, save_config
 from solo.core.crdt import CrdtError, Doc, new_actor_id
 from solo.core.fsutil import atomic_write_bytes, is_temp_name
@@ -567,7 +567,7 @@ class Vault:
                    sha: str) -> str | None:
         fields = parsed.meta
         kind = model.kind_for(rel, parsed.fields)
-        tags = fields.get("tags") if isinstance(fields.get("tags"), list) else []
+        tags = markdown.item_tags(fields.get("tags"), parsed.body)
 
         def text_or_none(key: str) -> str | None:
             value = fields.get(key)
