@@ -14,6 +14,7 @@ so comments, order and quoting survive. Both formats give the same field map.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import math
 import re
@@ -115,7 +116,25 @@ def _split_yaml(text: str, start: int, lines: list[str]) -> Parsed:
 
 
 def load_yaml(inner: str) -> tuple[dict[str, Any], str | None]:
-    """The field map of a YAML block's inner text, or a problem; never raises."""
+    """The field map of a YAML block's inner text, or a problem; never raises.
+
+    Round-trip parsing costs about a millisecond, and one file's head is parsed on ingest and
+    again when its document renders, so recent results are kept (and handed out as copies).
+    """
+    fields, problem = _load_yaml_cached(inner)
+    return _copy(fields), problem
+
+
+def _copy(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
+
+
+@functools.lru_cache(maxsize=512)
+def _load_yaml_cached(inner: str) -> tuple[dict[str, Any], str | None]:
     try:
         data = _yaml().load(inner.replace("\r\n", "\n"))
     except (YAMLError, ValueError, TypeError, RecursionError) as exc:

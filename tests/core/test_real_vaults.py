@@ -133,3 +133,23 @@ def test_links_in_the_obsidian_fixture_resolve_like_obsidian(obsidian: Vault) ->
                                    "Meeting notes.md", None]
     assert resolver.resolve("C index", "Home.md") == "b/c/Index.md"
     assert resolved("日記/2025-01-05.md") == ["Home.md"]
+
+
+def test_a_merged_meta_change_renders_as_a_yaml_line_edit(obsidian: Vault) -> None:
+    row = obsidian.resolve("tasks/Pay invoice.md")
+    old = obsidian.abs(row.path).read_text()
+    doc = obsidian.load_doc(row.doc_id)
+    with doc.change() as edit:  # what a merge from another device does to the map
+        edit.put(["meta", "status"], "waiting")
+        edit.put(["meta", "rating"], None)
+    text = obsidian.render_doc(doc)
+    assert text.startswith("---\n") and "# a comment between keys\n" in text
+    assert [ln for ln in old.splitlines() if ln not in text.splitlines()] == ["status: next"]
+    assert [ln for ln in text.splitlines() if ln not in old.splitlines()] == [
+        "status: waiting", "rating:"]
+
+
+def test_completing_a_yaml_task_edits_its_yaml(obsidian: Vault) -> None:
+    done, _ = obsidian.complete("tasks/Pay invoice.md", today=dt.date(2025, 3, 2))
+    assert done.head.startswith("---\n") and "status: done\n" in done.head
+    assert "# a comment between keys\n" in done.head and done.row.status == "done"
