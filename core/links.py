@@ -51,6 +51,12 @@ def stem_of(path: str) -> str:
     return posixpath.splitext(posixpath.basename(path))[0]
 
 
+def link_stem(ref: str) -> str:
+    """The case-folded file stem a reference names by its last path segment:
+    "[[Plugins/Canvas#h]]" → "canvas"."""
+    return parse_reference(ref).target.rsplit("/", 1)[-1].casefold()
+
+
 def build_stem_index(paths: Iterable[str]) -> dict[str, list[str]]:
     """Map each case-folded file stem to its paths, sorted: the `by_stem` of `resolve_ref`."""
     index: dict[str, list[str]] = {}
