@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from solo.core import markdown
 from solo.core.index import Row
 
 MAX_CHUNK_CHARS = 1500
@@ -14,8 +15,6 @@ MAX_CHUNK_CHARS = 1500
 MERGE_BELOW_CHARS = 800
 """Consecutive short sections are kept together up to this size."""
 
-_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
-_FENCE = re.compile(r"^\s*(```|~~~)")
 _PRIVATE_LINE = re.compile(r"(?m)^\s*private\s*=\s*true\b")
 # Front matter keys that say nothing a question would ask about.
 _QUIET_FIELDS = {"title", "kind", "tags", "private", "created", "key_results"}
@@ -35,19 +34,16 @@ def split_body(body: str, title: str = "") -> list[Chunk]:
     sections: list[tuple[list[tuple[int, str]], list[str]]] = []
     trail: list[tuple[int, str]] = []
     lines: list[str] = []
-    in_fence = False
-    for line in body.splitlines():
-        if _FENCE.match(line):
-            in_fence = not in_fence
-        match = None if in_fence else _HEADING.match(line)
-        if match:
+    for line in markdown.lines(body):
+        heading = line.heading
+        if heading is not None and heading.text:
             if any(s.strip() for s in lines) or not sections:
                 sections.append((trail, lines))
-            level, text = len(match.group(1)), match.group(2).strip()
+            level, text = heading.level, heading.text
             trail = [(lvl, h) for lvl, h in trail if lvl < level] + [(level, text)]
             lines = []
         else:
-            lines.append(line)
+            lines.append(line.text)
     sections.append((trail, lines))
 
     pieces: list[tuple[str, str]] = []

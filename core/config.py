@@ -75,6 +75,8 @@ class Config:
     theme: str = "dark"
     urgency: dict[str, Any] = field(default_factory=dict)
     """`[urgency]` coefficient overrides for `solo next` (names in `solo.core.urgency`)."""
+    front_matter: str = "toml"
+    """Front matter format of files Solo creates: "toml" (`+++`) or "yaml" (`---`)."""
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -118,8 +120,10 @@ def load_config(path: Path) -> Config:
             keys={str(k): str(v) for k, v in data.get("keys", {}).items()},
             theme=str(data.get("theme", "dark")),
             urgency=_table(data.get("urgency", {}), "urgency"),
+            front_matter="yaml" if data.get("front_matter") == "yaml" else "toml",
             extra={k: v for k, v in data.items()
-                   if k not in ("assistant", "work", "remotes", "keys", "theme", "urgency")},
+                   if k not in ("assistant", "work", "remotes", "keys", "theme", "urgency",
+                                "front_matter")},
         )
     except (KeyError, TypeError, ConfigError) as exc:
         raise ConfigError(f"{path}: {exc}") from None
@@ -128,6 +132,8 @@ def load_config(path: Path) -> Config:
 def save_config(path: Path, config: Config) -> None:
     data: dict[str, Any] = dict(config.extra)
     data["theme"] = config.theme
+    if config.front_matter != "toml":
+        data["front_matter"] = config.front_matter
     data["assistant"] = {f.name: getattr(config.assistant, f.name) for f in fields(AssistantConfig)}
     data["work"] = {f.name: getattr(config.work, f.name) for f in fields(WorkConfig)}
     if config.keys:

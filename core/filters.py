@@ -37,10 +37,11 @@ from typing import Any
 
 from solo.core import model
 from solo.core.career import Refs, ref_list
+from solo.core.errors import SoloError
 from solo.core.index import Row
 
 
-class FilterError(ValueError):
+class FilterError(SoloError, ValueError):
     """A filter term that does not parse; the message names the term."""
 
 

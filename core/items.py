@@ -99,8 +99,10 @@ class Items:
         return Item(row=row, body=parsed.body, head=parsed.head)
 
     def create(self, kind: str, title: str, fields: Mapping[str, Any] | None = None,
-               body: str = "", folder: str | None = None) -> Item:
-        """A new item file in its kind's folder, named after its title."""
+               body: str = "", folder: str | None = None, *,
+               front_matter: str = "toml") -> Item:
+        """A new item file in its kind's folder, named after its title, its front matter
+        written as TOML (`+++`) or, with `front_matter="yaml"`, YAML (`---`)."""
         if kind not in model.KINDS:
             raise VaultError(f"unknown kind {kind!r} (one of {', '.join(model.KINDS)})")
         values: dict[str, Any] = {"kind": kind, "title": title}
@@ -112,7 +114,7 @@ class Items:
         folder = folder or model.DEFAULT_FOLDERS[kind]
         with self.lock:
             rel = model.unique_path(folder, model.slugify(title), self.mirror.files.exists)
-            head = fileformat.with_fields("", values)
+            head = fileformat.with_fields("", values, style=front_matter)
             if body and not body.endswith("\n"):
                 body += "\n"
             self.mirror.write_text(rel, head + body, ORIGIN_LOCAL)

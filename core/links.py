@@ -3,112 +3,21 @@
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from solo.core import markdown
+from solo.core.markdown import WikiLink
 from solo.core.model import fields_for
 
-_WIKILINK = re.compile(
-    r"!?\[\[(?P<target>[^\[\]\n|#]*)(?:#(?P<heading>[^\[\]\n|]*))?(?:\|(?P<alias>[^\[\]\n]*))?\]\]"
-)
-_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
-_BACKTICKS = re.compile(r"`+")
 URL_PREFIX = "automerge:"
 
 
-@dataclass(frozen=True)
-class WikiLink:
-    """One `[[target#heading|alias]]` occurrence; `start`/`end` index the body string."""
-
-    target: str
-    heading: str | None
-    alias: str | None
-    start: int
-    end: int
-    embed: bool = False  # written `![[…]]`
-
-
-def _code_mask(body: str) -> list[tuple[int, int]]:
-    """Spans (start, end) of fenced code blocks and inline code spans in `body`."""
-    spans: list[tuple[int, int]] = []
-    fence: str | None = None
-    fence_start = 0
-    paragraph: list[tuple[int, str]] = []  # lines (offset, text) of the current text block
-
-    def close_paragraph() -> None:
-        if paragraph:
-            start = paragraph[0][0]
-            text = "".join(line for _, line in paragraph)
-            spans.extend((start + a, start + b) for a, b in _inline_code(text))
-            paragraph.clear()
-
-    offset = 0
-    for line in body.splitlines(keepends=True):
-        opener = _FENCE.match(line)
-        if fence is not None:
-            if opener and opener.group(1)[0] == fence[0] and len(opener.group(1)) >= len(fence) \
-                    and not line[opener.end():].strip():
-                spans.append((fence_start, offset + len(line)))
-                fence = None
-        elif opener and not (opener.group(1)[0] == "`" and "`" in line[opener.end():]):
-            close_paragraph()
-            fence, fence_start = opener.group(1), offset
-        elif not line.strip():
-            close_paragraph()
-        else:
-            paragraph.append((offset, line))
-        offset += len(line)
-    close_paragraph()
-    if fence is not None:  # an unclosed fence runs to the end of the document
-        spans.append((fence_start, len(body)))
-    return spans
-
-
-def _inline_code(text: str) -> list[tuple[int, int]]:
-    """Code spans in one text block: a run of N backticks up to the next run of exactly N."""
-    spans: list[tuple[int, int]] = []
-    runs = list(_BACKTICKS.finditer(text))
-    index = 0
-    while index < len(runs):
-        opener = runs[index]
-        closer = next(
-            (j for j in range(index + 1, len(runs)) if len(runs[j].group()) == len(opener.group())),
-            None,
-        )
-        if closer is None:
-            index += 1  # an unmatched run is literal text
-            continue
-        spans.append((opener.start(), runs[closer].end()))
-        index = closer + 1
-    return spans
-
-
 def find_wikilinks(body: str) -> list[WikiLink]:
-    """Every wikilink in `body` outside fenced code and inline code, in order, with offsets.
-
-    Links with an empty target (`[[#heading]]`, a link within the same note) are skipped.
-    Indented code blocks are not recognised (too easily confused with nested lists).
-    """
-    mask = _code_mask(body)
-    links: list[WikiLink] = []
-    for match in _WIKILINK.finditer(body):
-        if any(start <= match.start() < end for start, end in mask):
-            continue
-        target = match.group("target").strip()
-        if not target:
-            continue
-        heading, alias = match.group("heading"), match.group("alias")
-        links.append(WikiLink(
-            target=target,
-            heading=heading.strip() if heading is not None else None,
-            alias=alias.strip() if alias is not None else None,
-            start=match.start(),
-            end=match.end(),
-            embed=match.group().startswith("!"),
-        ))
-    return links
+    """Every wikilink in `body` outside fenced code and inline code, in order, with offsets
+    (the scanner in `markdown` answers; see `markdown.wikilinks`)."""
+    return markdown.wikilinks(body)
 
 
 def wikilinks(body: str) -> list[str]:
@@ -142,6 +51,12 @@ def stem_of(path: str) -> str:
     return posixpath.splitext(posixpath.basename(path))[0]
 
 
+def link_stem(ref: str) -> str:
+    """The case-folded file stem a reference names by its last path segment:
+    "[[Plugins/Canvas#h]]" → "canvas"."""
+    return parse_reference(ref).target.rsplit("/", 1)[-1].casefold()
+
+
 def build_stem_index(paths: Iterable[str]) -> dict[str, list[str]]:
     """Map each case-folded file stem to its paths, sorted: the `by_stem` of `resolve_ref`."""
     index: dict[str, list[str]] = {}
@@ -172,12 +87,8 @@ def resolve_all(ref: str, by_id: Mapping[str, str], by_stem: Mapping[str, list[s
     for key in (text, text.removeprefix(URL_PREFIX)):
         if key in by_id:
             return [by_id[key]]
-    stem = text.rsplit("/", 1)[-1]
-    candidates = by_stem.get(stem.casefold()) or by_stem.get(stem) or []
-    if "/" in text:  # a path-like ref ("goals/cloud") narrows the stem's candidates
-        wanted = text.casefold()
-        candidates = [p for p in candidates if posixpath.splitext(p)[0].casefold() == wanted]
-    return sorted(candidates)
+    paths = sorted({p for found in by_stem.values() for p in found})
+    return Resolver(Target(p) for p in paths).candidates(text)
 
 
 def resolve_ref(ref: str, by_id: Mapping[str, str], by_stem: Mapping[str, list[str]]) -> str | None:
@@ -186,8 +97,131 @@ def resolve_ref(ref: str, by_id: Mapping[str, str], by_stem: Mapping[str, list[s
     `by_id` maps item ids to paths; `by_stem` maps case-folded file stems to paths (build it
     with `build_stem_index`). The ref may be an id (also as an `automerge:` URL), a file stem
     matched case-insensitively, a vault path without ".md", or a `[[wikilink]]`. An id wins
-    over a stem. An ambiguous stem resolves to the first of its paths in sorted order
-    (`resolve_all` lists them all so a caller can warn).
+    over a stem. An ambiguous stem resolves by `Resolver`'s rules with no linking note (the
+    shortest path, then sorted order); `resolve_all` lists them all so a caller can warn.
     """
     candidates = resolve_all(ref, by_id, by_stem)
     return candidates[0] if candidates else None
+
+
+# --- resolving references like Obsidian ------------------------------------------------------
+
+@dataclass(frozen=True)
+class Target:
+    """Something a reference can name: a vault file with its `aliases` and title."""
+
+    path: str
+    aliases: tuple[str, ...] = ()
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A reference split into the file part and the `#Heading` or `#^block` part."""
+
+    target: str
+    heading: str | None = None
+    block: str | None = None
+
+
+def parse_reference(ref: str) -> Reference:
+    """`[[x#h|t]]`, `x#h`, `x#^b`, `x.md` → the target (no `.md`) and its fragment.
+
+    A bare ref whose `#` is not followed by text (a stem such as "c#") keeps its `#`.
+    """
+    text = ref.strip() if isinstance(ref, str) else ""
+    if text.startswith("[[") and text.endswith("]]"):
+        inner = text[2:-2]
+        bar = inner.find("|")
+        text = (inner[:bar].removesuffix("\\") if bar >= 0 else inner).strip()
+    target, sep, fragment = text.partition("#")
+    heading = block = None
+    if sep and fragment.strip():
+        fragment = fragment.strip()
+        if fragment.startswith("^"):
+            block = fragment[1:]
+        else:
+            heading = fragment
+    else:
+        target = text
+    target = target.strip()
+    if target.lower().endswith(".md"):
+        target = target[:-3]
+    return Reference(target, heading, block)
+
+
+def _key(path: str) -> str:
+    """A path compared as Obsidian compares it: case-folded, without a Markdown extension."""
+    stem, ext = posixpath.splitext(path)
+    return (stem if ext.lower() in (".md", ".markdown") else path).casefold()
+
+
+def _closeness(source_dir: list[str], path: str) -> tuple[int, int, int, str]:
+    """Sort key: same folder first, then the deepest common ancestor, then the shortest path."""
+    folder = path.split("/")[:-1]
+    common = 0
+    for a, b in zip(source_dir, folder, strict=False):
+        if a != b:
+            break
+        common += 1
+    same = 0 if folder == source_dir else 1
+    return (same, -common, path.count("/"), f"{len(path):06d}{path}")
+
+
+class Resolver:
+    """Resolves references to paths by Obsidian's rules, over a fixed list of targets.
+
+    A reference names a file by its vault path or a partial path (`Plugins/Canvas`), by its
+    file name (with or without `.md`, case-insensitive; attachments by their full name; `/x`
+names the vault's top folder), by an
+    alias (the `aliases` property) or, last, by its title. Several candidates of the same rule:
+    the one nearest the linking note wins (same folder, then the closest common ancestor), then
+    the shortest path. `./x` and `../x` are relative to the linking note.
+    """
+
+    def __init__(self, targets: Iterable[Target]) -> None:
+        self._by_path: dict[str, list[str]] = {}
+        self._by_name: dict[str, list[str]] = {}
+        self._by_alias: dict[str, list[str]] = {}
+        self._by_title: dict[str, list[str]] = {}
+        for target in targets:
+            key = _key(target.path)
+            self._by_path.setdefault(key, []).append(target.path)
+            self._by_name.setdefault(key.rsplit("/", 1)[-1], []).append(target.path)
+            for alias in target.aliases:
+                if isinstance(alias, str) and alias.strip():
+                    self._by_alias.setdefault(alias.strip().casefold(), []).append(target.path)
+            if target.title.strip():
+                self._by_title.setdefault(target.title.strip().casefold(), []).append(target.path)
+
+    def candidates(self, ref: str, source: str | None = None) -> list[str]:
+        """Every path `ref` may name, best first (the first rule that matches anything)."""
+        target = parse_reference(ref).target
+        if not target:
+            return []
+        source_dir = source.split("/")[:-1] if source else []
+        if target.startswith(("./", "../")) and source is not None:
+            target = posixpath.normpath(posixpath.join(*source_dir, target)) if source_dir \
+                else posixpath.normpath(target)
+        want = _key(target.lstrip("/"))
+        found = list(self._by_path.get(want, [])) if "/" in target else []
+        if not found and "/" in want:
+            name = want.rsplit("/", 1)[-1]
+            found = [p for p in self._by_name.get(name, []) if _key(p).endswith("/" + want)]
+        if not found and "/" not in want:
+            found = list(self._by_name.get(want, []))
+        if not found:
+            found = list(self._by_alias.get(target.casefold(), []))
+        if not found:
+            found = list(self._by_title.get(target.casefold(), []))
+        return sorted(dict.fromkeys(found), key=lambda p: _closeness(source_dir, p))
+
+    def resolve(self, ref: str, source: str | None = None) -> str | None:
+        """The path `ref` names when written in the note at `source`, or None."""
+        found = self.candidates(ref, source)
+        return found[0] if found else None
+
+
+def resolve_link(ref: str, targets: Iterable[Target], source: str | None = None) -> str | None:
+    """`Resolver(targets).resolve(ref, source)` for a single lookup."""
+    return Resolver(targets).resolve(ref, source)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from solo.core import fileformat, model
+from solo.core import fileformat, markdown, model
 from solo.core.crdt import CrdtError, Doc
 from solo.core.docrepo import DocRepo, doc_rev
 from solo.core.events import ORIGIN_LOCAL, FileEvent, Listeners, Origin
@@ -343,7 +343,7 @@ class FileMirror:
     def _index_row(self, rel: str, doc_id: str, parsed: fileformat.Parsed, st: os.stat_result,
                    sha: str) -> str | None:
         fields = parsed.meta
-        tags = fields.get("tags") if isinstance(fields.get("tags"), list) else []
+        tags = markdown.item_tags(fields.get("tags"), parsed.body)
 
         def text_or_none(key: str) -> str | None:
             value = fields.get(key)

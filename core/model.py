@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from typing import Any, Literal
 
-from solo.core import clock
+from solo.core import clock, markdown
 from solo.core.errors import SoloError
 from solo.core.recur import add_months, next_after, next_date, parse_recurrence, step
 
@@ -59,37 +59,9 @@ def kind_for(path: str, fields: Mapping[str, Any]) -> str:
     return "note"
 
 
-_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
-_HEADING = re.compile(r" {0,3}#[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*")
-
-
-def fenced_lines(body: str) -> list[bool]:
-    """For each line of `body` (as `splitlines` cuts it), whether it belongs to fenced code."""
-    flags: list[bool] = []
-    fence: str | None = None
-    for line in body.splitlines():
-        opener = _FENCE.match(line)
-        if fence is not None:
-            flags.append(True)
-            if opener and opener.group(1)[0] == fence[0] and len(opener.group(1)) >= len(fence) \
-                    and not line[opener.end():].strip():
-                fence = None
-            continue
-        if opener:
-            fence = opener.group(1)
-        flags.append(fence is not None)
-    return flags
-
-
 def first_heading(body: str) -> str | None:
     """The text of the first level-1 ATX heading (`# Title`) outside fenced code, or None."""
-    for line, fenced in zip(body.splitlines(), fenced_lines(body), strict=True):
-        if fenced:
-            continue
-        match = _HEADING.fullmatch(line)
-        if match and match.group(1).strip():
-            return match.group(1).strip()
-    return None
+    return markdown.first_heading(body)
 
 
 def title_for(path: str, fields: Mapping[str, Any], body: str) -> str:
@@ -875,15 +847,18 @@ def complete_task(fields: Mapping[str, Any], today: date, *, force: bool = False
     return Completion(following, repeats=True)
 
 
-_CHECKED_BOX = re.compile(r"(\s*(?:[-*+]|\d+[.)])\s+)\[[xX]\]")
+_CHECKED_BOX = re.compile(r"^(\s*(?:[-*+]|\d+[.)])\s+)\[[xX]\]")
 
 
 def reset_checkboxes(body: str) -> str:
     """The body with every ticked `- [x]` list box unticked, outside fenced code."""
-    lines = body.splitlines(keepends=True)
-    inside = fenced_lines(body)
-    return "".join(line if inside[i] else _CHECKED_BOX.sub(r"\1[ ]", line, count=1)
-                   if _CHECKED_BOX.match(line) else line for i, line in enumerate(lines))
+    pieces: list[str] = []
+    scanned = markdown.lines(body)
+    for index, line in enumerate(scanned):
+        end = scanned[index + 1].start if index + 1 < len(scanned) else len(body)
+        raw = body[line.start:end]
+        pieces.append(raw if line.in_code else _CHECKED_BOX.sub(r"\1[ ]", raw, count=1))
+    return "".join(pieces)
 
 
 # --- file names ----------------------------------------------------------------------------

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from solo.core.errors import SoloError
+
 MIN_PREFIX = 2
 MAX_CANDIDATES = 10
 
 
-class PrefixError(ValueError):
+class PrefixError(SoloError, ValueError):
     """A prefix that names no id, or several (`candidates`, sorted, at most 10)."""
 
     def __init__(self, message: str, candidates: tuple[str, ...] = ()) -> None:

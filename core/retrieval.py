@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from solo.core.chunks import Chunk, describe_fields, field_text, is_private, split_body
 from solo.core.index import Row
-from solo.core.links import field_refs, stem_of, wikilinks
+from solo.core.links import field_refs, link_stem, stem_of, wikilinks
 
 if TYPE_CHECKING:
     from solo.core.vault import Vault
@@ -246,7 +246,9 @@ class ChunkIndex:
                                   "" if private else facts, stem_of(row.path).casefold()))
                 if not private and body is not None:
                     self._insert_chunks(row, body, facts)
-                    targets = {t.casefold() for t in wikilinks(body)}
+                    # In-links count per file stem: `[[Plugins/Canvas]]` and `[[Canvas.md]]`
+                    # both point at the stem "canvas".
+                    targets = {link_stem(t) for t in wikilinks(body)}
                     targets.update(ref.casefold() for _, ref in field_refs(row.kind, row.fields))
                     self._db.executemany("INSERT INTO links VALUES (?, ?)",
                                          [(row.path, t) for t in sorted(targets)])

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from solo.core import model
+from solo.core.errors import SoloError
 from solo.core.recur import Recurrence, parse_recurrence
 
 TW_DATE_FIELDS: dict[str, str] = {"due": "due", "scheduled": "scheduled", "wait": "wait",
@@ -53,7 +54,7 @@ HANDLED: frozenset[str] = frozenset({"uuid", "description", "status", "priority"
 SOLO_NAMESPACE = uuid_module.UUID("5e1f0a57-0000-4000-8000-736f6c6f7477")
 
 
-class TaskwarriorError(ValueError):
+class TaskwarriorError(SoloError, ValueError):
     """Input that is not Taskwarrior export JSON; the message says where."""
 
 

@@ -36,6 +36,7 @@ import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from solo.core.errors import SoloError
 from solo.core.filters import Context, day_of, is_open, waiting, when_of
 from solo.core.index import Row
 
@@ -59,7 +60,7 @@ DEFAULT_COEFFICIENTS: dict[str, float] = {
 }
 
 
-class UrgencyConfigError(ValueError):
+class UrgencyConfigError(SoloError, ValueError):
     """An `[urgency]` key that is unknown or not a number."""
 
 

@@ -65,10 +65,10 @@ class Vault:
         self.repo = DocRepo(self.store, self.actor, root_id=self.root_id)
         self.files = files if files is not None else VaultFiles(self.root)
         self.mirror = FileMirror(self.files, self.repo, self.index, self.solo_dir)
-        self.items = Items(self.mirror, self.index, self.lock)
-        self.maintenance = Maintenance(self.repo, self.mirror, self.index, self.lock)
         self.config_path = self.solo_dir / "config.toml"
         self.config: Config = load_config(self.config_path)
+        self.items = Items(self.mirror, self.index, self.lock)
+        self.maintenance = Maintenance(self.repo, self.mirror, self.index, self.lock)
         if self.index.count() == 0 and self.store.exists(self.root_id) and any(
                 not e.get("deleted") for e in self.root_entries().values()):
             # The derived index is gone (deleted, or a new schema): rebuild it from the root
@@ -219,7 +219,8 @@ class Vault:
 
     def create(self, kind: str, title: str, fields: Mapping[str, Any] | None = None,
                body: str = "", folder: str | None = None) -> Item:
-        return self.items.create(kind, title, fields, body, folder)
+        return self.items.create(kind, title, fields, body, folder,
+                                 front_matter=self.config.front_matter)
 
     def update(self, ref: str | Row, set_fields: Mapping[str, Any] | None = None,
                unset: Iterable[str] = (), body: str | None = None) -> Item:
