@@ -37,7 +37,7 @@ from solo.tui.screens.reviews import ReviewsScreen
 from solo.tui.screens.search import SearchScreen
 from solo.tui.screens.tasks import TasksScreen
 from solo.tui.screens.today import TodayScreen
-from solo.tui.widgets.side_pane import SidePane
+from solo.tui.widgets.side_pane import SidePaneScreen
 from solo.tui.widgets.status_line import Status, StatusLine
 
 THEMES = {"dark": "textual-dark", "light": "textual-light"}
@@ -69,7 +69,7 @@ class SoloApp(App[int]):
         self.watcher: VaultWatcher | None = None
         self.live_sync: BackgroundSync | None = None
         self.assistant: AssistantController
-        self.side_panes: dict[str, Callable[[], Widget]] = {}
+        self.side_panes: dict[str, SidePaneScreen] = {}
         self._changed: dict[str, None] = {}
         self._changed_lock = threading.Lock()
         theme = THEMES.get(self.vault.config.theme, self.vault.config.theme)
@@ -221,6 +221,7 @@ class SoloApp(App[int]):
             self.call_later(self._open_path, path)
 
     async def _open_path(self, path: str) -> None:
+        self.close_side_pane()
         try:
             row = self.vault.resolve(path)
         except VaultError as exc:
@@ -272,20 +273,29 @@ class SoloApp(App[int]):
     # --- assistant / plug-in pane ------------------------------------------------------
     def register_side_pane(self, factory: Callable[[], Widget], key: str = "ctrl+j",
                            description: str = "Assistant") -> None:
-        """Add a pane beside every screen's body: `key` toggles it; `factory` builds its widget
-        once per screen (the assistant helper calls this from its module)."""
-        self.side_panes[key] = factory
+        """Add one pane for the whole app: `key` shows it over the current screen (focus in it)
+        and hides it again; `factory` builds its widget once, so its state lasts the session."""
+        if key in self.side_panes and not self.side_panes[key].is_active:
+            self.uninstall_screen(f"side-{key}")
+        pane = SidePaneScreen(factory, key=key, description=f"Close {description.lower()}",
+                              name=f"side-{key}")
+        self.side_panes[key] = pane
+        self.install_screen(pane, f"side-{key}")  # kept when hidden: one pane, one state
         self.bind(key, f"toggle_side_pane({key!r})", description=description)
 
     def action_toggle_side_pane(self, key: str) -> None:
-        factory = self.side_panes.get(key)
-        screen = self.screen
-        if factory is None or not isinstance(screen, SoloScreen):
+        pane = self.side_panes.get(key)
+        if pane is None:
             return
-        pane = screen.query_one(SidePane)
-        if not pane.children:
-            pane.mount(factory())
-        pane.toggle_class("-open")
+        if self.screen is pane:
+            pane.dismiss(None)
+        elif isinstance(self.screen, SoloScreen):
+            self.push_screen(pane)
+
+    def close_side_pane(self) -> None:
+        """Hide the pane if it is showing (before opening what it pointed at)."""
+        if isinstance(self.screen, SidePaneScreen):
+            self.pop_screen()
 
     # --- theme -------------------------------------------------------------------------
     def action_toggle_theme(self) -> None:

@@ -17,8 +17,9 @@ from solo.tui.screens.notes import NotesScreen
 from solo.tui.screens.quick_add import QuickAddScreen
 from solo.tui.screens.search import SearchScreen
 from solo.tui.screens.tasks import TasksScreen
+from solo.tui.screens.today import TodayScreen
 from solo.tui.widgets.item_list import ItemList
-from solo.tui.widgets.side_pane import SidePane
+from solo.tui.widgets.side_pane import SidePaneScreen
 from solo.tui.widgets.status_line import StatusLine
 
 pytestmark = pytest.mark.anyio
@@ -160,18 +161,26 @@ async def test_palette_commands_depend_on_the_screen(make_app) -> None:
         assert isinstance(app.screen, TasksScreen) and app.screen.list_name == "waiting"
 
 
-async def test_side_pane_hook_for_the_assistant(make_app) -> None:
+async def test_side_pane_is_one_pane_for_the_whole_app(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
-        pane = app.screen.query_one(SidePane)
-        assert not pane.display or not pane.has_class("-open")
-        app.register_side_pane(lambda: Static("assistant here", id="assistant"), "ctrl+j")
-        await pilot.press("ctrl+j")
+        before = app.focused
+        app.register_side_pane(lambda: Input(id="assistant"), "f9")
+        await pilot.press("f9")
         await settle(pilot)
-        assert pane.has_class("-open") and pane.query_one("#assistant")
-        await pilot.press("ctrl+j")
-        assert not pane.has_class("-open")
+        assert isinstance(app.screen, SidePaneScreen)
+        pane_input = app.screen.query_one("#assistant", Input)
+        assert app.focused is pane_input  # keys go to the pane, not to the list behind
+        await pilot.press("f9")
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen) and app.focused is before
+        await pilot.press("2", "f9")
+        await settle(pilot)
+        assert app.screen.query_one("#assistant", Input) is pane_input  # the same widget
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, TasksScreen)
 
 
 async def test_light_theme_and_no_color(tui_root: Path, make_app, monkeypatch) -> None:
