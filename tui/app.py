@@ -16,7 +16,8 @@ from textual.reactive import reactive
 from textual.screen import ModalScreen
 from textual.widget import Widget
 
-from solo.core import agenda
+from solo.core import agenda, focus
+from solo.core.focus import TimerError
 from solo.core.quickadd import QuickAdd
 from solo.core.vault import Vault, VaultError
 from solo.core.watch import VaultWatcher
@@ -25,7 +26,7 @@ from solo.tui.assistant_controller import AssistantController
 from solo.tui.assistant_controller import install as install_assistant
 from solo.tui.clock import Clock
 from solo.tui.commands import SoloCommands
-from solo.tui.focus import FinishedSession, FocusTimer
+from solo.tui.focus import FocusTimer
 from solo.tui.keys import APP_BINDINGS
 from solo.tui.messages import FocusLogged, NavigateTo, ScanFinished, VaultChanged
 from solo.tui.screens.base import SoloScreen
@@ -62,7 +63,8 @@ class SoloApp(App[int]):
         self.vault = Vault(vault_root)
         self.clock = Clock(today, now)
         work_config = self.vault.config.work
-        self.timer = FocusTimer(work_config.focus_minutes, work_config.break_minutes)
+        self.timer = FocusTimer(self.vault.solo_dir, work_config.focus_minutes,
+                                work_config.break_minutes)
         self.sync_state = "local only"
         self.watch_files = watch
         self.scan_on_start = scan
@@ -113,6 +115,35 @@ class SoloApp(App[int]):
             self.watcher = VaultWatcher(self.vault).start()
 
     async def action_quit(self) -> None:
+        running = self.timer.refresh()
+        if running is None or isinstance(self.screen, ModalScreen):
+            self._quit()
+            return
+        minutes = running.elapsed_minutes(self.clock.now())
+        log = f"Log {minutes} min and quit" if minutes else "Quit (under a minute: not logged)"
+        keep = "Keep the timer running and quit (stop it later: F or solo focus stop)"
+        discard = f"Discard the {minutes} min and quit"
+        choices = [log, keep, discard, "Cancel"]
+
+        def chosen(choice: str | None) -> None:
+            if choice == log:
+                self._stop_then_quit(discard=False)
+            elif choice == discard:
+                self._stop_then_quit(discard=True)
+            elif choice == keep:
+                self._quit()
+
+        from solo.tui.screens.choice import ChoiceScreen
+        self.push_screen(ChoiceScreen(f"A focus timer is running on {running.title}", choices),
+                         chosen)
+
+    def _stop_then_quit(self, discard: bool) -> None:
+        result = focus.stop_timer(self.vault, self.clock.now(), discard=discard)
+        if result is not None:
+            print(result.message)  # shown in the shell after the screen is restored
+        self._quit()
+
+    def _quit(self) -> None:
         for screen in self.solo_screens():
             if isinstance(screen, NotesScreen):
                 screen.flush_save()
@@ -167,28 +198,47 @@ class SoloApp(App[int]):
     def tick(self) -> None:
         finished = self.timer.tick(self.clock.now())
         if finished is not None:
-            self.log_focus(finished)
+            self.stop_focus_worker(limit=finished.planned)
         self.update_status()
 
-    # --- focus timer -------------------------------------------------------------------
+    # --- focus timer (one per vault: .solo/focus-running.toml, shared with `solo focus`) ---
     def start_focus(self, task_stem: str, task_title: str) -> None:
-        self.timer.start(task_stem, task_title, self.clock.now())
+        try:
+            self.timer.start(task_stem, task_title, self.clock.now())
+        except TimerError as exc:
+            self.notify(f"{exc} (F stops it)", severity="warning", timeout=4, markup=False)
+            return
         self.update_status()
         self.notify(f"Focus {self.timer.focus_minutes} min: {task_title}", timeout=2, markup=False)
 
     def action_stop_focus(self) -> None:
-        self.timer.stop()
+        if self.timer.refresh() is None:
+            if self.timer.phase == "break":
+                self.timer.end_break()
+                self.update_status()
+            else:
+                self.notify("No focus timer is running.", timeout=2, markup=False)
+            return
+        self.timer.finishing = True
         self.update_status()
+        self.stop_focus_worker(limit=None)
 
     @work(thread=True, group="focus")
-    def log_focus(self, session: FinishedSession) -> None:
-        item = self.vault.create("focus", session.task_title, {
-            "task": session.task_stem, "start": session.start.replace(microsecond=0),
-            "minutes": session.minutes, "created": session.start.date()})
-        self.post_message(FocusLogged(item.path))
+    def stop_focus_worker(self, limit: int | None) -> None:
+        """Log the minutes worked (at most `limit`) and clear the running file."""
+        try:
+            result = focus.stop_timer(self.vault, self.clock.now(), limit=limit)
+        except (TimerError, VaultError) as exc:
+            self.post_message(FocusLogged("", f"Focus timer: {exc}", error=True))
+            return
+        if result is not None:
+            self.post_message(FocusLogged(result.path or "", result.message))
 
     def on_focus_logged(self, message: FocusLogged) -> None:
-        self.notify(f"Focus session logged: {message.path}", timeout=3, markup=False)
+        self.timer.refresh()
+        self.update_status()
+        self.notify(message.message or f"Focus session logged: {message.path}", timeout=4,
+                    severity="error" if message.error else "information", markup=False)
 
     # --- navigation and global actions -------------------------------------------------
     def action_goto(self, name: str) -> None:

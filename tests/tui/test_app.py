@@ -29,8 +29,14 @@ def status_text(app) -> str:
     return str(app.screen.query_one(StatusLine).render())
 
 
+def new_sessions(root: Path, before: set[Path]) -> list[dict]:
+    return [tomllib.loads(p.read_text().split("+++\n")[1])
+            for p in sorted(set((root / "focus").iterdir()) - before)]
+
+
 async def test_focus_timer_logs_a_finished_session(make_app, tui_root: Path) -> None:
     app = make_app()
+    before = set((tui_root / "focus").iterdir())
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         app.screen.query_one(ItemList).select_key("tasks/submit-cfp-cloud-nord.md")
@@ -38,34 +44,88 @@ async def test_focus_timer_logs_a_finished_session(make_app, tui_root: Path) -> 
         app.tick()
         await settle(pilot)
         assert "focus 25:00 Submit talk proposal" in status_text(app)
+        assert (tui_root / ".solo" / "focus-running.toml").exists()  # the vault's one timer
         app.clock.advance(10 * 60)
         app.tick()
         await settle(pilot)
         assert "focus 15:00" in status_text(app)
-        assert len(list((tui_root / "focus").iterdir())) == 13
+        assert not new_sessions(tui_root, before)
         app.clock.advance(15 * 60)
         app.tick()
         await settle(pilot)
-        assert "break 05:00" in status_text(app)
-        logged = sorted(set((tui_root / "focus").iterdir()) - {
-            p for p in (tui_root / "focus").iterdir() if p.name.startswith("2026-")})
-        assert len(logged) == 1
-        fields = tomllib.loads(logged[0].read_text().split("+++\n")[1])
+        await wait_for(pilot, lambda: "break 05:00" in status_text(app))
+        [fields] = new_sessions(tui_root, before)
         assert fields["task"] == "submit-cfp-cloud-nord" and fields["minutes"] == 25
         assert fields["start"] == dt.datetime(2026, 11, 26, 10, 30)
         app.clock.advance(5 * 60)
         app.tick()
         await settle(pilot)
         assert "break" not in status_text(app) and "focus" not in status_text(app)
-        # the Today screen counts the new session
         assert "focus 75/480" in str(app.screen.query_one("#today-summary", Static).render())
-        await pilot.press("f")
-        app.tick()
-        assert "focus 25:00" in status_text(app)
-        await pilot.press("F")  # stop without logging
+
+
+async def test_stopping_early_logs_the_minutes_worked(make_app, tui_root: Path) -> None:
+    app = make_app()
+    before = set((tui_root / "focus").iterdir())
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
+        app.screen.query_one(ItemList).select_key("tasks/submit-cfp-cloud-nord.md")
+        await pilot.press("f")
+        app.clock.advance(7 * 60 + 20)
+        await pilot.press("F")
+        await settle(pilot)
+        [fields] = new_sessions(tui_root, before)
+        assert fields["minutes"] == 7
+        assert not (tui_root / ".solo" / "focus-running.toml").exists()
+        await pilot.press("f")
+        app.clock.advance(30)
+        await pilot.press("F")  # under a minute: dropped, and said
+        await settle(pilot)
+        assert len(new_sessions(tui_root, before)) == 1
+        assert any("Under a minute" in n.message for n in app._notifications)
         assert "focus" not in status_text(app)
-        assert len(list((tui_root / "focus").iterdir())) == 14
+
+
+async def test_cli_timer_shows_in_the_tui_and_F_stops_it(make_app, tui_root: Path) -> None:
+    from solo.core import focus
+
+    app = make_app()
+    before = set((tui_root / "focus").iterdir())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        # what `solo focus start submit-cfp-cloud-nord` writes, from another process
+        focus.start_timer(tui_root / ".solo", "submit-cfp-cloud-nord", "Submit talk proposal",
+                          app.clock.now())
+        app.clock.advance(12 * 60)
+        app.tick()
+        assert "focus +12:00 Submit talk proposal" in status_text(app)
+        await pilot.press("f")  # a second timer is refused, not silently replaced
+        await settle(pilot)
+        assert any("already running" in n.message for n in app._notifications)
+        await pilot.press("F")
+        await settle(pilot)
+        [fields] = new_sessions(tui_root, before)
+        assert fields["minutes"] == 12
+
+
+@pytest.mark.parametrize("choice,logged,running", [(0, 1, False), (1, 0, True), (2, 0, False)])
+async def test_quit_with_a_running_timer_asks(make_app, tui_root: Path, choice: int,
+                                              logged: int, running: bool) -> None:
+    app = make_app()
+    before = set((tui_root / "focus").iterdir())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        app.clock.advance(9 * 60)
+        await pilot.press("q")
+        await settle(pilot)
+        assert app.is_running and "focus timer is running" in str(
+            app.screen.query_one(".dialog-title", Static).render())
+        await pilot.press(*["down"] * choice, "enter")
+        await settle(pilot)
+    assert app.return_code == 0
+    assert len(new_sessions(tui_root, before)) == logged
+    assert (tui_root / ".solo" / "focus-running.toml").exists() is running
 
 
 async def test_status_line_sync_state_and_after_hours(make_app) -> None:
