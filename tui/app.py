@@ -74,6 +74,7 @@ class SoloApp(App[int]):
         self.side_panes: dict[str, SidePaneScreen] = {}
         self._changed: dict[str, None] = {}
         self._changed_lock = threading.Lock()
+        self._problems: dict[str, str] = {}
         theme = THEMES.get(self.vault.config.theme, self.vault.config.theme)
         self.theme = theme if theme in self.available_themes else THEMES["dark"]
         if self.vault.config.keys:
@@ -169,8 +170,25 @@ class SoloApp(App[int]):
             paths, self._changed = list(self._changed), {}
         if not paths:
             return
+        self.report_problems(paths)
         for screen in self.solo_screens():
             screen.vault_changed(paths)
+
+    def report_problems(self, paths: list[str]) -> None:
+        """Say when a changed file cannot be read (an edit through `e`, another editor, a sync),
+        once per problem; the item stays listed with a ⚠ mark."""
+        for path in paths:
+            try:
+                problem = self.vault.resolve(path).problem
+            except VaultError:
+                problem = None
+            if problem and self._problems.get(path) != problem:
+                self.notify(f"⚠ {problem}", title="Cannot read a file", severity="error",
+                            timeout=8, markup=False)
+            if problem:
+                self._problems[path] = problem
+            else:
+                self._problems.pop(path, None)
 
     def solo_screens(self) -> list[SoloScreen]:
         found: list[SoloScreen] = []
@@ -283,6 +301,15 @@ class SoloApp(App[int]):
             screen.select_task(row)
         elif isinstance(screen, NotesScreen):
             screen.open_item(row.path)
+
+    def open_raw(self, path: str) -> None:
+        """Show a file's text in the notes editor (for a file whose fields cannot be read)."""
+        async def go() -> None:
+            await self.switch_mode("notes")
+            if isinstance(self.screen, NotesScreen):
+                self.screen.open_item(path)
+                self.screen.editor.focus()
+        self.call_later(go)
 
     def action_quick_add(self) -> None:
         def added(parsed: QuickAdd | None) -> None:

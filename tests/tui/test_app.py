@@ -254,3 +254,29 @@ async def test_light_theme_and_no_color(tui_root: Path, make_app, monkeypatch) -
         await settle(pilot)
         assert app.theme == "textual-light"
         assert app.no_color
+
+
+async def test_a_file_that_cannot_be_read_stays_listed_and_says_why(make_app,
+                                                                    tui_root: Path) -> None:
+    from solo.tui.screens.notes import NotesScreen
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        path = tui_root / "tasks" / "submit-cfp-cloud-nord.md"
+        path.write_text(path.read_text().replace("status", "status = = ", 1))
+        app.vault.ingest(["tasks/submit-cfp-cloud-nord.md"])  # what `e` does after the editor
+        await settle(pilot)
+        await wait_for(pilot, lambda: any("submit-cfp-cloud-nord.md" in n.message
+                                          and "not valid TOML" in n.message
+                                          for n in app._notifications))
+        items = app.screen.query_one(ItemList)
+        await wait_for(pilot, lambda: "tasks/submit-cfp-cloud-nord.md"
+                       in [e.key for e in items.entries])
+        entry = next(e for e in items.entries if e.key == "tasks/submit-cfp-cloud-nord.md")
+        assert str(entry.cells[0]) == "⚠"
+        items.select_key("tasks/submit-cfp-cloud-nord.md")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, NotesScreen)
+                       and app.screen.open_path == "tasks/submit-cfp-cloud-nord.md")
+        assert "status = = " in app.screen.editor.text
