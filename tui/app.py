@@ -122,7 +122,7 @@ class SoloApp(App[int]):
             return
         minutes = running.elapsed_minutes(self.clock.now())
         log = f"Log {minutes} min and quit" if minutes else "Quit (under a minute: not logged)"
-        keep = "Keep the timer running and quit (stop it later: F or solo focus stop)"
+        keep = "Keep it running and quit (F or `solo focus stop` later)"
         discard = f"Discard the {minutes} min and quit"
         choices = [log, keep, discard, "Cancel"]
 

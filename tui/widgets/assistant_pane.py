@@ -13,7 +13,6 @@ from typing import Any
 
 from rich.text import Text
 from textual import on
-from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -302,6 +301,7 @@ class AssistantPane(Vertical, can_focus=False):
 
     def watch_busy(self) -> None:
         self._update_title()
+        self.refresh_bindings()
 
     def watch_model(self) -> None:
         self._update_title()
@@ -330,10 +330,14 @@ class AssistantPane(Vertical, can_focus=False):
         event.input.value = ""
         self.post_message(self.AskRequested(self, question))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "stop":  # only while answering; otherwise Escape closes the pane
+            return self.busy
+        return True
+
     def action_stop(self) -> None:
-        if not self.busy:
-            raise SkipAction()  # Escape then closes the pane
-        self.post_message(self.StopRequested(self))
+        if self.busy:
+            self.post_message(self.StopRequested(self))
 
     async def action_reset(self) -> None:
         if self.busy:

@@ -17,7 +17,7 @@ from textual.widgets import Footer, Input, TextArea
 from textual.widgets._footer import FooterKey, FooterLabel
 
 EDITING = "editing — Esc to leave"
-MORE_WIDTH = len("? more") + 3
+MORE_WIDTH = len("? more") + 4
 
 
 def is_editing(widget: object) -> bool:
@@ -30,6 +30,7 @@ class SoloFooter(Footer):
 
     DEFAULT_CSS = """
     SoloFooter FooterLabel.-editing { color: $text-warning; text-style: bold; margin: 0 1; }
+    SoloFooter FooterKey { margin-right: 1; }
     """
 
     def __init__(self, **kwargs: object) -> None:
@@ -60,7 +61,7 @@ class SoloFooter(Footer):
         used = 0
         for index, (binding, enabled, tooltip) in enumerate(shown):
             display = self.app.get_key_display(binding)
-            width = len(display) + len(binding.description) + 3
+            width = len(display) + len(binding.description) + 4
             rest = index < len(shown) - 1
             room = budget - (MORE_WIDTH if rest and help_key else 0)
             if used + width > room:

@@ -18,7 +18,7 @@ class SidePane(Vertical):
     """The right-hand column that holds the pane's widget."""
 
     DEFAULT_CSS = """
-    SidePane { width: 45%; min-width: 40; max-width: 70; height: 1fr;
+    SidePane { dock: right; width: 45%; min-width: 40; max-width: 70; height: 1fr;
                border-left: vkey $primary; background: $surface; }
     """
 
@@ -36,7 +36,8 @@ class SidePaneScreen(ModalScreen[None]):
     AUTO_FOCUS = "Input"
     DEFAULT_CSS = """
     SidePaneScreen { align: right top; background: $background 0%; }
-    SidePaneScreen > SidePane { margin-bottom: 2; }
+    SidePaneScreen > SidePane { height: 1fr; max-height: 100%; }
+    SidePaneScreen { padding-bottom: 1; }
     """
 
     def __init__(self, factory: Callable[[], Widget], *, key: str = "",
