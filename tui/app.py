@@ -38,10 +38,9 @@ from solo.tui.screens.reviews import ReviewsScreen
 from solo.tui.screens.search import SearchScreen
 from solo.tui.screens.tasks import TasksScreen
 from solo.tui.screens.today import TodayScreen
+from solo.tui.themes import THEMES
 from solo.tui.widgets.side_pane import SidePaneScreen
 from solo.tui.widgets.status_line import Status, StatusLine
-
-THEMES = {"dark": "textual-dark", "light": "textual-light"}
 
 
 class SoloApp(App[int]):
@@ -53,7 +52,7 @@ class SoloApp(App[int]):
     MODES = {"today": TodayScreen, "tasks": TasksScreen, "notes": NotesScreen,
              "career": CareerScreen, "reviews": ReviewsScreen}
     DEFAULT_MODE = "today"
-    COMMANDS = App.COMMANDS | {SoloCommands}
+    COMMANDS = {SoloCommands}  # Solo's own commands only (its themes replace Textual's picker)
 
     status: reactive[Status] = reactive(Status, init=False)
 
@@ -75,8 +74,11 @@ class SoloApp(App[int]):
         self._changed: dict[str, None] = {}
         self._changed_lock = threading.Lock()
         self._problems: dict[str, str] = {}
-        theme = THEMES.get(self.vault.config.theme, self.vault.config.theme)
-        self.theme = theme if theme in self.available_themes else THEMES["dark"]
+        for solo_theme in THEMES.values():
+            self.register_theme(solo_theme)
+        configured = self.vault.config.theme
+        theme = THEMES[configured].name if configured in THEMES else configured
+        self.theme = theme if theme in self.available_themes else THEMES["dark"].name
         if self.vault.config.keys:
             self.set_keymap(self.vault.config.keys)
 
@@ -270,10 +272,13 @@ class SoloApp(App[int]):
         self.push_screen(HelpScreen(self.help_rows()))
 
     def help_rows(self) -> list[tuple[str, str, str]]:
-        """(keys, description, binding id) of every binding active on the current screen."""
+        """(keys, description, binding id) of Solo's bindings active on the current screen
+        (Textual's own, without an id, are left out)."""
         rows: dict[tuple[str, str], tuple[str, str, str]] = {}
         for key, active in self.screen.active_bindings.items():
             binding = active.binding
+            if not binding.id:
+                continue
             shown = self.get_key_display(binding)
             label = binding.description or binding.action
             rows.setdefault((binding.id or binding.action, label),
@@ -376,7 +381,8 @@ class SoloApp(App[int]):
 
     # --- theme -------------------------------------------------------------------------
     def action_toggle_theme(self) -> None:
-        self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+        dark, light = THEMES["dark"].name, THEMES["light"].name
+        self.theme = light if self.theme == dark else dark
 
 
 def run_app(vault_root: Path) -> int:

@@ -252,7 +252,7 @@ async def test_light_theme_and_no_color(tui_root: Path, make_app, monkeypatch) -
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        assert app.theme == "textual-light"
+        assert app.theme == "solo-light"
         assert app.no_color
 
 
@@ -280,3 +280,43 @@ async def test_a_file_that_cannot_be_read_stays_listed_and_says_why(make_app,
         await wait_for(pilot, lambda: isinstance(app.screen, NotesScreen)
                        and app.screen.open_path == "tasks/submit-cfp-cloud-nord.md")
         assert "status = = " in app.screen.editor.text
+
+
+@pytest.mark.parametrize("name", ["dark", "light"])
+def test_theme_text_contrast(name: str) -> None:
+    from solo.tui.themes import THEMES, contrast
+
+    theme = THEMES[name]
+    for back in (theme.background, theme.surface, theme.panel):
+        for role in ("foreground", "accent", "primary", "error", "warning", "success"):
+            ratio = contrast(getattr(theme, role), back)
+            assert ratio >= 4.5, f"{name}: {role} on {back} is {ratio:.2f}:1"
+
+
+async def test_palette_lists_solos_commands_only(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await pilot.press(*"theme")
+        await settle(pilot)
+        command_list = app.screen.query_one("CommandList")
+        await wait_for(pilot, lambda: command_list.option_count > 0)
+        prompts = [str(command_list.get_option_at_index(i).prompt)
+                   for i in range(command_list.option_count)]
+        assert any("light / dark" in p for p in prompts)
+        assert not any("Change theme" in p for p in prompts)  # Textual's picker is gone
+
+
+async def test_help_lists_solos_keys_and_explains_the_marks(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        rows = app.help_rows()
+        assert rows and all(binding_id for _keys, _does, binding_id in rows)
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        legend = " ".join(str(s.render()) for s in app.screen.query(".dialog-help"))
+        for mark in ("!", "·", "~", "⚠", "●"):
+            assert mark in legend
