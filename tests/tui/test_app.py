@@ -156,8 +156,11 @@ async def test_search_as_you_type_then_open(make_app) -> None:
         await pilot.press("escape", "slash")
         app.screen.query_one(Input).value = "proposal cloud nord"
         await settle(pilot)
-        assert app.screen.query_one(ItemList).entries[0].key == "tasks/submit-cfp-cloud-nord.md"
-        await pilot.press("down", "enter")
+        results = app.screen.query_one(ItemList)
+        assert results.entries[0].key == "tasks/submit-cfp-cloud-nord.md"
+        assert results.current_key == results.entries[0].key  # highlighted at once
+        assert "proposal" in str(app.screen.query_one("#search-snippet").render()).lower()
+        await pilot.press("enter")  # Enter opens the hit you see highlighted
         await settle(pilot)
         assert isinstance(app.screen, TasksScreen)
         assert app.screen.query_one(ItemList).current_key == "tasks/submit-cfp-cloud-nord.md"
@@ -320,3 +323,27 @@ async def test_help_lists_solos_keys_and_explains_the_marks(make_app) -> None:
         legend = " ".join(str(s.render()) for s in app.screen.query(".dialog-help"))
         for mark in ("!", "·", "~", "⚠", "●"):
             assert mark in legend
+
+
+async def test_search_down_moves_the_highlight_and_enter_opens_it(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"exam")
+        results = app.screen.query_one(ItemList)
+        await wait_for(pilot, lambda: len(results.entries) > 2)
+        assert results.current_key == results.entries[0].key  # highlighted at once
+        await pilot.press("down")  # one step: the second hit; the focus stays in the input
+        assert isinstance(app.focused, Input)
+        second = results.entries[1].key
+        assert results.current_key == second
+        await pilot.press("enter")
+
+        def opened() -> str | None:
+            screen = app.screen
+            if isinstance(screen, NotesScreen):
+                return screen.open_path
+            row = screen.current_row() if isinstance(screen, TasksScreen) else None
+            return row.path if row else None
+
+        await wait_for(pilot, lambda: opened() == second)

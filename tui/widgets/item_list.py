@@ -79,11 +79,12 @@ class ItemList(ScrollView, can_focus=True):
     def set_entries(self, entries: list[Entry], keep: str | None = None) -> None:
         """Replace the entries; the cursor stays on the same key (or index) when it can."""
         wanted = keep or self._wanted or self.current_key
-        self._wanted = None
         old_index, old_offset = self.cursor, self.cursor - int(self.scroll_y)
         self.entries = entries
         self.virtual_size = Size(self.size.width, len(entries))
         index = next((i for i, e in enumerate(entries) if wanted and e.key == wanted), None)
+        if index is not None or keep:
+            self._wanted = None  # a key asked for stays wanted until entries holding it arrive
         if index is None:
             index = min(old_index, max(len(entries) - 1, 0))
             index = self._selectable(index, 1) if entries else 0
