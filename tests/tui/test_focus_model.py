@@ -118,3 +118,16 @@ async def test_footer_fits_and_offers_more(make_app, size: tuple[int, int]) -> N
         if size[0] == 80:
             assert "more" in text  # `?` lists the rest
         assert "…" not in text
+
+
+@pytest.mark.parametrize("size,cut", [((140, 40), False), ((80, 24), True)])
+async def test_columns_grow_to_their_content_when_there_is_room(make_app, size, cut) -> None:
+    from solo.tui.widgets.item_list import ItemList
+
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        items = app.screen.query_one(ItemList)
+        lines = [items.render_line(y).text for y in range(items.size.height)]
+        assert any("lakehouse-m" in line for line in lines)
+        assert any("lakehouse-migration" in line for line in lines) is not cut
