@@ -20,11 +20,15 @@ class Agenda:
     overdue: list[Row] = field(default_factory=list)
     due_today: list[Row] = field(default_factory=list)
     scheduled: list[Row] = field(default_factory=list)
+    scheduled_earlier: list[Row] = field(default_factory=list)
     next: list[Row] = field(default_factory=list)
+    problems: list[Row] = field(default_factory=list)
 
     def sections(self) -> list[tuple[str, list[Row]]]:
-        return [("Overdue", self.overdue), ("Due today", self.due_today),
-                ("Scheduled today", self.scheduled), ("Next", self.next)]
+        return [("Cannot read (Enter shows the file)", self.problems),
+                ("Overdue", self.overdue), ("Due today", self.due_today),
+                ("Scheduled today", self.scheduled),
+                ("Scheduled earlier, not done", self.scheduled_earlier), ("Next", self.next)]
 
 
 def is_open(row: Row) -> bool:
@@ -36,9 +40,13 @@ def _day(value: object) -> dt.date | None:
 
 
 def agenda(rows: Iterable[Row], today: dt.date) -> Agenda:
-    """Overdue, due today, scheduled for today (or earlier, still open) and `next` tasks."""
+    """Overdue, due today, scheduled today, scheduled earlier (still open) and `next` tasks; task
+    files Solo cannot read (`Row.problem`) first, so an edit that broke one never hides it."""
     result = Agenda()
     for row in rows:
+        if row.kind == "task" and row.problem:
+            result.problems.append(row)
+            continue
         if not is_open(row):
             continue
         due, scheduled = _day(row.due), _day(row.scheduled)
@@ -46,11 +54,14 @@ def agenda(rows: Iterable[Row], today: dt.date) -> Agenda:
             result.overdue.append(row)
         elif due == today:
             result.due_today.append(row)
-        elif scheduled is not None and scheduled <= today:
+        elif scheduled == today:
             result.scheduled.append(row)
+        elif scheduled is not None and scheduled < today:
+            result.scheduled_earlier.append(row)
         elif row.status == "next":
             result.next.append(row)
-    for rows_in in (result.overdue, result.due_today, result.scheduled, result.next):
+    for rows_in in (result.overdue, result.due_today, result.scheduled,
+                    result.scheduled_earlier, result.next, result.problems):
         rows_in.sort(key=lambda r: (r.due or "9999", priority_rank(r.priority), r.title.lower()))
     return result
 

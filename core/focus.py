@@ -1,5 +1,9 @@
 """Focus time: sessions from focus files, ISO weeks, per-day/task/goal/skill sums, the running-timer file.
 
+The running timer (`.solo/focus-running.toml`, written atomically) is the one timer of the vault:
+`solo focus start` and the TUI's `f` both write it, `solo focus stop` and the TUI's `F` both
+end it through `stop_timer`, which logs the minutes actually worked (under a minute: nothing).
+
 A focus session is a vault file (`kind = "focus"`, `task`, `start`, `minutes`). A session
 that runs past midnight counts on each day for the minutes spent in it. A task's minutes
 count for its goal and for each of that goal's skills.
@@ -13,6 +17,7 @@ import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import tomli_w
 
@@ -267,9 +272,14 @@ class RunningTimer:
     task: str
     title: str
     start: dt.datetime
+    planned: int = 0  # minutes of a Pomodoro phase (the TUI's `f`); 0: open-ended
 
     def elapsed_minutes(self, now: dt.datetime) -> int:
         return max(int((now - self.start).total_seconds() // 60), 0)
+
+    @property
+    def ends(self) -> dt.datetime | None:
+        return self.start + dt.timedelta(minutes=self.planned) if self.planned else None
 
 
 class TimerError(ValueError):
@@ -288,20 +298,65 @@ def running_timer(solo_dir: Path) -> RunningTimer | None:
     start = data.get("start")
     if not isinstance(start, dt.datetime) or not isinstance(data.get("task"), str):
         raise TimerError(f"{path}: needs `task` and a local date-time `start`")
+    planned = data.get("minutes", 0)
     return RunningTimer(task=data["task"], title=str(data.get("title") or data["task"]),
-                        start=start.replace(tzinfo=None))
+                        start=start.replace(tzinfo=None),
+                        planned=planned if isinstance(planned, int) and planned > 0 else 0)
 
 
-def start_timer(solo_dir: Path, task: str, title: str, now: dt.datetime) -> RunningTimer:
-    """Record a running timer; TimerError when one already runs."""
+def start_timer(solo_dir: Path, task: str, title: str, now: dt.datetime,
+                planned: int = 0) -> RunningTimer:
+    """Record a running timer (`planned` minutes, or open-ended); TimerError when one runs."""
     current = running_timer(solo_dir)
     if current is not None:
         raise TimerError(f"a timer is already running on {current.title!r} since "
                          f"{current.start:%Y-%m-%d %H:%M}; stop it first")
-    timer = RunningTimer(task=task, title=title, start=now.replace(microsecond=0))
-    data = {"task": timer.task, "title": timer.title, "start": timer.start}
+    timer = RunningTimer(task=task, title=title, start=now.replace(microsecond=0),
+                         planned=max(planned, 0))
+    data: dict[str, object] = {"task": timer.task, "title": timer.title, "start": timer.start}
+    if timer.planned:
+        data["minutes"] = timer.planned
     atomic_write_bytes(solo_dir / RUNNING_FILE, tomli_w.dumps(data).encode("utf-8"))
     return timer
+
+
+@dataclass(frozen=True)
+class Stopped:
+    """What `stop_timer` did: the timer, the minutes logged (0: none) and the file written."""
+
+    timer: RunningTimer
+    minutes: int
+    path: str | None
+    message: str
+
+
+def log_session(vault: Any, task: str, title: str, start: dt.datetime, minutes: int,
+                note: str = "") -> Any:
+    """Write a focus session file `focus/YYYY-MM-DD-HHMM-<task>.md` titled after the task."""
+    item = vault.create("focus", session_title(start, title),
+                        {**session_fields(task, start, minutes), "created": start.date()}, note)
+    return vault.update(item.row, {"title": title})
+
+
+def stop_timer(vault: Any, now: dt.datetime, *, discard: bool = False, note: str = "",
+               limit: int | None = None) -> Stopped | None:
+    """End the running timer: log the minutes worked (at most `limit`, e.g. the planned length),
+    or drop them when under a minute or `discard`; None when no timer runs."""
+    timer = running_timer(vault.solo_dir)
+    if timer is None:
+        return None
+    minutes = timer.elapsed_minutes(now)
+    if limit is not None:
+        minutes = min(minutes, limit)
+    if discard or minutes < 1:
+        clear_timer(vault.solo_dir)
+        message = (f"Timer discarded ({minutes} min on {timer.title} not logged)" if discard
+                   else f"Under a minute on {timer.title}: nothing logged")
+        return Stopped(timer, 0, None, message)
+    item = log_session(vault, timer.task, timer.title, timer.start, minutes, note)
+    clear_timer(vault.solo_dir)
+    return Stopped(timer, minutes, item.path, f"Logged {minutes} min on {timer.title} "
+                                              f"({item.path})")
 
 
 def clear_timer(solo_dir: Path) -> None:

@@ -16,7 +16,8 @@ from textual.reactive import reactive
 from textual.screen import ModalScreen
 from textual.widget import Widget
 
-from solo.core import agenda
+from solo.core import agenda, focus
+from solo.core.focus import TimerError
 from solo.core.quickadd import QuickAdd
 from solo.core.vault import Vault, VaultError
 from solo.core.watch import VaultWatcher
@@ -25,7 +26,7 @@ from solo.tui.assistant_controller import AssistantController
 from solo.tui.assistant_controller import install as install_assistant
 from solo.tui.clock import Clock
 from solo.tui.commands import SoloCommands
-from solo.tui.focus import FinishedSession, FocusTimer
+from solo.tui.focus import FocusTimer
 from solo.tui.keys import APP_BINDINGS
 from solo.tui.messages import FocusLogged, NavigateTo, ScanFinished, VaultChanged
 from solo.tui.screens.base import SoloScreen
@@ -37,10 +38,9 @@ from solo.tui.screens.reviews import ReviewsScreen
 from solo.tui.screens.search import SearchScreen
 from solo.tui.screens.tasks import TasksScreen
 from solo.tui.screens.today import TodayScreen
-from solo.tui.widgets.side_pane import SidePane
+from solo.tui.themes import THEMES
+from solo.tui.widgets.side_pane import SidePaneScreen
 from solo.tui.widgets.status_line import Status, StatusLine
-
-THEMES = {"dark": "textual-dark", "light": "textual-light"}
 
 
 class SoloApp(App[int]):
@@ -52,7 +52,7 @@ class SoloApp(App[int]):
     MODES = {"today": TodayScreen, "tasks": TasksScreen, "notes": NotesScreen,
              "career": CareerScreen, "reviews": ReviewsScreen}
     DEFAULT_MODE = "today"
-    COMMANDS = App.COMMANDS | {SoloCommands}
+    COMMANDS = {SoloCommands}  # Solo's own commands only (its themes replace Textual's picker)
 
     status: reactive[Status] = reactive(Status, init=False)
 
@@ -62,18 +62,23 @@ class SoloApp(App[int]):
         self.vault = Vault(vault_root)
         self.clock = Clock(today, now)
         work_config = self.vault.config.work
-        self.timer = FocusTimer(work_config.focus_minutes, work_config.break_minutes)
+        self.timer = FocusTimer(self.vault.solo_dir, work_config.focus_minutes,
+                                work_config.break_minutes)
         self.sync_state = "local only"
         self.watch_files = watch
         self.scan_on_start = scan
         self.watcher: VaultWatcher | None = None
         self.live_sync: BackgroundSync | None = None
         self.assistant: AssistantController
-        self.side_panes: dict[str, Callable[[], Widget]] = {}
+        self.side_panes: dict[str, SidePaneScreen] = {}
         self._changed: dict[str, None] = {}
         self._changed_lock = threading.Lock()
-        theme = THEMES.get(self.vault.config.theme, self.vault.config.theme)
-        self.theme = theme if theme in self.available_themes else THEMES["dark"]
+        self._problems: dict[str, str] = {}
+        for solo_theme in THEMES.values():
+            self.register_theme(solo_theme)
+        configured = self.vault.config.theme
+        theme = THEMES[configured].name if configured in THEMES else configured
+        self.theme = theme if theme in self.available_themes else THEMES["dark"].name
         if self.vault.config.keys:
             self.set_keymap(self.vault.config.keys)
 
@@ -113,6 +118,35 @@ class SoloApp(App[int]):
             self.watcher = VaultWatcher(self.vault).start()
 
     async def action_quit(self) -> None:
+        running = self.timer.refresh()
+        if running is None or isinstance(self.screen, ModalScreen):
+            self._quit()
+            return
+        minutes = running.elapsed_minutes(self.clock.now())
+        log = f"Log {minutes} min and quit" if minutes else "Quit (under a minute: not logged)"
+        keep = "Keep it running and quit (F or `solo focus stop` later)"
+        discard = f"Discard the {minutes} min and quit"
+        choices = [log, keep, discard, "Cancel"]
+
+        def chosen(choice: str | None) -> None:
+            if choice == log:
+                self._stop_then_quit(discard=False)
+            elif choice == discard:
+                self._stop_then_quit(discard=True)
+            elif choice == keep:
+                self._quit()
+
+        from solo.tui.screens.choice import ChoiceScreen
+        self.push_screen(ChoiceScreen(f"A focus timer is running on {running.title}", choices),
+                         chosen)
+
+    def _stop_then_quit(self, discard: bool) -> None:
+        result = focus.stop_timer(self.vault, self.clock.now(), discard=discard)
+        if result is not None:
+            print(result.message)  # shown in the shell after the screen is restored
+        self._quit()
+
+    def _quit(self) -> None:
         for screen in self.solo_screens():
             if isinstance(screen, NotesScreen):
                 screen.flush_save()
@@ -138,8 +172,25 @@ class SoloApp(App[int]):
             paths, self._changed = list(self._changed), {}
         if not paths:
             return
+        self.report_problems(paths)
         for screen in self.solo_screens():
             screen.vault_changed(paths)
+
+    def report_problems(self, paths: list[str]) -> None:
+        """Say when a changed file cannot be read (an edit through `e`, another editor, a sync),
+        once per problem; the item stays listed with a ⚠ mark."""
+        for path in paths:
+            try:
+                problem = self.vault.resolve(path).problem
+            except VaultError:
+                problem = None
+            if problem and self._problems.get(path) != problem:
+                self.notify(f"⚠ {problem}", title="Cannot read a file", severity="error",
+                            timeout=8, markup=False)
+            if problem:
+                self._problems[path] = problem
+            else:
+                self._problems.pop(path, None)
 
     def solo_screens(self) -> list[SoloScreen]:
         found: list[SoloScreen] = []
@@ -167,28 +218,47 @@ class SoloApp(App[int]):
     def tick(self) -> None:
         finished = self.timer.tick(self.clock.now())
         if finished is not None:
-            self.log_focus(finished)
+            self.stop_focus_worker(limit=finished.planned)
         self.update_status()
 
-    # --- focus timer -------------------------------------------------------------------
+    # --- focus timer (one per vault: .solo/focus-running.toml, shared with `solo focus`) ---
     def start_focus(self, task_stem: str, task_title: str) -> None:
-        self.timer.start(task_stem, task_title, self.clock.now())
+        try:
+            self.timer.start(task_stem, task_title, self.clock.now())
+        except TimerError as exc:
+            self.notify(f"{exc} (F stops it)", severity="warning", timeout=4, markup=False)
+            return
         self.update_status()
         self.notify(f"Focus {self.timer.focus_minutes} min: {task_title}", timeout=2, markup=False)
 
     def action_stop_focus(self) -> None:
-        self.timer.stop()
+        if self.timer.refresh() is None:
+            if self.timer.phase == "break":
+                self.timer.end_break()
+                self.update_status()
+            else:
+                self.notify("No focus timer is running.", timeout=2, markup=False)
+            return
+        self.timer.finishing = True
         self.update_status()
+        self.stop_focus_worker(limit=None)
 
     @work(thread=True, group="focus")
-    def log_focus(self, session: FinishedSession) -> None:
-        item = self.vault.create("focus", session.task_title, {
-            "task": session.task_stem, "start": session.start.replace(microsecond=0),
-            "minutes": session.minutes, "created": session.start.date()})
-        self.post_message(FocusLogged(item.path))
+    def stop_focus_worker(self, limit: int | None) -> None:
+        """Log the minutes worked (at most `limit`) and clear the running file."""
+        try:
+            result = focus.stop_timer(self.vault, self.clock.now(), limit=limit)
+        except (TimerError, VaultError) as exc:
+            self.post_message(FocusLogged("", f"Focus timer: {exc}", error=True))
+            return
+        if result is not None:
+            self.post_message(FocusLogged(result.path or "", result.message))
 
     def on_focus_logged(self, message: FocusLogged) -> None:
-        self.notify(f"Focus session logged: {message.path}", timeout=3, markup=False)
+        self.timer.refresh()
+        self.update_status()
+        self.notify(message.message or f"Focus session logged: {message.path}", timeout=4,
+                    severity="error" if message.error else "information", markup=False)
 
     # --- navigation and global actions -------------------------------------------------
     def action_goto(self, name: str) -> None:
@@ -202,10 +272,13 @@ class SoloApp(App[int]):
         self.push_screen(HelpScreen(self.help_rows()))
 
     def help_rows(self) -> list[tuple[str, str, str]]:
-        """(keys, description, binding id) of every binding active on the current screen."""
+        """(keys, description, binding id) of Solo's bindings active on the current screen
+        (Textual's own, without an id, are left out)."""
         rows: dict[tuple[str, str], tuple[str, str, str]] = {}
         for key, active in self.screen.active_bindings.items():
             binding = active.binding
+            if not binding.id:
+                continue
             shown = self.get_key_display(binding)
             label = binding.description or binding.action
             rows.setdefault((binding.id or binding.action, label),
@@ -221,6 +294,7 @@ class SoloApp(App[int]):
             self.call_later(self._open_path, path)
 
     async def _open_path(self, path: str) -> None:
+        self.close_side_pane()
         try:
             row = self.vault.resolve(path)
         except VaultError as exc:
@@ -232,6 +306,15 @@ class SoloApp(App[int]):
             screen.select_task(row)
         elif isinstance(screen, NotesScreen):
             screen.open_item(row.path)
+
+    def open_raw(self, path: str) -> None:
+        """Show a file's text in the notes editor (for a file whose fields cannot be read)."""
+        async def go() -> None:
+            await self.switch_mode("notes")
+            if isinstance(self.screen, NotesScreen):
+                self.screen.open_item(path)
+                self.screen.editor.focus()
+        self.call_later(go)
 
     def action_quick_add(self) -> None:
         def added(parsed: QuickAdd | None) -> None:
@@ -272,24 +355,34 @@ class SoloApp(App[int]):
     # --- assistant / plug-in pane ------------------------------------------------------
     def register_side_pane(self, factory: Callable[[], Widget], key: str = "ctrl+j",
                            description: str = "Assistant") -> None:
-        """Add a pane beside every screen's body: `key` toggles it; `factory` builds its widget
-        once per screen (the assistant helper calls this from its module)."""
-        self.side_panes[key] = factory
+        """Add one pane for the whole app: `key` shows it over the current screen (focus in it)
+        and hides it again; `factory` builds its widget once, so its state lasts the session."""
+        if key in self.side_panes and not self.side_panes[key].is_active:
+            self.uninstall_screen(f"side-{key}")
+        pane = SidePaneScreen(factory, key=key, description=f"Close {description.lower()}",
+                              name=f"side-{key}")
+        self.side_panes[key] = pane
+        self.install_screen(pane, f"side-{key}")  # kept when hidden: one pane, one state
         self.bind(key, f"toggle_side_pane({key!r})", description=description)
 
     def action_toggle_side_pane(self, key: str) -> None:
-        factory = self.side_panes.get(key)
-        screen = self.screen
-        if factory is None or not isinstance(screen, SoloScreen):
+        pane = self.side_panes.get(key)
+        if pane is None:
             return
-        pane = screen.query_one(SidePane)
-        if not pane.children:
-            pane.mount(factory())
-        pane.toggle_class("-open")
+        if self.screen is pane:
+            pane.dismiss(None)
+        elif isinstance(self.screen, SoloScreen):
+            self.push_screen(pane)
+
+    def close_side_pane(self) -> None:
+        """Hide the pane if it is showing (before opening what it pointed at)."""
+        if isinstance(self.screen, SidePaneScreen):
+            self.pop_screen()
 
     # --- theme -------------------------------------------------------------------------
     def action_toggle_theme(self) -> None:
-        self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+        dark, light = THEMES["dark"].name, THEMES["light"].name
+        self.theme = light if self.theme == dark else dark
 
 
 def run_app(vault_root: Path) -> int:

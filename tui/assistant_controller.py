@@ -1,11 +1,14 @@
-"""The screen-side half of the assistant pane: one `Assistant` per app, model calls in thread
-workers, results posted to the pane as messages; `install(app)` plugs it into Solo's side pane."""
+"""The screen-side half of the assistant pane: one `Assistant` and one transcript per app, model
+calls in thread workers, results posted to the pane as messages; the transcript saved under
+`.solo/assistant-transcript.json`; `install(app)` plugs it into Solo's side pane."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from textual import on, work
@@ -14,6 +17,7 @@ from textual.containers import Vertical
 
 from solo.core.assistant import Answer, Assistant, Done, Token
 from solo.core.assistant_tools import ProposedWrite
+from solo.core.fsutil import atomic_write_bytes
 from solo.core.ollama_client import AssistantUnavailable
 from solo.core.vault import Vault, VaultError
 from solo.tui.widgets.assistant_pane import (
@@ -24,10 +28,39 @@ from solo.tui.widgets.assistant_pane import (
     ReplyStarted,
     SourceRef,
     StatusChanged,
+    Turn,
     WriteProposed,
 )
 
 GROUP = "assistant"
+TRANSCRIPT_FILE = "assistant-transcript.json"
+MAX_TURNS = 200
+
+
+def load_transcript(path: Path) -> list[Turn]:
+    """The saved conversation (oldest first); a missing or damaged file is an empty one."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    turns: list[Turn] = []
+    for entry in data.get("turns", []) if isinstance(data, dict) else []:
+        if not isinstance(entry, dict) or not isinstance(entry.get("question"), str):
+            continue
+        sources = [SourceRef(int(s.get("number", 0)), str(s.get("title", "")), str(s["path"]))
+                   for s in entry.get("sources", []) if isinstance(s, dict) and "path" in s]
+        turns.append(Turn(entry["question"], str(entry.get("answer", "")), sources,
+                          str(entry.get("note", ""))))
+    return turns
+
+
+def save_transcript(path: Path, turns: list[Turn]) -> None:
+    """Write the conversation atomically (the last `MAX_TURNS` turns)."""
+    data = {"version": 1, "turns": [
+        {"question": t.question, "answer": t.answer, "note": t.note,
+         "sources": [{"number": s.number, "title": s.title, "path": s.path} for s in t.sources]}
+        for t in turns[-MAX_TURNS:]]}
+    atomic_write_bytes(path, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
 
 
 class AssistantController:
@@ -42,6 +75,21 @@ class AssistantController:
         self._factory = assistant_factory
         self._assistant: Assistant | None = None
         self._lock = threading.Lock()
+        self.transcript_path = vault.solo_dir / TRANSCRIPT_FILE
+        self.turns: list[Turn] = load_transcript(self.transcript_path)
+
+    def record(self, turn: Turn) -> None:
+        """Add a finished exchange to the transcript and save it (any thread)."""
+        with self._lock:
+            self.turns.append(turn)
+            turns = list(self.turns)
+        self._save(turns)
+
+    def _save(self, turns: list[Turn]) -> None:
+        try:
+            save_transcript(self.transcript_path, turns)
+        except OSError:
+            pass  # the transcript is a convenience; the vault is untouched either way
 
     def assistant(self) -> Assistant:
         """The core assistant; the first call syncs the chunk index (call it in a worker)."""
@@ -71,9 +119,12 @@ class AssistantController:
             assistant.stop()
 
     def reset(self) -> None:
+        """A new conversation: the model forgets, the transcript is emptied (and saved so)."""
         with self._lock:
             if self._assistant is not None:
                 self._assistant.reset()
+            self.turns = []
+        self._save([])
 
     def close(self) -> None:
         with self._lock:
@@ -89,27 +140,35 @@ class AssistantController:
             assistant.check()
         except AssistantUnavailable as exc:
             pane.post_message(StatusChanged(self.model, False, str(exc)))
+            pane.post_message(ReplyStarted(question))
             pane.post_message(ReplyFailed(str(exc)))
+            self.record(Turn(question, note=str(exc)))
             return
         pane.post_message(StatusChanged(self.model, True))
         pane.post_message(ReplyStarted(question))
         answer: Answer | None = None
+        text: list[str] = []
         try:
             for event in assistant.ask(question):
                 if isinstance(event, Token):
+                    text.append(event.text)
                     pane.post_message(ReplyChunk(event.text))
                 elif isinstance(event, Done):
                     answer = event.answer
         except AssistantUnavailable as exc:
             pane.post_message(StatusChanged(self.model, False, str(exc)))
             pane.post_message(ReplyFailed(str(exc)))
+            self.record(Turn(question, "".join(text), note=str(exc)))
             return
         if answer is None:
             pane.post_message(ReplyFinished([], stopped=True))
+            self.record(Turn(question, "".join(text), note="Stopped."))
             return
-        pane.post_message(ReplyFinished(
-            [SourceRef(s.number, s.title, s.path) for s in answer.sources],
-            stopped=answer.stopped))
+        sources = [SourceRef(s.number, s.title, s.path) for s in answer.sources]
+        pane.post_message(ReplyFinished(sources, stopped=answer.stopped))
+        note = "Stopped." if answer.stopped else ("" if sources or not text
+                                                  else "No sources cited.")
+        self.record(Turn(question, "".join(text), sources, note))
         for proposal in answer.proposals:
             pane.post_message(WriteProposed(proposal, proposal.describe()))
 
@@ -132,7 +191,7 @@ class AssistantPanel(Vertical):
         self.controller = controller
 
     def compose(self) -> ComposeResult:
-        yield AssistantPane(model=self.controller.model)
+        yield AssistantPane(model=self.controller.model, transcript=self.controller.turns)
 
     def on_mount(self) -> None:
         self._check(self.query_one(AssistantPane))
@@ -186,7 +245,7 @@ class AssistantPanel(Vertical):
 
 
 def install(app: App[Any], vault: Vault | None = None, key: str = "ctrl+j") -> AssistantController:
-    """Give every screen's side pane an assistant panel sharing one controller (one conversation).
+    """Give the app one assistant pane (one controller, one conversation) toggled by `key`.
 
     Uses `SoloApp.register_side_pane`; the app should call `controller.close()` when it exits and
     handle `AssistantPane.OpenSource` (see the module's report for the exact code).

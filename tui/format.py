@@ -26,6 +26,8 @@ def short_date(value: str | None, today: dt.date) -> str:
 def task_entry(row: Row, today: dt.date) -> Entry:
     """A task line: priority mark, title, due (or scheduled) date, project or first tag."""
     mark, mark_style = PRIORITY_MARK.get(row.priority or "", (" ", ""))
+    if row.problem:
+        mark, mark_style = "⚠", "bold red"
     when = row.due or row.scheduled
     when_style = ""
     if row.due and row.due[:10] < today.isoformat() and row.status not in ("done", "cancelled"):

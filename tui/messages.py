@@ -86,6 +86,9 @@ class EditorTextChanged(Message):
 
 @dataclass
 class FocusLogged(Message):
-    """A finished focus session was written to the vault."""
+    """The focus timer stopped: a session was written to `path` (or nothing: `path` empty);
+    `message` says which, for the user."""
 
     path: str
+    message: str = ""
+    error: bool = False

@@ -88,3 +88,39 @@ def test_solo_in_tmux(example_root: Path, tmux: Tmux) -> None:
 
     tmux.keys("q")
     wait_until(lambda: not tmux.alive(), "solo to quit", screen=tmux.screen)
+
+
+def test_typing_a_question_at_80x24_runs_no_task_action(example_root: Path, tmux: Tmux,
+                                                        tmp_path: Path) -> None:
+    """The finding of issue 11, replayed on the real command (watcher and scan on): ctrl+j, then
+    a question that is full of task keys (e, x, f…) goes to the pane, nowhere else."""
+    vault = Vault.init(example_root)
+    vault.scan()
+    vault.close()
+    opened = tmp_path / "editor-opened"
+    editor = tmp_path / "editor.sh"
+    editor.write_text(f"#!/bin/sh\ntouch {opened}\n")
+    editor.chmod(0o755)
+    before = {p: p.read_bytes() for p in (example_root / "tasks").iterdir()}
+    env = {"SOLO_TODAY": "2026-11-26", "SOLO_NOW": "2026-11-26T10:30:00",
+           "TERM": "xterm-256color", "SOLO_VAULT": str(example_root), "EDITOR": str(editor),
+           "OLLAMA_HOST": "http://127.0.0.1:9"}
+    exports = " ".join(f"{k}={v}" for k, v in env.items())
+    tmux.run("new-session", "-d", "-s", "solo", "-x", "80", "-y", "24",
+             f"env {exports} {sys.executable} -m solo.tui")
+    wait_until(lambda: "Due today" in tmux.screen(), "the first screen", screen=tmux.screen)
+    assert "? more" in tmux.screen().rstrip().splitlines()[-1]  # the footer fits 80 columns
+
+    tmux.keys("C-j")
+    wait_until(lambda: "Assistant" in tmux.screen(), "the assistant pane", screen=tmux.screen)
+    tmux.keys("-l", "Next exam? fix the export, e x f d")
+    wait_until(lambda: "fix the export, e x f d" in tmux.screen(), "the question in the pane",
+               screen=tmux.screen)
+    assert "editing" in tmux.screen().rstrip().splitlines()[-1]
+    tmux.keys("Escape")
+    wait_until(lambda: "Assistant ·" not in tmux.screen(), "the pane closed", screen=tmux.screen)
+    assert not opened.exists()  # $EDITOR never ran
+    assert {p: p.read_bytes() for p in (example_root / "tasks").iterdir()} == before
+    assert not (example_root / ".solo" / "focus-running.toml").exists()
+    tmux.keys("q")
+    wait_until(lambda: not tmux.alive(), "solo to quit", screen=tmux.screen)

@@ -43,3 +43,21 @@ def test_work_status_inside_before_after_and_day_off() -> None:
     after = agenda.work_status(work, dt.datetime(2026, 11, 26, 18, 0))
     assert not after.inside and after.label == "after hours — rest"
     assert agenda.work_status(work, dt.datetime(2026, 11, 28, 11, 0)).label == "day off — rest"
+
+
+def test_scheduled_today_means_today_and_unreadable_tasks_come_first(
+        example_vault: Vault) -> None:
+    scheduled = {r.path: r.scheduled for r in example_vault.rows("task") if r.scheduled}
+    result = agenda.agenda(example_vault.rows("task"), TODAY)
+    assert all(str(scheduled[r.path])[:10] == TODAY.isoformat() for r in result.scheduled)
+    assert all(str(scheduled[r.path])[:10] < TODAY.isoformat() for r in result.scheduled_earlier)
+    later = agenda.agenda(example_vault.rows("task"), TODAY + dt.timedelta(days=3))
+    assert not later.scheduled or all(str(scheduled[r.path])[:10] == "2026-11-29"
+                                      for r in later.scheduled)
+    assert {r.path for r in result.scheduled} <= {r.path for r in later.scheduled_earlier} | {
+        r.path for r in later.overdue + later.due_today}
+    path = example_vault.root / "tasks" / "practice-exam-3.md"
+    path.write_text(path.read_text().replace("+++\n", "+++\n= broken\n", 1))
+    example_vault.ingest(["tasks/practice-exam-3.md"])
+    broken = agenda.agenda(example_vault.rows("task"), TODAY)
+    assert broken.sections()[0][1][0].path == "tasks/practice-exam-3.md"

@@ -51,12 +51,14 @@ async def test_file_written_elsewhere_appears_keeping_the_cursor(tui_root: Path)
         before = items.current_key
         app.recorded.clear()
         write_task(tui_root, "call-the-accountant.md", "Call the accountant", "2026-11-26")
-        await wait_for(pilot, lambda: "tasks/call-the-accountant.md" in
-                       [e.key for e in items.entries])
+        # wait for the message, not the state: the list is filled before ItemsRefreshed is
+        # posted, and under load the message may not have arrived when the entry shows
+        await wait_for(pilot, lambda: any(
+            isinstance(m, ItemsRefreshed) and "tasks/call-the-accountant.md" in m.paths
+            for m in app.recorded))
+        assert "tasks/call-the-accountant.md" in [e.key for e in items.entries]
         assert items.current_key == before  # the user's place is kept
         assert app.names()[:2] == ["VaultChanged", "ItemsRefreshed"]
-        refreshed = [m for m in app.recorded if isinstance(m, ItemsRefreshed)]
-        assert any("tasks/call-the-accountant.md" in m.paths for m in refreshed)
 
 
 async def test_open_note_merges_external_edit_with_unsaved_keystrokes(tui_root: Path) -> None:
@@ -134,3 +136,30 @@ async def test_saving_merges_an_edit_on_disk_the_watcher_has_not_reported(
         on_disk = file.read_text()
         assert on_disk.split("+++\n", 2)[2].startswith("Theirs.\n")
         assert on_disk.endswith("Mine.")
+
+
+async def test_reading_every_file_from_another_process_refreshes_nothing(tui_root: Path) -> None:
+    """Watcher and start-up scan on, as users run it: `cat` and `grep -r` of the whole vault
+    cause no ingest and no refresh; a marker file written afterwards is seen, proving the
+    watcher was listening the whole time."""
+    import asyncio
+
+    app = RecordingApp(tui_root, today=TODAY, now=NOW, watch=True, scan=True)
+    seen: list[str] = []
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app.watcher is not None, seconds=20)
+        await settle(pilot)
+        app.vault.on_change(seen.extend)
+        app.recorded.clear()
+        grep = await asyncio.create_subprocess_exec(
+            "grep", "-r", "-q", "no-such-text-anywhere", str(tui_root))
+        await grep.wait()
+        cat = await asyncio.create_subprocess_shell(
+            "find . -type f -exec cat {} + > /dev/null", cwd=tui_root)
+        assert await cat.wait() == 0
+        (tui_root / "notes" / "marker.md").write_text("# Marker\n")
+        await wait_for(pilot, lambda: "notes/marker.md" in seen, seconds=10)
+        await wait_for(pilot, lambda: any(isinstance(m, ItemsRefreshed) for m in app.recorded))
+        assert set(seen) == {"notes/marker.md"}
+        refreshed = [m for m in app.recorded if isinstance(m, ItemsRefreshed)]
+        assert all(m.paths == ["notes/marker.md"] for m in refreshed)

@@ -1,4 +1,4 @@
-"""SoloScreen: the frame every main screen shares (sidebar, body, side pane, status line, footer)."""
+"""SoloScreen: the frame every main screen shares (sidebar, body, status line, footer)."""
 
 from __future__ import annotations
 
@@ -11,12 +11,11 @@ from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer
 
 from solo.core.index import Row
 from solo.core.vault import Vault, VaultError
 from solo.tui.messages import ItemsRefreshed, NavigateTo
-from solo.tui.widgets.side_pane import SidePane
+from solo.tui.widgets.footer import SoloFooter
 from solo.tui.widgets.sidebar import Sidebar
 from solo.tui.widgets.status_line import StatusLine
 
@@ -49,9 +48,8 @@ class SoloScreen(Screen[None]):
             yield Sidebar(self.NAME)
             with Vertical(id="body"):
                 yield from self.compose_body()
-            yield SidePane(id="side-pane")
         yield StatusLine()
-        yield Footer()
+        yield SoloFooter()
 
     def compose_body(self) -> Iterable[Widget]:
         return ()

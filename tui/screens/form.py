@@ -40,6 +40,8 @@ class FormScreen(ModalScreen[bool]):
         with Vertical(classes="dialog form"):
             yield Label(f"{self.item_row.kind}: {self.item_row.path}", classes="dialog-title",
                         markup=False)
+            if self.item_row.problem:
+                yield Label(f"⚠ {self.item_row.problem}", classes="form-problem", markup=False)
             with VerticalScroll(id="form-fields"):
                 for spec in self.specs:
                     with Horizontal(classes="form-row"):

@@ -10,6 +10,15 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+LEGEND = Text.assemble(
+    ("Marks in the lists\n", "bold"),
+    ("!", "bold red"), " high priority   ", ("·", "yellow"), " medium priority   ",
+    "~12-01 scheduled date (no due date)\n",
+    ("11-20", "bold red"), " due date passed   ", ("11-26", "bold yellow"), " due today   ",
+    ("⚠", "bold red"), " Solo cannot read the file (Enter shows its text)\n",
+    "Status line: ● focus timer (+MM:SS: started with `solo focus start`) · ☕ break · ⇅ sync",
+)
+
 
 class HelpScreen(ModalScreen[None]):
     """Keys, what they do, and the id to use under `[keys]` in `.solo/config.toml`."""
@@ -32,3 +41,4 @@ class HelpScreen(ModalScreen[None]):
                         classes="dialog-title")
             with VerticalScroll():
                 yield Static(table)
+                yield Static(LEGEND, classes="dialog-help")

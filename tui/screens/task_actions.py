@@ -106,9 +106,15 @@ class TaskActions(SoloScreen):
             self.open_form(row.path)
 
     def open_form(self, path: str | None) -> None:
+        """The form of the item; for a file Solo cannot read, its raw text in the editor."""
         row = self.row(path)
-        if row is not None:
-            self.app.push_screen(FormScreen(row))
+        if row is None:
+            return
+        if row.problem:
+            self.notify(row.problem, severity="warning", timeout=5, markup=False)
+            self.solo.open_raw(row.path)
+            return
+        self.app.push_screen(FormScreen(row))
 
     def task_palette_commands(self) -> list[PaletteCommand]:
         row = self.current_row()

@@ -1,8 +1,9 @@
-"""AssistantPane: asks questions, shows the streamed Markdown reply and its sources; I/O-free.
+"""AssistantPane: a conversation with the vault — questions, streamed answers, their sources; I/O-free.
 
 The pane only posts intents (`AskRequested`, `StopRequested`, `OpenSource`, `WriteConfirmed`,
 `WriteDeclined`, `ResetRequested`) and renders what the controller posts to it
 (`ReplyStarted`, `ReplyChunk`, `ReplyFinished`, `ReplyFailed`, `StatusChanged`, `WriteProposed`).
+The transcript it starts with (`Turn`s) is handed in by the controller, which saves it.
 """
 
 from __future__ import annotations
@@ -10,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen
@@ -29,6 +31,16 @@ class SourceRef:
     number: int
     title: str
     path: str
+
+
+@dataclass
+class Turn:
+    """One question and its answer as the transcript keeps it (`note`: stopped, failed…)."""
+
+    question: str
+    answer: str = ""
+    sources: list[SourceRef] = field(default_factory=list)
+    note: str = ""
 
 
 # --- messages the controller posts to the pane ---------------------------------------------
@@ -112,29 +124,81 @@ class ConfirmWrite(ModalScreen[bool]):
         self.dismiss(event.button.id == "yes")
 
 
+class TurnView(Vertical):
+    """One exchange in the transcript: the question, the answer (Markdown), its state, its sources."""
+
+    DEFAULT_CSS = """
+    TurnView { height: auto; margin-bottom: 1; }
+    TurnView > .turn-question { color: $text-accent; text-style: bold; }
+    TurnView > .turn-answer { height: auto; margin: 0; }
+    TurnView > .turn-state { color: $text-muted; }
+    TurnView > .turn-state.-error { color: $text-error; }
+    TurnView > .assistant-sources { height: auto; max-height: 8; border: none; padding: 0; }
+    TurnView > .assistant-sources:focus { border: none; }
+    """
+
+    def __init__(self, turn: Turn) -> None:
+        super().__init__(classes="turn")
+        self.turn = turn
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(f"» {self.turn.question}"), classes="turn-question")
+        yield Markdown(self.turn.answer, classes="turn-answer")
+        yield Static(Text(self.turn.note), classes="turn-state")
+        yield OptionList(classes="assistant-sources")
+
+    def on_mount(self) -> None:
+        self.show_sources(self.turn.sources)
+        self.query_one(".turn-state", Static).display = bool(self.turn.note)
+
+    @property
+    def answer_view(self) -> Markdown:
+        return self.query_one(".turn-answer", Markdown)
+
+    def set_note(self, text: str, error: bool = False) -> None:
+        self.turn.note = text
+        state = self.query_one(".turn-state", Static)
+        state.update(Text(text))
+        state.set_class(error, "-error")
+        state.display = bool(text)
+
+    def show_sources(self, sources: list[SourceRef]) -> None:
+        self.turn.sources = list(sources)
+        options = self.query_one(".assistant-sources", OptionList)
+        options.clear_options()
+        options.add_options([Option(Text(f"[{s.number}] {s.title} — {s.path}"), id=s.path)
+                             for s in sources])
+        options.display = bool(sources)
+
+
 class AssistantPane(Vertical, can_focus=False):
-    """Question box, streamed reply, sources; status in the border title.
+    """The transcript (scrollable), a state line and the question box; status in the border title.
 
     | Key | Action |
     | :- | :- |
-    | `enter` | Ask (in the question box); open the source (in the sources list). |
-    | `escape` | Stop the reply being generated. |
-    | `ctrl+n` | Start a new conversation. |
+    | `enter` | Ask (in the question box); open the source (in a sources list). |
+    | `tab` | Move between the question box and the sources lists. |
+    | `escape` | Stop the reply being generated (else close the pane). |
+    | `ctrl+l` | Start a new conversation. |
+    | `ctrl+y` | Copy the answer (the one whose sources have focus, else the last). |
+    | `pageup` / `pagedown` | Scroll the transcript. |
     """
 
     BINDINGS = [
         Binding("escape", "stop", "Stop", id="assistant.stop"),
-        Binding("ctrl+n", "reset", "New chat", id="assistant.reset"),
+        Binding("ctrl+l", "reset", "New chat", id="assistant.reset"),
+        Binding("ctrl+y", "copy_answer", "Copy", id="assistant.copy"),
+        Binding("pageup", "scroll_transcript(-1)", "Scroll", show=False, id="assistant.page_up"),
+        Binding("pagedown", "scroll_transcript(1)", "Scroll", show=False,
+                id="assistant.page_down"),
     ]
 
     DEFAULT_CSS = """
     AssistantPane { height: 1fr; border: round $primary; border-title-align: left; }
-    AssistantPane > #assistant-question { dock: top; }
-    AssistantPane > #assistant-reply { height: auto; max-height: 1fr; margin: 0 1; }
-    AssistantPane > #assistant-state { color: $text-muted; margin: 0 1; }
-    AssistantPane > #assistant-state.-error { color: $error; }
-    AssistantPane > #assistant-sources { height: auto; max-height: 10; border: none;
-                                         margin: 0 1; }
+    AssistantPane > #assistant-transcript { height: 1fr; padding: 0 1; }
+    AssistantPane > #assistant-state { color: $text-muted; margin: 0 1; height: auto; }
+    AssistantPane > #assistant-state.-error { color: $text-error; }
+    AssistantPane > #assistant-question { dock: bottom; }
     """
 
     busy: reactive[bool] = reactive(False)
@@ -169,12 +233,20 @@ class AssistantPane(Vertical, can_focus=False):
 
         pane: AssistantPane
 
+        @property
+        def control(self) -> AssistantPane:
+            return self.pane
+
     @dataclass
     class OpenSource(Message):
         """Please open this item (vault-relative path)."""
 
         pane: AssistantPane
         path: str
+
+        @property
+        def control(self) -> AssistantPane:
+            return self.pane
 
     @dataclass
     class WriteConfirmed(Message):
@@ -190,24 +262,37 @@ class AssistantPane(Vertical, can_focus=False):
         pane: AssistantPane
         proposal: Any
 
-    def __init__(self, *, model: str = "", name: str | None = None, id: str | None = None,
+    def __init__(self, *, model: str = "", transcript: list[Turn] | None = None,
+                 name: str | None = None, id: str | None = None,
                  classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.set_reactive(AssistantPane.model, model)
+        self._initial = list(transcript or [])
         self._stream: MarkdownStream | None = None
         self._reply_text: list[str] = []
+        self._current: TurnView | None = None
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="Ask your vault…", id="assistant-question")
-        yield Markdown("", id="assistant-reply")
+        with VerticalScroll(id="assistant-transcript", can_focus=False):
+            for turn in self._initial:
+                yield TurnView(turn)
         yield Static("", id="assistant-state")
-        yield OptionList(id="assistant-sources")
+        yield Input(placeholder="Ask your vault…", id="assistant-question")
 
     def on_mount(self) -> None:
         self._update_title()
-        self.query_one("#assistant-sources", OptionList).display = False
+        self._state("" if self._initial else "Ask a question; answers cite your files.")
+        self.transcript.scroll_end(animate=False)
 
     # --- state shown ------------------------------------------------------------------------
+    @property
+    def transcript(self) -> VerticalScroll:
+        return self.query_one("#assistant-transcript", VerticalScroll)
+
+    @property
+    def turns(self) -> list[TurnView]:
+        return list(self.transcript.query(TurnView))
+
     def _update_title(self) -> None:
         status = {None: "…", True: "ready", False: "offline"}[self.online]
         if self.busy:
@@ -216,6 +301,7 @@ class AssistantPane(Vertical, can_focus=False):
 
     def watch_busy(self) -> None:
         self._update_title()
+        self.refresh_bindings()
 
     def watch_model(self) -> None:
         self._update_title()
@@ -225,12 +311,13 @@ class AssistantPane(Vertical, can_focus=False):
 
     def _state(self, text: str, error: bool = False) -> None:
         state = self.query_one("#assistant-state", Static)
-        state.update(text)
+        state.update(Text(text))
         state.set_class(error, "-error")
+        state.display = bool(text)
 
     @property
     def reply_text(self) -> str:
-        """The reply as streamed so far (for tests and copy)."""
+        """The reply being streamed (or the last one), for tests and copy."""
         return "".join(self._reply_text)
 
     # --- user actions -----------------------------------------------------------------------
@@ -243,30 +330,48 @@ class AssistantPane(Vertical, can_focus=False):
         event.input.value = ""
         self.post_message(self.AskRequested(self, question))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "stop":  # only while answering; otherwise Escape closes the pane
+            return self.busy
+        return True
+
     def action_stop(self) -> None:
         if self.busy:
             self.post_message(self.StopRequested(self))
 
-    def action_reset(self) -> None:
-        if not self.busy:
-            self.post_message(self.ResetRequested(self))
-            self._reply_text.clear()
-            self.query_one("#assistant-reply", Markdown).update("")
-            self._show_sources([])
-            self._state("New conversation.")
+    async def action_reset(self) -> None:
+        if self.busy:
+            self.notify("Stop the answer first (Escape).", severity="warning", timeout=2)
+            return
+        self.post_message(self.ResetRequested(self))
+        self._reply_text.clear()
+        await self.transcript.remove_children()
+        self._current = None
+        self._state("New conversation.")
 
-    @on(OptionList.OptionSelected, "#assistant-sources")
+    def action_copy_answer(self) -> None:
+        focused = self.screen.focused
+        view = next((t for t in self.turns if focused is not None
+                     and focused in t.query(OptionList)), None)
+        if view is None:
+            view = next((t for t in reversed(self.turns) if t.turn.answer), None)
+        if view is None or not view.turn.answer:
+            self.notify("No answer to copy yet.", severity="warning", timeout=2)
+            return
+        self.app.copy_to_clipboard(view.turn.answer)
+        self.notify(f"Answer copied ({len(view.turn.answer)} characters).", timeout=2)
+
+    def action_scroll_transcript(self, pages: int) -> None:
+        if pages < 0:
+            self.transcript.scroll_page_up()
+        else:
+            self.transcript.scroll_page_down()
+
+    @on(OptionList.OptionSelected, ".assistant-sources")
     def _source_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id:
             self.post_message(self.OpenSource(self, event.option.id))
-
-    def _show_sources(self, sources: list[SourceRef]) -> None:
-        options = self.query_one("#assistant-sources", OptionList)
-        options.clear_options()
-        options.add_options([Option(f"[{s.number}] {s.title} — {s.path}", id=s.path)
-                             for s in sources])
-        options.display = bool(sources)
 
     # --- what the controller posts ----------------------------------------------------------
     async def on_reply_started(self, message: ReplyStarted) -> None:
@@ -274,34 +379,43 @@ class AssistantPane(Vertical, can_focus=False):
         await self._end_stream()
         self.busy = True
         self._reply_text.clear()
-        reply = self.query_one("#assistant-reply", Markdown)
-        await reply.update("")
-        self._show_sources([])
-        self._state(f"» {message.question}")
-        self._stream = Markdown.get_stream(reply)
+        self._state("")
+        view = TurnView(Turn(message.question))
+        self._current = view
+        await self.transcript.mount(view)
+        self.transcript.scroll_end(animate=False)
 
     async def on_reply_chunk(self, message: ReplyChunk) -> None:
         message.stop()
         self._reply_text.append(message.text)
-        if self._stream is not None:
-            await self._stream.write(message.text)
+        if self._current is None:
+            return
+        self._current.turn.answer += message.text
+        if self._stream is None:
+            self._stream = Markdown.get_stream(self._current.answer_view)
+        await self._stream.write(message.text)
+        self.transcript.scroll_end(animate=False)
 
     async def on_reply_finished(self, message: ReplyFinished) -> None:
         message.stop()
         await self._end_stream()
         self.busy = False
-        self._show_sources(message.sources)
+        view = self._current
+        if view is None:
+            return
+        view.show_sources(message.sources)
         if message.stopped:
-            self._state("Stopped.")
+            view.set_note("Stopped.")
         elif not message.sources and self._reply_text:
-            self._state("No sources cited.")
-        else:
-            self._state("")
+            view.set_note("No sources cited.")
+        self.transcript.scroll_end(animate=False)
 
     async def on_reply_failed(self, message: ReplyFailed) -> None:
         message.stop()
         await self._end_stream()
         self.busy = False
+        if self._current is not None:
+            self._current.set_note(message.error, error=True)
         self._state(message.error, error=True)
 
     def on_status_changed(self, message: StatusChanged) -> None:

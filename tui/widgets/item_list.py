@@ -15,6 +15,7 @@ from textual.strip import Strip
 from solo.tui.messages import ListHighlighted, ListSelected
 
 Cell = str | Text
+WIDE_COLUMN = 32
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class ItemList(ScrollView, can_focus=True):
                  classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.widths = widths
+        self._content_widths: tuple[int, ...] | None = None
         self.empty_text = empty
         self.entries: list[Entry] = []
         self._wanted: str | None = None
@@ -79,11 +81,13 @@ class ItemList(ScrollView, can_focus=True):
     def set_entries(self, entries: list[Entry], keep: str | None = None) -> None:
         """Replace the entries; the cursor stays on the same key (or index) when it can."""
         wanted = keep or self._wanted or self.current_key
-        self._wanted = None
         old_index, old_offset = self.cursor, self.cursor - int(self.scroll_y)
         self.entries = entries
+        self._content_widths = None
         self.virtual_size = Size(self.size.width, len(entries))
         index = next((i for i, e in enumerate(entries) if wanted and e.key == wanted), None)
+        if index is not None or keep:
+            self._wanted = None  # a key asked for stays wanted until entries holding it arrive
         if index is None:
             index = min(old_index, max(len(entries) - 1, 0))
             index = self._selectable(index, 1) if entries else 0
@@ -159,12 +163,30 @@ class ItemList(ScrollView, can_focus=True):
                 self.action_select()
 
     # --- rendering -------------------------------------------------------------------
+    def _column_widths(self, width: int) -> tuple[int | None, ...]:
+        """The fixed columns' widths for this line width: as given, or on a wide list (over
+        100 columns) grown to their longest content, up to WIDE_COLUMN, so names are not cut
+        while the title column has room."""
+        if width <= 100 or not self.entries:
+            return self.widths
+        if self._content_widths is None:
+            longest = [0] * len(self.widths)
+            for entry in self.entries:
+                if entry.key is None:
+                    continue
+                for number, cell in enumerate(entry.cells[:len(self.widths)]):
+                    longest[number] = max(longest[number], len(cell))
+            self._content_widths = tuple(longest)
+        return tuple(w if not w else max(w, min(c, WIDE_COLUMN))
+                     for w, c in zip(self.widths, self._content_widths, strict=True))
+
     def _line_text(self, entry: Entry, width: int) -> Text:
-        fixed = sum(w for w in self.widths if w) + max(len(entry.cells) - 1, 0)
+        widths = self._column_widths(width)
+        fixed = sum(w for w in widths if w) + max(len(entry.cells) - 1, 0)
         flex = max(width - fixed, 4)
         line = Text(style=entry.style, no_wrap=True, end="")
         for number, cell in enumerate(entry.cells):
-            size = self.widths[number] if number < len(self.widths) else None
+            size = widths[number] if number < len(widths) else None
             text = cell.copy() if isinstance(cell, Text) else Text(cell)
             text.truncate(size or flex, overflow="ellipsis", pad=True)
             if number:
