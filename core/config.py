@@ -135,15 +135,25 @@ def _parse(path: Path, data: dict[str, Any]) -> Config:
 
 
 def save_config(path: Path, config: Config) -> None:
+    """Write the settings that differ from the defaults (so a later version's defaults still
+    apply to the rest), the `[keys]` remaps, the remotes and any keys Solo does not know."""
     data: dict[str, Any] = dict(config.extra)
-    data["theme"] = config.theme
-    data["assistant"] = {f.name: getattr(config.assistant, f.name) for f in fields(AssistantConfig)}
-    data["work"] = {f.name: getattr(config.work, f.name) for f in fields(WorkConfig)}
+    if config.theme != Config().theme:
+        data["theme"] = config.theme
+    for name, cls in SECTIONS.items():
+        section, default = getattr(config, name), cls()
+        changed = {f.name: getattr(section, f.name) for f in fields(cls)
+                   if getattr(section, f.name) != getattr(default, f.name)}
+        if changed:
+            data[name] = changed
     if config.keys:
         data["keys"] = dict(config.keys)
-    data["remotes"] = [{k: v for k, v in (("url", r.url), ("token", r.token)) if v is not None}
-                       for r in config.remotes]
-    atomic_write_bytes(path, tomli_w.dumps(data).encode("utf-8"), mode=0o600)
+    if config.remotes:
+        data["remotes"] = [{k: v for k, v in (("url", r.url), ("token", r.token)) if v is not None}
+                           for r in config.remotes]
+    header = ("# Solo vault settings: only values that differ from the defaults are listed.\n"
+              "# `solo config` shows every setting in effect; docs/reference.md lists them all.\n")
+    atomic_write_bytes(path, (header + tomli_w.dumps(data)).encode("utf-8"), mode=0o600)
 
 
 # --- reference, warnings and where values come from ----------------------------------------

@@ -92,3 +92,16 @@ def test_docs_reference_is_up_to_date() -> None:
     for command in ("solo config", "solo kinds", "solo add", "solo serve"):
         assert f"`{command}`" in committed
     assert "| `period` |" in committed and "`assistant.model`" in committed
+
+
+def test_saving_the_config_writes_only_what_differs_from_the_defaults(tmp_path: Path) -> None:
+    root = tmp_path / "v"
+    run_solo("init", str(root))
+    assert run_solo("--vault", str(root), "remote", "add", "ws://127.0.0.1:3030",
+                    "--token", "t").returncode == 0
+    saved = tomllib.loads((root / ".solo" / "config.toml").read_text())
+    assert saved == {"remotes": [{"url": "ws://127.0.0.1:3030", "token": "t"}]}
+    rows = {r["key"]: r for r in json.loads(run_solo("--vault", str(root), "config",
+                                                     "--json").stdout)}
+    assert rows["work.focus_minutes"]["source"] == "default"
+    assert rows["remotes"]["value"] == [{"url": "ws://127.0.0.1:3030", "token": "***"}]
