@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from solo.core import assistant_tools, facts
+from solo.core import assistant_tools, clock, facts
 from solo.core.assistant_tools import TOOL_SPECS, ProposedWrite, Toolbox
 from solo.core.embeddings import EmbeddingIndexer, VectorStore
 from solo.core.ollama_client import AssistantUnavailable, OllamaGateway, resolve_host
@@ -162,7 +162,7 @@ class Assistant:
         """The date questions are relative to (a fixed date, a clock function, or the system's)."""
         if callable(self._today):
             return self._today()
-        return self._today or dt.date.today()
+        return self._today or clock.today()
 
     @property
     def gateway(self) -> OllamaGateway:

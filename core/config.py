@@ -13,10 +13,11 @@ from typing import Any
 
 import tomli_w
 
+from solo.core.errors import SoloError
 from solo.core.fsutil import atomic_write_bytes
 
 
-class ConfigError(ValueError):
+class ConfigError(SoloError, ValueError):
     """The config file does not parse or holds a value of the wrong type."""
 
 
@@ -83,6 +84,8 @@ class Config:
     """Key remaps for the TUI: binding id → keys."""
     theme: str = "dark"
     """Colour theme of the full-screen interface: "dark" or "light"."""
+    urgency: dict[str, Any] = field(default_factory=dict)
+    """`[urgency]` coefficient overrides for `solo next` (names in `solo.core.urgency`)."""
     extra: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     """Unknown keys found while reading the file, one line each (the keys are kept)."""
@@ -103,6 +106,12 @@ def _section(cls: type, data: Any, name: str) -> Any:
                               f"not {type(value).__name__}")
         values[key] = value
     return cls(**values)
+
+
+def _table(data: Any, name: str) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise ConfigError(f"[{name}] must be a table")
+    return dict(data)
 
 
 def load_config(path: Path) -> Config:
@@ -127,8 +136,9 @@ def _parse(path: Path, data: dict[str, Any]) -> Config:
             remotes=remotes,
             keys={str(k): str(v) for k, v in data.get("keys", {}).items()},
             theme=str(data.get("theme", "dark")),
+            urgency=_table(data.get("urgency", {}), "urgency"),
             extra={k: v for k, v in data.items()
-                   if k not in ("assistant", "work", "remotes", "keys", "theme")},
+                   if k not in ("assistant", "work", "remotes", "keys", "theme", "urgency")},
         )
     except (KeyError, TypeError, ConfigError) as exc:
         raise ConfigError(f"{path}: {exc}") from None
@@ -148,6 +158,8 @@ def save_config(path: Path, config: Config) -> None:
             data[name] = changed
     if config.keys:
         data["keys"] = dict(config.keys)
+    if config.urgency:
+        data["urgency"] = dict(config.urgency)
     if config.remotes:
         data["remotes"] = [{k: v for k, v in (("url", r.url), ("token", r.token)) if v is not None}
                            for r in config.remotes]
@@ -196,6 +208,8 @@ def settings() -> list[Setting]:
                 for f in fields(cls)]
     out.append(Setting("keys.<binding id>", None, "Key remap for the full-screen interface: "
                        'binding id = "keys" (see `?` in the interface).'))
+    out.append(Setting("urgency.<coefficient>", None, "Urgency coefficient override for "
+                       "`solo next` (names in `solo.core.urgency`)."))
     out.append(Setting("remotes", [], "Sync servers: [[remotes]] tables with url and token "
                        "(written by `solo remote add`)."))
     return out
@@ -224,6 +238,9 @@ def config_template() -> str:
     for section, items in by_section.items():
         if section == "keys":
             lines += ["[keys]", f"# {items[0].doc}", '# "app.quit" = "q"', ""]
+            continue
+        if section == "urgency":
+            lines += ["[urgency]", f"# {items[0].doc}", "# due = 12.0", ""]
             continue
         lines.append(f"[{section}]")
         for item in items:
@@ -256,7 +273,7 @@ def config_warnings(path: Path, data: Mapping[str, Any],
                     binding_ids: Iterable[str] | None = None) -> list[str]:
     """One line per key the file holds that Solo does not know (binding ids too, when given)."""
     out: list[str] = []
-    top = [*SECTIONS, *TOP_LEVEL, "keys", "remotes"]
+    top = [*SECTIONS, *TOP_LEVEL, "keys", "urgency", "remotes"]
     for key, value in data.items():
         if key not in top:
             out.append(_unknown(path, key, top, None))
@@ -283,8 +300,9 @@ def effective(path: Path, env: Mapping[str, str] | None = None) -> list[Setting]
     out: list[Setting] = []
     for item in settings():
         section, _, name = item.key.rpartition(".")
-        if item.key == "keys.<binding id>":
-            out += [Setting(f"keys.{k}", None, item.doc, v, where) for k, v in config.keys.items()]
+        if item.key in ("keys.<binding id>", "urgency.<coefficient>"):
+            table = config.keys if section == "keys" else config.urgency
+            out += [Setting(f"{section}.{k}", None, item.doc, v, where) for k, v in table.items()]
             continue
         if item.key == "remotes":
             value: Any = [{"url": r.url, **({"token": "***"} if r.token else {})}

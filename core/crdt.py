@@ -19,13 +19,15 @@ from typing import Any
 import automerge.core as am
 import fast_diff_match_patch
 
+from solo.core.errors import SoloError
+
 JsonValue = Any  # None | bool | int | float | str | list[JsonValue] | dict[str, JsonValue]
 
 _DIFF_TIME_LIMIT = 0.5  # seconds; past it the diff is still correct, only less minimal
 _MAX_DEPTH = 32
 
 
-class CrdtError(Exception):
+class CrdtError(SoloError):
     """A document could not be loaded, read or changed: corrupt bytes or hostile content."""
 
 
@@ -216,6 +218,26 @@ class Doc:
         with self._call("bad sync message") as raw:
             raw.receive_sync_message(state._raw, am.Message.decode(bytes(data)))
         self.validate()
+
+
+def sync_message_heads(data: bytes) -> list[bytes] | None:
+    """The heads an encoded Automerge sync message announces, sorted; None if it is not one.
+
+    Read straight from the bytes (type byte 0x42/0x43, then a LEB128 count of 32-byte
+    hashes): cheaper than decoding, and safe on hostile input (bounded, never raises)."""
+    if len(data) < 2 or data[0] not in (0x42, 0x43):
+        return None
+    count, shift, pos = 0, 0, 1
+    while pos < len(data):
+        byte = data[pos]
+        pos += 1
+        count |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            break
+    if count > 10_000 or pos + 32 * count > len(data):
+        return None
+    return sorted(data[pos + 32 * i: pos + 32 * (i + 1)] for i in range(count))
 
 
 class SyncState:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import hashlib
 import os
 
+from solo.core.errors import SoloError
+
 _ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _INDEX = {c: i for i, c in enumerate(_ALPHABET)}
 URL_PREFIX = "automerge:"
 
 
-class InvalidId(ValueError):
+class InvalidId(SoloError, ValueError):
     """A document id or URL that is not in automerge-repo's format."""
 
 

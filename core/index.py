@@ -11,7 +11,7 @@ import json
 import re
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -191,16 +191,7 @@ class Index:
             self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             self._db.execute("VACUUM")
 
-    def set_meta(self, key: str, value: str) -> None:
-        with self._lock:
-            self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
-    def get_meta(self, key: str) -> str | None:
-        with self._lock:
-            r = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-            return r[0] if r else None
-
-    # --- reading ----------------------------------------------------------------------
     def stats(self) -> dict[str, tuple[int, int, str]]:
         """path → (mtime_ns, size, sha) for every known file: what the scan compares against."""
         with self._lock:
@@ -228,10 +219,6 @@ class Index:
             escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             return [_row(r) for r in self._db.execute(
                 "SELECT * FROM files WHERE doc_id LIKE ? ESCAPE '\\' LIMIT 5", (escaped + "%",))]
-
-    def by_sha(self, sha: str) -> list[Row]:
-        with self._lock:
-            return [_row(r) for r in self._db.execute("SELECT * FROM files WHERE sha = ?", (sha,))]
 
     def rows(self, kind: str | None = None, statuses: Sequence[str] | None = None,
              tag: str | None = None, where: Mapping[str, str] | None = None) -> list[Row]:
@@ -277,11 +264,6 @@ class Index:
                 return []
         return [Hit(row=_row(r), snippet=r["snip"] or "", score=float(r["score"])) for r in found]
 
-    def iter_bodies(self) -> Iterator[tuple[str, str]]:
-        with self._lock:
-            yield from ((r[0], r[1]) for r in self._db.execute(
-                "SELECT files.path, fts.body FROM fts JOIN files ON files.id = fts.rowid"
-            ).fetchall())
 
 
 class _Tx:

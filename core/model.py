@@ -8,10 +8,12 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from typing import Any, Literal
 
-from solo.core.recur import add_months, next_date, parse_recurrence
+from solo.core import clock
+from solo.core.errors import SoloError
+from solo.core.recur import add_months, next_after, next_date, parse_recurrence, step
 
 # --- kinds -------------------------------------------------------------------------------
 
@@ -61,18 +63,28 @@ _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _HEADING = re.compile(r" {0,3}#[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*")
 
 
-def first_heading(body: str) -> str | None:
-    """The text of the first level-1 ATX heading (`# Title`) outside fenced code, or None."""
+def fenced_lines(body: str) -> list[bool]:
+    """For each line of `body` (as `splitlines` cuts it), whether it belongs to fenced code."""
+    flags: list[bool] = []
     fence: str | None = None
     for line in body.splitlines():
         opener = _FENCE.match(line)
         if fence is not None:
+            flags.append(True)
             if opener and opener.group(1)[0] == fence[0] and len(opener.group(1)) >= len(fence) \
                     and not line[opener.end():].strip():
                 fence = None
             continue
         if opener:
             fence = opener.group(1)
+        flags.append(fence is not None)
+    return flags
+
+
+def first_heading(body: str) -> str | None:
+    """The text of the first level-1 ATX heading (`# Title`) outside fenced code, or None."""
+    for line, fenced in zip(body.splitlines(), fenced_lines(body), strict=True):
+        if fenced:
             continue
         match = _HEADING.fullmatch(line)
         if match and match.group(1).strip():
@@ -245,16 +257,23 @@ class Problem:
 
 
 def as_date(value: object) -> date | None:
-    """A date from a date, a date-time (its day) or an ISO "YYYY-MM-DD" string; else None."""
+    """A date from a date, a date-time (its day), an ISO "YYYY-MM-DD" string or an ISO
+    date-time string (its day); else None."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
     if isinstance(value, str):
+        text = value.strip()
         try:
-            return date.fromisoformat(value.strip())
+            return date.fromisoformat(text)
         except ValueError:
-            return None
+            pass
+        if len(text) > 10 and text[10] in "T ":  # a date-time string: its day
+            try:
+                return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+            except ValueError:
+                return None
     return None
 
 
@@ -399,25 +418,111 @@ WEEKDAYS: dict[str, int] = {
 _RELATIVE = re.compile(r"([+-]?)(\d{1,4})\s*([dwmy])")
 _IN_UNITS = re.compile(r"in\s+(\d{1,4})\s+(day|week|month|year)s?")
 _UNIT_DAYS = {"d": 1, "w": 7}
-_DATE_HELP = 'use YYYY-MM-DD, today, tomorrow, a weekday (fri), +3d, +2w, +1m or +1y'
+_DATE_HELP = ("use YYYY-MM-DD, today, tomorrow, a weekday (fri), eow, eom, dec-15, 12-15, "
+              "+3d, +2w, +1m or +1y")
+_MONTH_NAMES: tuple[tuple[str, ...], ...] = (
+    ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
+    ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
+    ("oct", "october"), ("nov", "november"), ("dec", "december"),
+)
+MONTHS: dict[str, int] = {
+    name: number for number, names in enumerate(_MONTH_NAMES, 1) for name in names
+}
+_MONTH_DAY = re.compile(r"(?P<month>\d{1,2})-(?P<day>\d{1,2})")
+_NAMED_MONTH_DAY = re.compile(r"(?P<a>[a-z]+|\d{1,2})[- ](?P<b>[a-z]+|\d{1,2})")
+
+
+def _week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _month_end(day: date) -> date:
+    return add_months(day.replace(day=1), 1) - timedelta(days=1)
+
+
+# Named dates, after Taskwarrior's (taskwarrior.org/docs/named_dates) with ISO weeks
+# (Monday first, as Taskwarrior with `weekstart=monday`): "s…" is the start of the *next*
+# period, "e…" the last day of the current one, "soc…" the start of the current one.
+_NAMED: dict[str, Callable[[date], date]] = {
+    "today": lambda t: t, "tod": lambda t: t, "sod": lambda t: t, "eod": lambda t: t,
+    "tomorrow": lambda t: t + timedelta(days=1), "tom": lambda t: t + timedelta(days=1),
+    "tmr": lambda t: t + timedelta(days=1),
+    "yesterday": lambda t: t - timedelta(days=1),
+    "eow": lambda t: _week_start(t) + timedelta(days=6),
+    "eocw": lambda t: _week_start(t) + timedelta(days=6),
+    "sow": lambda t: _week_start(t) + timedelta(days=7),
+    "next-week": lambda t: _week_start(t) + timedelta(days=7),
+    "next week": lambda t: _week_start(t) + timedelta(days=7),
+    "socw": _week_start,
+    "eoww": lambda t: _week_start(t) + timedelta(days=4 if t.weekday() <= 4 else 11),
+    "soww": lambda t: _week_start(t) + timedelta(days=7),
+    "eom": _month_end, "eocm": _month_end,
+    "som": lambda t: add_months(t.replace(day=1), 1),
+    "next-month": lambda t: add_months(t.replace(day=1), 1),
+    "socm": lambda t: t.replace(day=1),
+    "eoy": lambda t: t.replace(month=12, day=31), "eocy": lambda t: t.replace(month=12, day=31),
+    "soy": lambda t: date(t.year + 1, 1, 1), "next-year": lambda t: date(t.year + 1, 1, 1),
+    "socy": lambda t: t.replace(month=1, day=1),
+}
+NAMED_DATES: tuple[str, ...] = tuple(_NAMED)
+
+
+def _next_month_day(today: date, month: int, day: int, text: str) -> date:
+    """The first `month`/`day` on or after `today` (Feb 29 waits for a leap year)."""
+    if not 1 <= month <= 12:
+        raise ValueError(f"not a date: {text!r} (no month {month})")
+    for year in range(today.year, today.year + 9):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            continue
+        if candidate >= today:
+            return candidate
+    raise ValueError(f"not a date: {text!r} (no day {day} in that month)")
+
+
+def _month_day(word: str, today: date) -> date | None:
+    """`12-15`, `dec-15`, `15-dec`, `december 15`: the next such day, today included."""
+    match = _MONTH_DAY.fullmatch(word)
+    if match:
+        return _next_month_day(today, int(match["month"]), int(match["day"]), word)
+    match = _NAMED_MONTH_DAY.fullmatch(word)
+    if match is None:
+        return None
+    a, b = match["a"], match["b"]
+    if a in MONTHS and b.isdigit():
+        return _next_month_day(today, MONTHS[a], int(b), word)
+    if b in MONTHS and a.isdigit():
+        return _next_month_day(today, MONTHS[b], int(a), word)
+    return None
 
 
 def parse_date(text: str, today: date) -> date:
-    """A date from text: ISO "2026-12-01"; "today", "tomorrow", "yesterday"; a weekday name
-    ("fri", "friday", "next fri": the next such day, strictly after today); "+3d", "-1w",
-    "+2m", "+1y" or "in 3 days" relative to `today` (months clamp to the month's end).
-    Raises ValueError with a clear message otherwise.
+    """A date from text, relative to `today`. Raises ValueError with a clear message.
+
+    - ISO "2026-12-01"; "12-15" (month-day), "dec-15", "15-dec", "december 15": the next such
+      day, today included (Feb 29 waits for a leap year).
+    - "today", "tomorrow", "yesterday" ("tod", "tom", "sod", "eod" too).
+    - A weekday ("fri", "friday", "next fri"): the next such day, strictly after today, so
+      always 1–7 days ahead.
+    - Weeks run Monday–Sunday: "eow" (also "eocw") is this week's Sunday (today on a
+      Sunday); "sow", "next-week" and "soww" the next Monday; "socw" this week's Monday;
+      "eoww" the end of the work week (this Friday, or next Friday at a weekend).
+    - "eom" (also "eocm") the last day of this month, "som"/"next-month" the 1st of next
+      month, "socm" the 1st of this month; "eoy"/"eocy" 31 December this year,
+      "soy"/"next-year" 1 January next year, "socy" 1 January this year.
+    - "+3d", "-1w", "+2m", "+1y", "10d" or "in 3 days": relative to `today` (months clamp to
+      the month's end).
+
+    These follow Taskwarrior's named dates, with Monday as the first day of the week
+    (Taskwarrior's `weekstart=monday`; its default, Sunday, makes its `eow` a Saturday).
     """
     word = " ".join(text.strip().lower().split())
     if not word:
         raise ValueError(f"a date is needed ({_DATE_HELP})")
     try:
-        if word in ("today", "tod"):
-            return today
-        if word in ("tomorrow", "tom", "tmr"):
-            return today + timedelta(days=1)
-        if word == "yesterday":
-            return today - timedelta(days=1)
+        if word in _NAMED:
+            return _NAMED[word](today)
         name = word.removeprefix("next ")
         if name in WEEKDAYS:
             return today + timedelta(days=(WEEKDAYS[name] - today.weekday() - 1) % 7 + 1)
@@ -433,6 +538,9 @@ def parse_date(text: str, today: date) -> date:
             if unit in _UNIT_DAYS:
                 return today + timedelta(days=count * _UNIT_DAYS[unit])
             return add_months(today, count if unit == "m" else 12 * count)
+        day = _month_day(word, today)
+        if day is not None:
+            return day
     except OverflowError:
         raise ValueError(f"date out of range: {text!r}") from None
     try:
@@ -441,31 +549,79 @@ def parse_date(text: str, today: date) -> date:
         raise ValueError(f"not a date: {text!r} ({_DATE_HELP})") from None
 
 
-_TIME = re.compile(r"(?P<day>.+?)[ t](?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?")
+_TIME = re.compile(
+    r"(?P<day>.+?)[ t](?P<hour>\d{1,2})(?::(?P<minute>\d{2})(?::(?P<second>\d{2}))?)?"
+    r"\s*(?P<ampm>am|pm|a|p)?\s*(?P<zone>z|utc|[+-]\d{2}(?::?\d{2})?)?")
+_DATETIME_HELP = ("use YYYY-MM-DD HH:MM (a zone like +01:00 or Z is converted to local time), "
+                  "or e.g. 'fri 17:00', 'tomorrow 9am'")
 
 
-def parse_datetime(text: str, today: date) -> datetime:
-    """A naive local date-time: ISO ("2026-12-01T09:30", "2026-12-01 09:30") or any
-    `parse_date` form followed by a time ("today 14:00", "fri 9:30"). Raises ValueError.
+def _zone(text: str) -> tzinfo:
+    if text in ("z", "utc"):
+        return UTC
+    sign = -1 if text[0] == "-" else 1
+    digits = text[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:] or 0)
+    if hours > 23 or minutes > 59:
+        raise ValueError(f"not a time zone offset: {text!r}")
+    return timezone(sign * timedelta(hours=hours, minutes=minutes))
+
+
+def to_local(value: datetime, local: tzinfo | None = None) -> datetime:
+    """A naive local date-time: an aware `value` converted to `local` (default: this
+    machine's zone); a naive one is taken as local already."""
+    if value.tzinfo is None:
+        return value
+    return (value.astimezone(local) if local is not None else value.astimezone()).replace(
+        tzinfo=None)
+
+
+def parse_datetime(text: str, today: date, local: tzinfo | None = None) -> datetime:
+    """A naive local date-time: ISO ("2026-12-01T09:30", "2026-12-01 09:30"), or any
+    `parse_date` form followed by a time ("today 14:00", "fri 9:30", "tomorrow 9am",
+    "dec-15 5:30pm"). A time zone ("2026-12-05T17:00+01:00", "…Z", "fri 17:00+01:00") is
+    converted to the `local` zone (default: this machine's) and dropped, so every stored
+    time is local wall-clock time. A bare date is midnight. Raises ValueError.
     """
     cleaned = " ".join(text.strip().split())
     try:
-        value = datetime.fromisoformat(cleaned)
+        value = datetime.fromisoformat(cleaned.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
         value = None
     if value is not None:
-        if value.tzinfo is not None:
-            raise ValueError(f"a local date-time has no time zone: {text!r}")
-        return value
+        return to_local(value, local)
     match = _TIME.fullmatch(cleaned.lower())
-    if match is None:
-        raise ValueError(f"not a date-time: {text!r} (use YYYY-MM-DD HH:MM, or e.g. 'today 14:00')")
-    day = parse_date(match.group("day"), today)
+    if match is None or (match["minute"] is None and match["ampm"] is None):
+        raise ValueError(f"not a date-time: {text!r} ({_DATETIME_HELP})")
+    day = parse_date(match["day"], today)
+    hour = int(match["hour"])
+    if match["ampm"]:
+        if not 1 <= hour <= 12:
+            raise ValueError(f"not a date-time: {text!r} (hour {hour} with am/pm)")
+        hour = hour % 12 + (12 if match["ampm"].startswith("p") else 0)
     try:
-        return datetime(day.year, day.month, day.day, int(match.group("hour")),
-                        int(match.group("minute")), int(match.group("second") or 0))
-    except ValueError as exc:
+        value = datetime(day.year, day.month, day.day, hour, int(match["minute"] or 0),
+                         int(match["second"] or 0))
+        if match["zone"]:
+            value = to_local(value.replace(tzinfo=_zone(match["zone"])), local)
+    except (ValueError, OverflowError) as exc:
         raise ValueError(f"not a date-time: {text!r} ({exc})") from None
+    return value
+
+
+def parse_when(text: str, today: date, local: tzinfo | None = None) -> date | datetime:
+    """What a date field accepts: a `parse_date` form gives a date; one with a time of day
+    ("fri 17:00", "2026-12-05T17:00+01:00", "tomorrow 9am") gives a naive local date-time
+    (see `parse_datetime`). Raises ValueError naming the text."""
+    try:
+        return parse_date(text, today)
+    except ValueError as date_error:
+        if not _HAS_TIME.search(text.lower()):
+            raise date_error from None
+    return parse_datetime(text, today, local)
+
+
+_HAS_TIME = re.compile(r"\d:\d|\d\s*(?:am|pm|a|p)$|\dt\d")
 
 
 _DURATION = re.compile(
@@ -576,7 +732,7 @@ def coerce_value(spec_or_name: FieldSpec | str, kind: str, text: str,
         spec = field_spec(kind, spec_or_name)
     if spec is None:
         return text
-    value = _coerce(spec, text, date.today() if today is None else today)
+    value = _coerce(spec, text, clock.today() if today is None else today)
     problem = _check(spec, value)
     if problem:
         raise ValueError(problem)
@@ -611,7 +767,7 @@ def _coerce(spec: FieldSpec, text: str, today: date) -> Any:
         if kind == "bool_or_str":
             return _BOOL_WORDS.get(stripped.lower(), stripped)
         if kind == "date":
-            return parse_date(stripped, today)
+            return parse_when(stripped, today)
         if kind == "datetime":
             return parse_datetime(stripped, today)
         if kind == "recurrence":
@@ -629,21 +785,59 @@ def _coerce(spec: FieldSpec, text: str, today: date) -> Any:
 
 def is_open_task(fields: Mapping[str, Any]) -> bool:
     """True when the task's status is open (a missing status counts as inbox)."""
-    status = fields.get("status", "inbox")
-    return status in OPEN_TASK_STATUSES
+    return fields.get("status", "inbox") in OPEN_TASK_STATUSES
 
 
-def complete_task(fields: Mapping[str, Any], today: date) -> tuple[dict[str, Any], dict[str, Any] | None]:
-    """Mark a task done; for a repeating task, also give the fields of its next occurrence.
+class CompletionRefused(SoloError, ValueError):
+    """`done` on a task that is already finished (or cancelled, without force)."""
 
-    The done task gets `status = "done"` and `done = today`. When `recur` is set, the next
-    occurrence is a copy with `due` and `scheduled` each moved by the rule from their old
-    value (when neither is set, `due` becomes the rule's next date after `today`), the status
-    back to the previous open status (else "next"), no `done` key, `created = today` if the
-    task had `created`, and no `id` key (ids are never reused). Other keys, including keys
-    unknown to the model, are carried over. Raises ValueError for an invalid `recur` rule,
-    before anything is changed.
+
+@dataclass(frozen=True)
+class Completion:
+    """What finishing a task does to its fields.
+
+    `fields` are the task's fields afterwards, in the same file: a plain task is done; a
+    repeating task stays open with its dates moved to the next occurrence and today added
+    to its `completions`. `repeats` tells which of the two happened.
     """
+
+    fields: dict[str, Any]
+    repeats: bool
+
+
+def completion_dates(fields: Mapping[str, Any]) -> list[date]:
+    """Every day the task was finished: each entry of `completions`, plus `done` when done."""
+    days: list[date] = []
+    raw = fields.get("completions")
+    for value in raw if isinstance(raw, list) else [raw]:
+        day = as_date(value)
+        if day is not None:
+            days.append(day)
+    done = as_date(fields.get("done"))
+    if fields.get("status") == "done" and done is not None:
+        days.append(done)
+    return sorted(days)
+
+
+def complete_task(fields: Mapping[str, Any], today: date, *, force: bool = False) -> Completion:
+    """Finish a task once; a repeating task moves on to its next occurrence in place.
+
+    A task already done is refused (its `done` date is history, not to be rewritten), and so
+    is a cancelled task unless `force`. A plain task gets `status = "done"` and `done = today`.
+    A task with `recur` keeps its file: `today` is appended to `completions`, `done` is
+    dropped, the status goes back to its open status (else "next"), and `due`/`scheduled` move
+    to the rule's first date after today — counted from the old date, or from today for rules
+    that say "when done" — keeping the gap between the two dates; with neither set, `due`
+    becomes the rule's next date after today. A repeating task already finished today is
+    refused unless `force`. Other keys, unknown ones included, are kept. Raises
+    CompletionRefused or ValueError (an invalid `recur`) before anything is changed.
+    """
+    status = fields.get("status")
+    if status == "done":
+        when = as_date(fields.get("done"))
+        raise CompletionRefused("already done" + (f" on {when.isoformat()}" if when else ""))
+    if status == "cancelled" and not force:
+        raise CompletionRefused("is cancelled; use --force to mark it done anyway")
     rule_text = fields.get("recur")
     rule = None
     if rule_text not in (None, ""):
@@ -653,23 +847,43 @@ def complete_task(fields: Mapping[str, Any], today: date) -> tuple[dict[str, Any
             rule = parse_recurrence(rule_text)
         except ValueError as exc:
             raise ValueError(f"cannot repeat the task: {exc}") from None
-    finished = {**fields, "status": "done", "done": today}
     if rule is None:
-        return finished, None
-    following: dict[str, Any] = {k: v for k, v in fields.items() if k not in ("done", "id")}
-    previous = fields.get("status")
-    following["status"] = previous if previous in OPEN_TASK_STATUSES else "next"
-    shifted = False
-    for key in ("due", "scheduled"):
-        old = as_date(fields.get(key))
-        if old is not None:
-            following[key] = next_date(rule, old)
-            shifted = True
-    if not shifted:
+        return Completion({**fields, "status": "done", "done": today}, repeats=False)
+    history = completion_dates({"completions": fields.get("completions")})
+    if today in history and not force:
+        upcoming = as_date(fields.get("due")) or as_date(fields.get("scheduled"))
+        raise CompletionRefused("already done today" + (
+            f"; next on {upcoming.isoformat()}" if upcoming else ""))
+    following: dict[str, Any] = {k: v for k, v in fields.items() if k != "done"}
+    following["status"] = status if status in OPEN_TASK_STATUSES else "next"
+    dates = {key: as_date(fields.get(key)) for key in ("due", "scheduled")}
+    anchor_key = "due" if dates["due"] is not None else "scheduled"
+    anchor = dates[anchor_key]
+    if anchor is None:
         following["due"] = next_date(rule, today)
-    if "created" in fields:
-        following["created"] = today
-    return finished, following
+    elif rule.from_completion:
+        moved = next_date(rule, today)
+        for key, old in dates.items():
+            if old is not None:
+                following[key] = old + (moved - anchor)
+    else:
+        moved, steps = next_after(rule, anchor, today)
+        for key, old in dates.items():
+            if old is not None:
+                following[key] = moved if key == anchor_key else step(rule, old, steps)
+    following["completions"] = [*history, today]
+    return Completion(following, repeats=True)
+
+
+_CHECKED_BOX = re.compile(r"(\s*(?:[-*+]|\d+[.)])\s+)\[[xX]\]")
+
+
+def reset_checkboxes(body: str) -> str:
+    """The body with every ticked `- [x]` list box unticked, outside fenced code."""
+    lines = body.splitlines(keepends=True)
+    inside = fenced_lines(body)
+    return "".join(line if inside[i] else _CHECKED_BOX.sub(r"\1[ ]", line, count=1)
+                   if _CHECKED_BOX.match(line) else line for i, line in enumerate(lines))
 
 
 # --- file names ----------------------------------------------------------------------------

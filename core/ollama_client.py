@@ -14,12 +14,13 @@ import httpx
 import ollama
 
 from solo.core.config import AssistantConfig
+from solo.core.errors import SoloError
 
 DEFAULT_HOST = "http://127.0.0.1:11434"
 _LOCAL_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
 
 
-class AssistantUnavailable(Exception):
+class AssistantUnavailable(SoloError):
     """Ollama cannot be used; the message is one line telling the user what to do."""
 
 

@@ -7,6 +7,8 @@ import re
 import unicodedata
 from pathlib import Path, PurePosixPath
 
+from solo.core.errors import SoloError
+
 MAX_PATH_LENGTH = 400
 MAX_SEGMENT_LENGTH = 200
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
@@ -14,7 +16,7 @@ _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
 _FORBIDDEN_CHARS = re.compile(r'[\x00-\x1f\x7f<>:"\\|?*]')
 
 
-class UnsafePath(ValueError):
+class UnsafePath(SoloError, ValueError):
     """A path that could escape the vault, hide in `.solo/`, or be mangled by a filesystem."""
 
 

@@ -21,15 +21,23 @@ _ADVERBS: dict[str, Unit] = {
     "weekdays": "weekday",
 }
 _EVERY = re.compile(r"every\s+(?:(?P<n>\d+|other)\s+)?(?P<unit>[a-z]+)")
-_EXAMPLES = '"every day", "every 2 weeks", "every month", "every weekday", "weekly"'
+_EXAMPLES = ('"every day", "every 2 weeks", "every month", "every weekday", "weekly", '
+             '"every week when done"')
+# The Obsidian Tasks plugin writes "when done"; "from completion" reads the same way.
+_FROM_COMPLETION = (" when done", " from completion")
 
 
 @dataclass(frozen=True)
 class Recurrence:
-    """A repeat rule: every `interval` units. `weekday` counts Monday–Friday days only."""
+    """A repeat rule: every `interval` units. `weekday` counts Monday–Friday days only.
+
+    `from_completion` rules ("every 3 days when done") count from the day the task was
+    finished; the others keep their schedule and count from the task's own date.
+    """
 
     unit: Unit
     interval: int = 1
+    from_completion: bool = False
 
     def __post_init__(self) -> None:
         if self.unit not in UNITS:
@@ -39,9 +47,8 @@ class Recurrence:
 
     def __str__(self) -> str:
         """The canonical text, as written to the `recur` field: "every day", "every 3 weeks"."""
-        if self.interval == 1:
-            return f"every {self.unit}"
-        return f"every {self.interval} {self.unit}s"
+        text = f"every {self.unit}" if self.interval == 1 else f"every {self.interval} {self.unit}s"
+        return text + " when done" if self.from_completion else text
 
 
 def parse_recurrence(text: str) -> Recurrence:
@@ -49,11 +56,16 @@ def parse_recurrence(text: str) -> Recurrence:
 
     Accepted: ``every day|week|month|year|weekday``, ``every N days|weeks|months|years|weekdays``
     (N ≥ 1, singular or plural), ``every other week`` (N = 2), and ``daily``, ``weekly``,
-    ``monthly``, ``yearly``/``annually``, ``weekdays``. Raises ValueError otherwise.
+    ``monthly``, ``yearly``/``annually``, ``weekdays``; any of them followed by ``when done``
+    (or ``from completion``) counts from the completion day. Raises ValueError otherwise.
     """
     if not isinstance(text, str):
         raise ValueError(f"a recurrence must be text, not {type(text).__name__}")
     cleaned = " ".join(text.lower().split())
+    for suffix in _FROM_COMPLETION:
+        if cleaned.endswith(suffix) and cleaned != suffix.strip():
+            rule = parse_recurrence(cleaned[: -len(suffix)])
+            return Recurrence(rule.unit, rule.interval, from_completion=True)
     if cleaned in _ADVERBS:
         return Recurrence(_ADVERBS[cleaned])
     match = _EVERY.fullmatch(cleaned)
@@ -118,3 +130,25 @@ def next_date(rule: Recurrence | str, from_date: date) -> date:
     except OverflowError:
         raise ValueError(f"date out of range: {from_date.isoformat()} + {rule}") from None
     return add_months(from_date, n if rule.unit == "month" else 12 * n)
+
+
+def next_after(rule: Recurrence | str, anchor: date, today: date) -> tuple[date, int]:
+    """The first date of a schedule-keeping rule after both `anchor` and `today`.
+
+    Steps from `anchor` (the occurrence being finished) at least once, then on until the
+    date is past `today`, so a habit finished late comes back in the future rather than
+    overdue. Returns the date and the number of steps taken.
+    """
+    if isinstance(rule, str):
+        rule = parse_recurrence(rule)
+    day, steps = next_date(rule, anchor), 1
+    while day <= today:
+        day, steps = next_date(rule, day), steps + 1
+    return day, steps
+
+
+def step(rule: Recurrence, day: date, steps: int) -> date:
+    """`day` moved forward by `steps` occurrences of `rule`."""
+    for _ in range(steps):
+        day = next_date(rule, day)
+    return day

@@ -1,8 +1,10 @@
 """The vault as a sync peer sees it: documents by id, remote changes landing safely in files.
 
-A sync client (in `sync/`) moves bytes; this module decides what they mean for the files:
+A sync client (in `sync/`) moves bytes; this module decides what they mean for the files,
+using only the public methods of the vault's parts (`repo`, `mirror`, `index`):
 - before a remote change touches a document, any edit on disk not yet ingested is ingested;
-- a changed file document is rendered to its file (atomically), journaled in
+- a changed file document is rendered to its file once (atomically; the mirror builds
+  its index row from what it wrote instead of re-ingesting it), journaled in
   `.solo/pending/` first so a crash between store and file is finished on the next open;
 - a changed root index renames, deletes, creates and de-conflicts files — but only at
   paths that pass `core.paths` checks, never outside the vault nor into `.solo/`;
@@ -16,21 +18,23 @@ Which documents need syncing is known without loading them: the root index carri
 from __future__ import annotations
 
 import logging
-import os
 import sqlite3
 import threading
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from solo.core import model
 from solo.core.crdt import CrdtError, Doc, SyncState
-from solo.core.fsutil import atomic_write_bytes, fsync_dir
+from solo.core.docrepo import DocRepo, doc_rev
+from solo.core.events import Origin
 from solo.core.ids import is_document_id
-from solo.core.index import short_id
-from solo.core.paths import UnsafePath, check_relative_path, conflict_name, resolve_inside
+from solo.core.index import Index, short_id
+from solo.core.lock import VaultLock
+from solo.core.mirror import FileMirror
+from solo.core.paths import UnsafePath, check_relative_path, conflict_name
 from solo.core.store import StoreError
-from solo.core.vault import Vault, VaultError, content_sha, doc_rev
 
 log = logging.getLogger(__name__)
 
@@ -57,10 +61,6 @@ class SyncLedger:
         with self._lock:
             self._db.execute("INSERT OR REPLACE INTO agreed VALUES (?, ?, ?)", (remote, doc_id, rev))
 
-    def forget_remote(self, remote: str) -> None:
-        with self._lock:
-            self._db.execute("DELETE FROM agreed WHERE remote = ?", (remote,))
-
     def close(self) -> None:
         with self._lock:
             self._db.close()
@@ -77,17 +77,30 @@ def _live(entry: dict[str, Any], rev_of: Callable[[], str | None]) -> bool:
     return current is not None and current != deleted_rev
 
 
+class VaultParts(Protocol):
+    """What a replica needs of a vault (a `Vault` has all of it): its parts, by name."""
+
+    root_id: str
+    solo_dir: Path
+    lock: VaultLock
+    repo: DocRepo
+    mirror: FileMirror
+    index: Index
+
+
 class Replica:
     """One vault's documents as a sync client serves them to one remote."""
 
-    def __init__(self, vault: Vault, remote: str) -> None:
+    def __init__(self, vault: VaultParts, remote: str) -> None:
         self.vault = vault
+        self.repo = vault.repo
+        self.mirror = vault.mirror
+        self.index = vault.index
         self.remote = remote
+        self.origin = Origin.remote(remote)
         self.root_id = vault.root_id
         self.ledger = SyncLedger(vault.solo_dir / "sync.sqlite")
-        self.pending_dir = vault.solo_dir / "pending"
         self.problems: list[str] = []
-        self._incoming: dict[str, Doc] = {}  # wanted documents we hold no change of yet
         self._entries_cache: tuple[list[bytes], dict[str, dict[str, Any]]] | None = None
 
     def close(self) -> None:
@@ -95,13 +108,13 @@ class Replica:
 
     # --- what to sync ------------------------------------------------------------------
     def has(self, doc_id: str) -> bool:
-        return self.vault.store.exists(doc_id)
+        return self.repo.exists(doc_id)
 
     def entries(self) -> dict[str, dict[str, Any]]:
         if not self.has(self.root_id):
             return {}
         with self.vault.lock:
-            return self.vault.root_entries()
+            return self.repo.root_entries()
 
     def wanted(self, full: bool = False) -> list[str]:
         """Documents to sync now: those whose rev differs from what this remote agreed on."""
@@ -122,57 +135,55 @@ class Replica:
         if not self.has(doc_id):
             return
         with self.vault.lock:
-            rev = doc_rev(self.vault.load_doc(doc_id))
+            rev = doc_rev(self.repo.load(doc_id))
         self.ledger.set_agreed(self.remote, doc_id, rev)
 
     # --- sync messages -----------------------------------------------------------------
     def generate(self, doc_id: str, state: SyncState) -> bytes | None:
         """Our next sync message for a document (from an empty one when we lack it: a request)."""
         with self.vault.lock:
-            return self._doc(doc_id).generate_sync_message(state)
-
-    def _doc(self, doc_id: str) -> Doc:
-        if self.has(doc_id):
-            return self.vault.load_doc(doc_id)
-        return self._incoming.setdefault(doc_id, Doc.new(self.vault.actor))
+            return self.repo.open(doc_id).generate_sync_message(state)
 
     def receive(self, doc_id: str, state: SyncState, data: bytes) -> list[str]:
         """Apply a peer's sync message; returns documents that the change made wanted."""
         with self.vault.lock:
-            is_root = doc_id == self.root_id
-            if not is_root:
-                self._ingest_local_edit(doc_id)
-            fresh = not self.has(doc_id)
-            doc = self._doc(doc_id)
-            before = doc.heads()
-            old_entries = self._current_entries() if is_root and not fresh else {}
             try:
-                doc.receive_sync_message(state, data)
-            except CrdtError:
-                self.vault.forget_doc(doc_id)
-                self._incoming.pop(doc_id, None)
-                raise
-            if doc.heads() == before:
-                return []
-            if is_root:
-                self._check_root(doc)
-            self._journal(doc_id)
-            if fresh:
-                self._incoming.pop(doc_id, None)
-                self.vault.store.create(doc_id, doc)
-                self.vault._remember(doc_id, doc)
-            else:
-                self.vault.persist(doc_id, doc, before)
-            if is_root:
-                wanted = self._reconcile(old_entries)
-            else:
-                # Publish the rev only for a true merge (we held changes the sender lacked):
-                # a plain fast-forward already carries the sender's rev in its root index.
-                merged = any(head in doc.heads() for head in before)
-                self._render(doc_id, doc, record=merged)
-                wanted = []
-            self._unjournal(doc_id)
-            return wanted
+                return self._receive(doc_id, state, data)
+            finally:
+                self.mirror.forget_seen()
+
+    def _receive(self, doc_id: str, state: SyncState, data: bytes) -> list[str]:
+        is_root = doc_id == self.root_id
+        if not is_root:
+            self.mirror.check_local_edit(doc_id)
+        fresh = not self.has(doc_id)
+        doc = self.repo.open(doc_id)
+        before = doc.heads()
+        old_entries = self._current_entries() if is_root and not fresh else {}
+        try:
+            doc.receive_sync_message(state, data)
+        except CrdtError:
+            self.repo.forget(doc_id)
+            raise
+        if doc.heads() == before:
+            return []
+        if is_root:
+            self._check_root(doc)
+        self.mirror.pending.mark(doc_id, durable=True)
+        if fresh or is_root:
+            self.repo.persist(doc_id, doc, before, origin=self.origin)
+        else:
+            self.mirror.commit(doc_id, doc, before, origin=self.origin)
+        if is_root:
+            wanted = self._reconcile(old_entries)
+        else:
+            # Publish the rev only for a true merge (we held changes the sender lacked):
+            # a plain fast-forward already carries the sender's rev in its root index.
+            merged = any(head in doc.heads() for head in before)
+            self._render(doc_id, doc, record=merged)
+            wanted = []
+        self.mirror.pending.clear(doc_id)
+        return wanted
 
     # --- applying ----------------------------------------------------------------------
     def _check_root(self, doc: Doc) -> None:
@@ -182,45 +193,24 @@ class Replica:
         if len(files) > MAX_INDEX_ENTRIES:
             raise CrdtError(f"root index lists {len(files)} documents (over the cap)")
 
-    def _ingest_local_edit(self, doc_id: str) -> None:
-        """Record an edit on disk that nothing ingested yet, so a render cannot overwrite it."""
-        row = self.vault.index.by_doc(doc_id)
-        if row is None:
-            return
-        try:
-            data = self.vault.abs(row.path).read_bytes()
-        except OSError:
-            return
-        if content_sha(data) != row.sha:
-            self.vault._ingest(row.path)
-
-    def _journal(self, doc_id: str) -> None:
-        self.pending_dir.mkdir(exist_ok=True)
-        marker = self.pending_dir / doc_id
-        marker.write_bytes(b"")
-        fsync_dir(self.pending_dir)
-
-    def _unjournal(self, doc_id: str) -> None:
-        (self.pending_dir / doc_id).unlink(missing_ok=True)
-
     def recover(self) -> None:
         """Finish renders a crash interrupted (documents stored, files not yet written)."""
-        if not self.pending_dir.is_dir() or not self.has(self.root_id):
+        if not self.has(self.root_id):
             return
         with self.vault.lock:
-            for marker in sorted(self.pending_dir.iterdir()):
-                doc_id = marker.name
+            for doc_id in self.mirror.pending.ids():
                 if doc_id == self.root_id:
                     self._reconcile({})
                 elif is_document_id(doc_id) and self.has(doc_id):
-                    self._render(doc_id, self.vault.load_doc(doc_id))
-                marker.unlink(missing_ok=True)
+                    self._render(doc_id, self.repo.load(doc_id))
+                self.mirror.pending.clear(doc_id)
+            self.mirror.forget_seen()
 
     def _rev_of(self, doc_id: str) -> str | None:
         if not self.has(doc_id):
             return None
         try:
-            return doc_rev(self.vault.load_doc(doc_id))
+            return doc_rev(self.repo.load(doc_id))
         except (StoreError, CrdtError):
             return None
 
@@ -237,40 +227,30 @@ class Replica:
 
     def _render(self, doc_id: str, doc: Doc, record: bool = False) -> None:
         """Write a file document to the path the root index gives it."""
-        entry = self.vault.root_doc().get(["files", doc_id], None)
-        if not isinstance(entry, dict):
+        entry = self.repo.root_entry(doc_id)
+        if entry is None:
             return  # its index entry has not arrived yet; the root's arrival renders it
         if not _live(entry, lambda: doc_rev(doc)):
             return
         rel = self._safe_entry_path(doc_id, entry)
         if rel is None or not doc.heads():
             return
-        self._ingest_local_edit(doc_id)
-        doc = self.vault.load_doc(doc_id)
-        row = self.vault.index.by_doc(doc_id)
+        self.mirror.check_local_edit(doc_id)
+        doc = self.repo.load(doc_id)
+        row = self.index.by_doc(doc_id)
         if row is not None and row.path != rel:
             rel = row.path  # a rename not reconciled yet; the root reconcile moves it
-        other = self.vault.index.by_path(rel)
+        other = self.index.by_path(rel)
         if other is not None and other.doc_id not in (None, doc_id):
             return  # the path is taken; conflict resolution in _reconcile decides
         try:
-            target = resolve_inside(self.vault.root, rel)
+            self.mirror.files.safe_path(rel)
         except UnsafePath as exc:
             self._problem(f"not writing {rel}: {exc}")
             return
-        text = self.vault.render_doc(doc)
-        data = text.encode("utf-8")
-        try:
-            current = target.read_bytes() if target.exists() else None
-        except OSError:
-            current = None
-        if current != data:
-            atomic_write_bytes(target, data)
-        self.vault.adopt(rel, doc_id)
-        self.vault._ingest(rel)
+        self.mirror.write_doc(rel, doc_id, doc, self.origin)
         if record:
-            self.vault.record_rev(doc_id, doc)
-        self.vault._notify([rel])
+            self.mirror.record_rev(doc_id, doc)
 
     def _reconcile(self, old: dict[str, dict[str, Any]]) -> list[str]:
         """Make the files match the root index after it changed; returns docs to fetch.
@@ -278,9 +258,8 @@ class Replica:
         Deletions are applied before anything is placed, so a path freed by a delete and
         taken by a new document is never mistaken for a conflict (every device must reach
         the same files whatever order the entries come in)."""
-        vault = self.vault
         entries = self._current_entries()
-        indexed = vault.index.doc_ids()
+        indexed = self.index.doc_ids()
         wanted: list[str] = []
         changed: list[tuple[str, str, dict[str, Any]]] = []
         live: dict[str, str] = {}
@@ -297,13 +276,14 @@ class Replica:
             rel = self._safe_entry_path(doc_id, entry)
             if rel is None:
                 continue
-            if not _live(entry, lambda d=doc_id: self._rev_of(d)):
+            if not _live(entry, partial(self._rev_of, doc_id)):
                 self._delete_local(doc_id)
                 continue
             changed.append((doc_id, rel, entry))
         for doc_id, rel, entry in changed:
             if entry.get("deleted") is True:
-                vault._set_root_entry(doc_id, deleted=False)  # resurrected by a later edit
+                # resurrected by a later edit
+                self.repo.set_root_entry(doc_id, deleted=False, origin=self.origin)
             owner = live.get(rel)
             if owner is not None and owner != doc_id:
                 winner, loser = sorted((owner, doc_id))
@@ -313,107 +293,82 @@ class Replica:
                     self._place(doc_id, rel, entries)
                 continue
             live[rel] = doc_id
+            if self._only_rev_changed(doc_id, rel, entry, old.get(doc_id)):
+                continue  # its content arrives (or arrived) in its own message, rendered there
             self._place(doc_id, rel, entries)
         return wanted
 
+    def _only_rev_changed(self, doc_id: str, rel: str, entry: dict[str, Any],
+                          before: dict[str, Any] | None) -> bool:
+        """True when the entry differs from before only in `rev` and its file is in place."""
+        if before is None or entry.get("deleted") is True:
+            return False
+        if {k: v for k, v in entry.items() if k != "rev"} != \
+                {k: v for k, v in before.items() if k != "rev"}:
+            return False
+        row = self.index.by_doc(doc_id)
+        return row is not None and row.path == rel and bool(row.sha)
+
     def _current_entries(self) -> dict[str, dict[str, Any]]:
         """The root index entries, extracted once per root state (a full pass is costly)."""
-        heads = self.vault.root_doc().heads()
+        heads = self.repo.root_doc().heads()
         if self._entries_cache is None or self._entries_cache[0] != heads:
-            self._entries_cache = (heads, self.vault.root_entries())
+            self._entries_cache = (heads, self.repo.root_entries())
         return self._entries_cache[1]
 
     def _place(self, doc_id: str, rel: str, entries: dict[str, dict[str, Any]]) -> None:
         """Make the document's file live at `rel` (moving it there or rendering it)."""
-        vault = self.vault
-        occupant = vault.index.by_path(rel)
+        occupant = self.index.by_path(rel)
         if occupant is not None and occupant.doc_id and occupant.doc_id != doc_id:
             occupant_entry = entries.get(occupant.doc_id, {})
             if occupant_entry.get("deleted") is True or occupant_entry.get("path") != rel:
                 # Its own entry says it is gone or elsewhere: not a conflict.
                 if occupant_entry.get("deleted") is True:
                     self._delete_local(occupant.doc_id)
-                occupant = vault.index.by_path(rel)
+                occupant = self.index.by_path(rel)
         if occupant is not None and occupant.doc_id and occupant.doc_id != doc_id:
             winner = min(doc_id, occupant.doc_id)
             loser = occupant.doc_id if winner == doc_id else doc_id
             self._move_to_conflict(loser, rel)
             if loser == doc_id:
                 return
-        row = vault.index.by_doc(doc_id)
+        row = self.index.by_doc(doc_id)
         if row is not None and row.path != rel:
             try:
-                target = resolve_inside(vault.root, rel)
+                self.mirror.files.safe_path(rel)
             except UnsafePath as exc:
                 self._problem(f"not moving {row.path} to {rel}: {exc}")
                 return
-            source = vault.abs(row.path)
-            if source.exists() and not target.exists():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.rename(source, target)
-                fsync_dir(target.parent)
-                vault.index.move(row.path, rel)
-                vault._notify([row.path, rel])
+            if self.mirror.files.exists(row.path) and not self.mirror.files.exists(rel):
+                self.mirror.rename_file(row.path, rel, self.origin)
         if self.has(doc_id):
-            self._render(doc_id, vault.load_doc(doc_id))
+            self._render(doc_id, self.repo.load(doc_id))
 
     def _move_to_conflict(self, doc_id: str, rel: str) -> None:
         new_rel = conflict_name(rel, short_id(doc_id))
-        vault = self.vault
-        row = vault.index.by_doc(doc_id)
+        row = self.index.by_doc(doc_id)
         if row is not None and row.path == rel:
             try:
-                target = resolve_inside(vault.root, new_rel)
+                self.mirror.files.safe_path(new_rel)
             except UnsafePath as exc:
                 self._problem(f"cannot keep both copies of {rel}: {exc}")
                 return
-            os.rename(vault.abs(rel), target)
-            fsync_dir(target.parent)
-            vault.index.move(rel, new_rel)
-        vault._set_root_entry(doc_id, path=new_rel,
-                              kind=model.kind_for(new_rel, {}), deleted=False)
+            self.mirror.rename_file(rel, new_rel, self.origin)
+        self.repo.set_root_entry(doc_id, path=new_rel, kind=model.kind_for(new_rel, {}),
+                                 deleted=False, origin=self.origin)
         if self.has(doc_id):
-            self._render(doc_id, vault.load_doc(doc_id))
+            self._render(doc_id, self.repo.load(doc_id))
 
     def _delete_local(self, doc_id: str) -> None:
-        vault = self.vault
-        row = vault.index.by_doc(doc_id)
-        if row is None:
-            return
-        path = vault.abs(row.path)
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            vault.index.remove(row.path)
-            return
-        doc = vault.load_doc(doc_id)
-        if data != vault.render_doc(doc).encode("utf-8"):
-            # Words on disk the peer never saw: keep them, and the item lives on.
-            vault._ingest(row.path)
-            vault._set_root_entry(doc_id, deleted=False)
-            return
-        path.unlink()
-        vault.index.remove(row.path)
-        vault.forget_doc(doc_id)
-        vault._notify([row.path])
+        if not self.mirror.delete_if_rendered(doc_id, self.origin):
+            # Words on disk the peer never saw: kept (and ingested), and the item lives on.
+            self.repo.set_root_entry(doc_id, deleted=False, origin=self.origin)
 
 
-def finish_pending(vault: Vault) -> None:
+def finish_pending(vault: VaultParts) -> None:
     """Write the files for remote changes that were stored but not rendered before a crash."""
     replica = Replica(vault, remote="")
     try:
         replica.recover()
     finally:
         replica.close()
-
-
-def clone_root_missing(vault_root: Path) -> bool:
-    """True while a cloned vault still waits for its root index from a server."""
-    try:
-        vault = Vault(vault_root)
-    except VaultError:
-        return False
-    try:
-        return not vault.store.exists(vault.root_id)
-    finally:
-        vault.close()

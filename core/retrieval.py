@@ -149,9 +149,10 @@ class ChunkIndex:
                                    "DROP TABLE IF EXISTS links;")
         self._db.executescript(_SCHEMA)
         self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-        vault.on_change(self._changed)
+        self._unsubscribe = vault.on_change(self._changed)
 
     def close(self) -> None:
+        self._unsubscribe()
         with self._lock:
             self._db.close()
 
@@ -336,15 +337,6 @@ class ChunkIndex:
             rows = self._db.execute(sql, ids).fetchall()
         return {r[0]: Passage(path=r[1], title=r[4], heading=r[2], text=r[3], facts=r[5],
                               chunk_id=r[0]) for r in rows}
-
-    def first_passage(self, path: str) -> Passage | None:
-        with self._lock:
-            r = self._db.execute(
-                "SELECT c.id, c.path, c.heading, c.text, d.title, d.facts FROM chunks c "
-                "JOIN docs d ON d.path = c.path WHERE c.path = ? AND d.private = 0 "
-                "ORDER BY c.ordinal LIMIT 1", (path,)).fetchone()
-        return Passage(path=r[1], title=r[4], heading=r[2], text=r[3], facts=r[5],
-                       chunk_id=r[0]) if r else None
 
     def db(self) -> tuple[sqlite3.Connection, threading.RLock]:
         """The connection and its lock, for the vector store that shares the file."""

@@ -26,7 +26,7 @@ from solo.core.career import (
 from solo.core.config import Config, WorkConfig
 from solo.core.focus import NO_GOAL, TimeReport, iso_week, parse_iso_week, time_report, week_range
 from solo.core.index import Row
-from solo.core.model import OPEN_TASK_STATUSES
+from solo.core.model import OPEN_TASK_STATUSES, completion_dates
 from solo.core.wellbeing import WeekLoad, week_load
 
 REVIEW_FOLDER = "reviews"
@@ -171,11 +171,12 @@ def review_draft(rows: Sequence[Row], today: dt.date, week: str | None = None,
     refs = Refs(rows)
     finished = []
     for row in visible(rows, "task"):
-        done = date_of(row, "done")
-        if row.status == "done" and done and monday <= done <= sunday:
-            goal = ref_list(row.fields.get("goal"))
-            finished.append(FinishedTask(item=ItemRef.of(row), done=done,
-                                         goal=refs.key(goal[0], "goal") if goal else None))
+        # A repeating task keeps one file and lists each day it was finished.
+        for done in completion_dates({**row.fields, "status": row.status}):
+            if monday <= done <= sunday:
+                goal = ref_list(row.fields.get("goal"))
+                finished.append(FinishedTask(item=ItemRef.of(row), done=done,
+                                             goal=refs.key(goal[0], "goal") if goal else None))
     finished.sort(key=lambda f: (f.done, f.item.title.lower()))
     achievements = []
     for row in visible(rows, "achievement"):

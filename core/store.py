@@ -18,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from solo.core.crdt import CrdtError, Doc
+from solo.core.errors import SoloError
 from solo.core.fsutil import atomic_write_bytes, fsync_dir
 from solo.core.ids import is_document_id
 
@@ -29,7 +30,7 @@ COMPACT_LOG_FRAMES = 256
 Stamp = tuple[int, int, int, int]
 
 
-class StoreError(Exception):
+class StoreError(SoloError):
     """A document is missing or its stored bytes are unreadable; names the file."""
 
 
@@ -206,7 +207,7 @@ class DocStore:
 
 
 def _read_fd(fd: int) -> bytes:
-    chunks = []
+    chunks: list[bytes] = []
     os.lseek(fd, 0, os.SEEK_SET)
     while True:
         chunk = os.read(fd, 1 << 20)

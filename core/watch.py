@@ -33,6 +33,7 @@ from watchdog.events import (
 )
 from watchdog.observers import Observer
 
+from solo.core.events import ORIGIN_WATCHER
 from solo.core.vault import SOLO_DIR, Vault
 
 log = logging.getLogger(__name__)
@@ -150,10 +151,10 @@ class VaultWatcher:
     def _process(self, paths: list[str], moves: list[tuple[str, str]], rescan: bool) -> None:
         handled: set[str] = set()
         for old, new in moves:
-            self.vault.moved(old, new)
+            self.vault.moved(old, new, ORIGIN_WATCHER)
             handled.update((old, new))
         rest = [p for p in paths if p not in handled]
         if rest:
-            self.vault.ingest(rest)
+            self.vault.ingest(rest, ORIGIN_WATCHER)
         if rescan:
-            self.vault.scan()
+            self.vault.scan(ORIGIN_WATCHER)

@@ -34,10 +34,11 @@ from typing import Any
 from websockets.exceptions import ConnectionClosed
 
 from solo.core.config import Remote
+from solo.core.events import DocEvent
 from solo.core.ids import is_document_id
 from solo.core.replica import Replica
 from solo.core.vault import Vault
-from solo.sync.synchronizer import MAX_IN_FLIGHT, Stalled, Synchronizer, receiving_doc
+from solo.sync.synchronizer import MAX_IN_FLIGHT, Stalled, Synchronizer
 from solo.sync.transport import (
     PING_INTERVAL,
     PING_TIMEOUT,
@@ -136,7 +137,8 @@ class RemoteSync:
         self._local_wake: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
-        vault.on_doc_change(self._local_change)
+        self._key: str | None = None  # the ledger key of the current connection
+        self._unsubscribe = vault.on_doc_event(self._local_change)
 
     # --- plumbing --------------------------------------------------------------------------
     async def _run(self, func: Callable[..., Any], *args: Any) -> Any:
@@ -165,12 +167,16 @@ class RemoteSync:
         if self._on_progress is not None:
             self._on_progress(done, done + sync.pending)
 
-    def _local_change(self, doc_ids: list[str]) -> None:
-        """vault.on_doc_change listener: any thread, under the vault lock; must not block."""
+    def _local_change(self, event: DocEvent) -> None:
+        """vault.on_doc_event listener: any thread, under the vault lock; must not block.
+
+        Changes this connection's own server just sent are not work to schedule (the answer
+        generated right after covers them); those from anywhere else are."""
         if self._closed:
             return
-        current = receiving_doc()
-        ids = [d for d in doc_ids if d != current]
+        if event.origin.is_remote and event.origin.url == self._key:
+            return
+        ids = list(event.doc_ids)
         if not ids:
             return
         loop = self._loop
@@ -188,6 +194,7 @@ class RemoteSync:
 
     async def close(self) -> None:
         self._closed = True
+        self._unsubscribe()
         if self._own_executor:
             self._executor.shutdown(wait=True)
 
@@ -209,7 +216,8 @@ class RemoteSync:
         """Sync everything wanted; then, when live, keep going until the connection ends."""
         self._loop = asyncio.get_running_loop()
         self._local_wake = asyncio.Event()
-        replica: Replica = await self._run(Replica, self.vault, self._replica_key(conn))
+        self._key = self._replica_key(conn)
+        replica: Replica = await self._run(Replica, self.vault, self._key)
         sync = self.sync = Synchronizer(
             replica, conn.send, self._run, peer_id=conn.peer_id, server_id=conn.server_id,
             max_in_flight=self.options.max_in_flight, stall_timeout=self.options.stall_timeout,

@@ -19,6 +19,7 @@ from typing import Any
 
 import cbor2
 
+from solo.core.errors import SoloError
 from solo.core.ids import is_document_id
 
 PROTOCOL_VERSION = "1"
@@ -31,7 +32,7 @@ DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 _MAX_COUNT = 2**53  # JS numbers stay exact below this
 
 
-class ProtocolError(ValueError):
+class ProtocolError(SoloError, ValueError):
     """A frame that is not a valid automerge-repo message; says which field is wrong."""
 
 

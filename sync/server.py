@@ -36,6 +36,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
 from solo.core.crdt import CrdtError, SyncState
+from solo.core.errors import SoloError
 from solo.core.fsutil import atomic_write_bytes
 from solo.core.store import DocStore, StoreError
 from solo.sync import protocol as p
@@ -58,7 +59,7 @@ MAX_DOCS_PER_PEER = 100_000
 _EPHEMERAL_SESSIONS = 10_000
 
 
-class ServerError(Exception):
+class ServerError(SoloError):
     """The server cannot start (bad settings, data folder in use)."""
 
 
@@ -406,28 +407,6 @@ class SyncServer:
         for other in self._doc_peers.get(msg.document_id, ()):
             if other is not conn and other.peer_id is not None:
                 other.send(replace(msg, target_id=other.peer_id))
-
-
-async def serve(
-    host: str = DEFAULT_HOST,
-    port: int = DEFAULT_PORT,
-    *,
-    data_dir: Path,
-    token: str | None = None,
-    max_frame_bytes: int = DEFAULT_MAX_FRAME_BYTES,
-    max_doc_bytes: int = DEFAULT_MAX_DOC_BYTES,
-    ready: Callable[[int], None] | None = None,
-) -> None:
-    """Run a sync server until cancelled; `ready(port)` is called once it listens."""
-    server = SyncServer(data_dir, host=host, port=port, token=token,
-                        max_frame_bytes=max_frame_bytes, max_doc_bytes=max_doc_bytes)
-    await server.start()
-    try:
-        if ready is not None:
-            ready(server.port)
-        await asyncio.Future()
-    finally:
-        await server.stop()
 
 
 def main_serve(

@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import threading
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from solo.core.crdt import CrdtError, SyncState
+from solo.core.crdt import CrdtError, SyncState, sync_message_heads
+from solo.core.errors import SoloError
 from solo.core.replica import Replica
 from solo.sync import protocol as p
 
@@ -34,34 +34,7 @@ MAX_IN_FLIGHT = 16  # within the vault's cache of 32 loaded documents: more only
 T = TypeVar("T")
 Runner = Callable[..., Awaitable[Any]]
 
-# Documents whose changes are being received on the current thread: their own change
-# notifications are not work to schedule (the answer generated right after covers them).
-_receiving = threading.local()
-
-
-def message_heads(data: bytes) -> list[bytes] | None:
-    """The heads an Automerge sync message announces (first field after the type byte)."""
-    if len(data) < 2 or data[0] not in (0x42, 0x43):
-        return None
-    count, shift, pos = 0, 0, 1
-    while pos < len(data):
-        byte = data[pos]
-        pos += 1
-        count |= (byte & 0x7F) << shift
-        shift += 7
-        if not byte & 0x80:
-            break
-    if count > 10_000 or pos + 32 * count > len(data):
-        return None
-    return sorted(data[pos + 32 * i: pos + 32 * (i + 1)] for i in range(count))
-
-
-def receiving_doc() -> str | None:
-    """The document this thread is receiving remote changes into, if any."""
-    return getattr(_receiving, "doc_id", None)
-
-
-class Stalled(Exception):
+class Stalled(SoloError):
     """The server left an exchange unanswered for too long: the connection is restarted."""
 
 
@@ -225,17 +198,13 @@ class Synchronizer:
 
     def _receive(self, doc_id: str, state: SyncState,
                  data: bytes) -> tuple[list[str], bytes | None, bool]:
-        _receiving.doc_id = doc_id
-        try:
-            with self.replica.vault.lock:
-                wanted = self.replica.receive(doc_id, state, data)
-                reply = self.replica.generate(doc_id, state)
-                done = reply is None or message_heads(reply) == message_heads(data)
-                if done and self.replica.has(doc_id):
-                    self.replica.agreed_now(doc_id)
-                return wanted, reply, done
-        finally:
-            _receiving.doc_id = None
+        with self.replica.vault.lock:
+            wanted = self.replica.receive(doc_id, state, data)
+            reply = self.replica.generate(doc_id, state)
+            done = reply is None or sync_message_heads(reply) == sync_message_heads(data)
+            if done and self.replica.has(doc_id):
+                self.replica.agreed_now(doc_id)
+            return wanted, reply, done
 
     async def handle(self, msg: p.Message) -> None:
         """Process one message from the server (called in arrival order)."""

@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI
 
+from solo.core.errors import SoloError
 from solo.sync import protocol as p
 
 log = logging.getLogger(__name__)
@@ -27,7 +28,7 @@ CLOSE_TIMEOUT = 1.0  # after a ping timeout, the socket is declared dead this mu
 MAX_FRAME_BYTES = 64 * 1024 * 1024
 
 
-class ConnectError(Exception):
+class ConnectError(SoloError):
     """The server cannot be reached, or did not complete the handshake."""
 
 

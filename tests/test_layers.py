@@ -60,3 +60,49 @@ def test_widgets_do_no_io() -> None:
                     node.module.split(".")[0] in banned or node.module.endswith("vault")):
                 offenders.append(f"{path.name}: import {node.module}")
     assert offenders == []
+
+
+# Attributes the standard library documents despite the underscore.
+_PUBLIC_BY_CONTRACT = {"_replace", "_asdict", "_fields", "_make", "_exit"}
+
+
+def _private_names_defined(tree: ast.Module) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+            names.add(node.attr)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+    return {n for n in names if n.startswith("_")}
+
+
+def test_no_module_reaches_into_another_modules_private_attributes() -> None:
+    """`obj._name` is fine on `self`/`cls` or for a name the same module defines; reaching
+    into another module's or object's private parts means the callee lacks a public method."""
+    offenders = []
+    for path in sorted([*REPO.glob("core/*.py"), *REPO.glob("sync/*.py")]):
+        tree = ast.parse(path.read_text())
+        own = _private_names_defined(tree)
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Attribute):
+                continue
+            name = node.attr
+            if not name.startswith("_") or name.startswith("__") or name in _PUBLIC_BY_CONTRACT:
+                continue
+            if isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"):
+                continue
+            if name in own:
+                continue
+            offenders.append(f"{path.relative_to(REPO)}:{node.lineno}: .{name}")
+    assert offenders == []
+
+
+def test_the_vault_and_the_replica_are_not_imported_in_a_cycle() -> None:
+    """The replica works on the vault's parts (`VaultParts`); it never imports the vault."""
+    tree = ast.parse((REPO / "core" / "replica.py").read_text())
+    imported = [node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
+    assert "solo.core.vault" not in imported

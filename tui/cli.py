@@ -21,8 +21,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from solo.core import model
+from solo.core import clock, model
 from solo.core.config import ConfigError
+from solo.core.errors import SoloError
 from solo.core.index import Row
 from solo.core.vault import Item, Vault, VaultError, find_vault
 
@@ -30,7 +31,7 @@ Handler = Callable[[argparse.Namespace], int]
 _COMMANDS: dict[str, Handler] = {}
 
 
-class UserError(Exception):
+class UserError(SoloError):
     """A problem the user can fix; printed as one line."""
 
 
@@ -66,8 +67,11 @@ def open_vault(args: argparse.Namespace, scan: bool = True) -> Vault:
 
 
 def today() -> dt.date:
-    override = os.environ.get("SOLO_TODAY")
-    return dt.date.fromisoformat(override) if override else dt.date.today()
+    """The day, from `solo.core.clock` (so `SOLO_TODAY` pins it)."""
+    try:
+        return clock.today()
+    except ValueError:
+        raise UserError(f"SOLO_TODAY must be YYYY-MM-DD, not {os.environ.get('SOLO_TODAY')!r}") from None
 
 
 # --- output -------------------------------------------------------------------------------
@@ -158,10 +162,10 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 @command("list")
 def cmd_list(args: argparse.Namespace) -> int:
-    if args.kind and args.kind not in model.KINDS:
-        raise UserError(f"unknown kind {args.kind!r}; one of: {', '.join(model.KINDS)}")
+    from solo.tui.cli_tasks import list_rows
+
     with open_vault(args) as vault:
-        rows = vault.rows(args.kind, [args.status] if args.status else None, args.tag)
+        rows = list_rows(vault, args)
         if args.json:
             print_json([row_json(r) for r in rows])
         else:
@@ -210,11 +214,13 @@ def goal_summary(vault: Vault, item: Item) -> dict[str, Any]:
 @command("done")
 def cmd_done(args: argparse.Namespace) -> int:
     with open_vault(args) as vault:
-        done, following = vault.complete(args.id, today())
+        done, following = vault.complete(args.id, today(), force=args.force)
         print(f"Done: {done.title} ({done.path})")
         if following:
             due = following.fields.get("due") or following.fields.get("scheduled") or ""
-            print(f"Next occurrence: {following.id} {following.path} {due}".rstrip())
+            count = len(model.completion_dates(following.fields))
+            times = "1 time" if count == 1 else f"{count} times"
+            print(f"Next occurrence: {due} (same file, finished {times} so far)")
     return 0
 
 
@@ -327,18 +333,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--set", action="append", metavar="KEY=VALUE")
     p.add_argument("--json", action="store_true")
 
-    p = sub.add_parser("list", help="list items")
+    # No -h: `-home` is a filter term (without the tag "home"), not -h with "ome".
+    p = sub.add_parser("list", help="list items (open tasks unless --all), filtered",
+                       add_help=False)
+    p.add_argument("--help", action="help", help="show this help message and exit")
     p.add_argument("kind", nargs="?")
     p.add_argument("--status")
     p.add_argument("--tag")
     p.add_argument("--json", action="store_true")
+    from solo.tui.cli_tasks import add_list_arguments
+    add_list_arguments(p)
 
     p = sub.add_parser("show", help="show one item")
     p.add_argument("id")
     p.add_argument("--json", action="store_true")
 
-    p = sub.add_parser("done", help="mark a task done")
+    p = sub.add_parser("done", help="mark a task done (a repeating one moves to its next date)")
     p.add_argument("id")
+    p.add_argument("--force", action="store_true",
+                   help="also finish a cancelled task, or a repeating one again today")
 
     p = sub.add_parser("edit", help="open an item in $EDITOR")
     p.add_argument("id")
@@ -364,12 +377,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 # Modules that add their own subcommands: each has `add_commands(subparsers)` and registers
 # handlers with `@command(name)` from this module.
-_COMMAND_MODULES = ("cli_sync", "cli_assistant", "cli_career", "cli_reference")
+_COMMAND_MODULES = ("cli_sync", "cli_assistant", "cli_career", "cli_tasks", "cli_reference")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:  # `-tag` filter terms (and what follows them) look like options to argparse
+        if not isinstance(getattr(args, "terms", None), list) or \
+                any(e.startswith("--") for e in extra):
+            parser.parse_args(argv)  # reports the unknown arguments, exit 2
+        args.terms.extend(extra)
     handler = _COMMANDS[args.command or "tui"]
     try:
         return handler(args)

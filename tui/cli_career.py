@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from solo.core import brag, career, focus, review, spend, wellbeing
+from solo.core import brag, career, clock, focus, review, spend, wellbeing
 from solo.core import model as solo_model
 from solo.core.index import Row
 from solo.core.vault import Vault
@@ -26,14 +26,11 @@ TREND_WEEKS = 8
 
 def now() -> dt.datetime:
     """The local time; `SOLO_NOW` overrides it, and `SOLO_TODAY` alone pins the day."""
-    override = os.environ.get("SOLO_NOW")
-    if override:
-        try:
-            return dt.datetime.fromisoformat(override).replace(tzinfo=None, microsecond=0)
-        except ValueError:
-            raise UserError(f"SOLO_NOW must be YYYY-MM-DDTHH:MM, not {override!r}") from None
-    current = dt.datetime.now().replace(microsecond=0)
-    return dt.datetime.combine(today(), current.time())
+    try:
+        return clock.now()
+    except ValueError:
+        raise UserError("SOLO_NOW must be YYYY-MM-DDTHH:MM and SOLO_TODAY YYYY-MM-DD, not "
+                        f"{os.environ.get('SOLO_NOW')!r} / {os.environ.get('SOLO_TODAY')!r}") from None
 
 
 def _date(text: str | None) -> dt.date | None:

@@ -1,20 +1,20 @@
-"""Clock: today and now, from the system or fixed (SOLO_TODAY / SOLO_NOW, or arguments) for tests."""
+"""The TUI's clock: `solo.core.clock`'s today and now, optionally frozen so tests can `advance()` it."""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
+
+from solo.core import clock
 
 
 class Clock:
     """The app's idea of the time. A fixed clock stands still until `advance()` moves it."""
 
     def __init__(self, today: dt.date | None = None, now: dt.datetime | None = None) -> None:
-        env_now, env_today = os.environ.get("SOLO_NOW"), os.environ.get("SOLO_TODAY")
-        if now is None and env_now:
-            now = dt.datetime.fromisoformat(env_now)
-        if today is None and env_today:
-            today = dt.date.fromisoformat(env_today)
+        if now is None and clock.pinned():
+            now = clock.now()
+        if today is None:
+            today = clock.pinned_day()
         if now is not None and today is not None and now.date() != today:
             now = dt.datetime.combine(today, now.time())
         self._fixed_now = now
@@ -27,7 +27,7 @@ class Clock:
     def now(self) -> dt.datetime:
         if self._fixed_now is not None:
             return self._fixed_now
-        real = dt.datetime.now().replace(microsecond=0)
+        real = clock.now()
         if self._fixed_today is not None:
             return dt.datetime.combine(self._fixed_today, real.time())
         return real

@@ -33,6 +33,23 @@ def test_init_add_list_show_search_done(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     shown = json.loads(run_solo("--vault", str(root), "show", task["id"], "--json").stdout)
     assert shown["status"] == "done"
+    before = (root / task["path"]).read_bytes()
+    r = run_solo("--vault", str(root), "done", task["id"])
+    assert r.returncode == 1 and "already done on" in r.stderr
+    assert (root / task["path"]).read_bytes() == before
+
+
+def test_done_on_a_repeating_task_keeps_one_file(tmp_path: Path) -> None:
+    root = tmp_path / "v"
+    run_solo("init", str(root))
+    run_solo("--vault", str(root), "add", "task", "Water plants", "--set", "recur=every 2 days",
+             "--due", "2020-01-01")
+    r = run_solo("--vault", str(root), "done", "water-plants")
+    assert r.returncode == 0, r.stderr
+    assert "Next occurrence:" in r.stdout and "finished 1 time so far" in r.stdout
+    assert [p.name for p in (root / "tasks").iterdir()] == ["water-plants.md"]
+    r = run_solo("--vault", str(root), "done", "water-plants")
+    assert r.returncode == 1 and "already done today" in r.stderr
 
 
 def test_vault_found_from_env_and_parent_folder(tmp_path: Path) -> None:

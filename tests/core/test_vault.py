@@ -144,13 +144,48 @@ def test_create_update_keep_every_other_byte(vault: Vault) -> None:
     assert doc_text(vault, item.path) == new_text
 
 
-def test_complete_a_recurring_task_creates_the_next(vault: Vault) -> None:
+def test_complete_a_recurring_task_moves_the_same_file_forward(vault: Vault) -> None:
     item = vault.create("task", "Weekly review", {"due": dt.date(2026, 11, 27),
-                                                  "recur": "every week", "status": "next"})
+                                                  "recur": "every week", "status": "next"},
+                        body="- [x] inbox zero\n- [X] plan\n```\n- [x] code stays\n```\n")
     done, following = vault.complete(item.id, dt.date(2026, 11, 26))
+    assert following is not None and following.path == item.path == done.path
+    assert following.fields["due"] == "2026-12-04" and following.fields["status"] == "next"
+    assert following.fields["completions"] == ["2026-11-26"]
+    assert following.body == "- [ ] inbox zero\n- [ ] plan\n```\n- [x] code stays\n```\n"
+    assert [r.path for r in vault.rows("task")] == [item.path]
+
+
+def test_a_late_recurring_task_comes_back_in_the_future(vault: Vault) -> None:
+    item = vault.create("task", "Stand-up notes", {"scheduled": dt.date(2026, 11, 27),
+                                                   "recur": "every weekday"})
+    _, following = vault.complete(item.id, dt.date(2026, 12, 1))  # Fri's, finished on Tue
+    assert following is not None and following.fields["scheduled"] == "2026-12-02"
+
+
+def test_done_twice_is_refused_and_writes_nothing(vault: Vault) -> None:
+    plain = vault.create("task", "Send invoice", {"status": "next"})
+    vault.complete(plain.id, dt.date(2026, 11, 3))
+    before = vault.abs(plain.path).read_bytes()
+    with pytest.raises(VaultError, match="already done on 2026-11-03"):
+        vault.complete(plain.id, dt.date(2026, 12, 1))
+    assert vault.abs(plain.path).read_bytes() == before
+
+    habit = vault.create("task", "Stretch", {"due": dt.date(2026, 12, 1), "recur": "daily"})
+    vault.complete(habit.id, dt.date(2026, 12, 1))
+    before = vault.abs(habit.path).read_bytes()
+    with pytest.raises(VaultError, match="already done today; next on 2026-12-02"):
+        vault.complete(habit.id, dt.date(2026, 12, 1))
+    assert vault.abs(habit.path).read_bytes() == before
+
+
+def test_done_on_a_cancelled_task_needs_force(vault: Vault) -> None:
+    item = vault.create("task", "Old idea", {"status": "cancelled"})
+    with pytest.raises(VaultError, match="cancelled; use --force"):
+        vault.complete(item.id, dt.date(2026, 12, 1))
+    assert vault.read(item.id).fields["status"] == "cancelled"
+    done, _ = vault.complete(item.id, dt.date(2026, 12, 1), force=True)
     assert done.fields["status"] == "done"
-    assert following is not None and following.fields["due"] == "2026-12-04"
-    assert following.fields["status"] != "done"
 
 
 def test_resolve_by_id_prefix_path_and_stem(vault: Vault) -> None:
@@ -216,8 +251,31 @@ def test_a_document_left_without_its_index_row_is_adopted_not_forked(vault: Vaul
 
     path = write(vault, "notes/half.md", "# Half done\n")
     with vault.lock:  # what a process killed right after creating the document leaves
-        orphan = vault._create_doc("notes/half.md", fileformat.split(path.read_text()))
+        orphan = vault.mirror.create_doc("notes/half.md", fileformat.split(path.read_text()))
     vault.scan()
     assert vault.index.by_path("notes/half.md").doc_id == orphan  # type: ignore[union-attr]
     live = [d for d, e in vault.root_entries().items() if not e.get("deleted")]
     assert live == [orphan]
+
+
+def test_resolve_by_a_two_character_prefix_and_ambiguous_lists_candidates(
+        vault: Vault, monkeypatch: pytest.MonkeyPatch) -> None:
+    from solo.core import mirror
+    from solo.core.ids import new_document_id
+
+    seen: dict[str, str] = {}
+    while True:  # two real ids sharing their first two characters, and one apart
+        candidate = new_document_id()
+        if candidate[:2] in seen:
+            break
+        seen[candidate[:2]] = candidate
+    pair = [seen[candidate[:2]], candidate]
+    lone = next(i for i in seen.values() if i[:2] != candidate[:2])
+    ids = iter([*pair, lone])
+    monkeypatch.setattr(mirror, "new_document_id", lambda: next(ids))
+    first, second, third = (vault.create("note", f"Note {i}") for i in range(3))
+    assert vault.resolve(lone[:2]).path == third.path
+    with pytest.raises(VaultError, match="ambiguous") as info:
+        vault.resolve(candidate[:2])
+    assert first.path in str(info.value) and second.path in str(info.value)
+    assert vault.resolve(candidate[:12]).path == second.path

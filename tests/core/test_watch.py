@@ -122,8 +122,8 @@ def test_reads_by_other_programs_cause_no_ingest(watched: Vault, monkeypatch: py
     notified: list[list[str]] = []
     watched.on_change(notified.append)
     real_ingest = watched.ingest
-    monkeypatch.setattr(watched, "ingest", lambda paths: (asked.append(list(paths)),
-                                                          real_ingest(paths))[1])
+    monkeypatch.setattr(watched, "ingest", lambda paths, *origin: (
+        asked.append(list(paths)), real_ingest(paths, *origin))[1])
     _wait_for_ingest_of(notified, sentinel_before)
     asked.clear()
     notified.clear()
@@ -186,3 +186,18 @@ def test_solo_watch_stays_silent_while_files_are_read(vault: Vault, tmp_path: Pa
         proc.wait(timeout=10)
     ingested = [line.strip() for line in lines if line.startswith("ingested:")]
     assert ingested == ["ingested: notes/later.md"], "".join(lines)
+
+
+def test_an_editors_save_is_announced_with_the_watcher_origin(watched: Vault) -> None:
+    from solo.core.events import DocEvent, FileEvent
+
+    files: list[FileEvent] = []
+    docs: list[DocEvent] = []
+    watched.on_file_event(files.append)
+    watched.on_doc_event(docs.append)
+    (watched.root / "notes" / "edited.md").parent.mkdir(exist_ok=True)
+    (watched.root / "notes" / "edited.md").write_text("# Edited\nby an editor\n")
+    wait_for(lambda: any("notes/edited.md" in e.paths for e in files))
+    event = next(e for e in files if "notes/edited.md" in e.paths)
+    assert event.origin.kind == "watcher"
+    assert docs and all(e.origin.kind == "watcher" for e in docs)

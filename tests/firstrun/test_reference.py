@@ -21,7 +21,7 @@ def test_init_writes_a_commented_config_that_changes_nothing(tmp_path: Path) -> 
     assert run_solo("init", str(root)).returncode == 0
     text = (root / ".solo" / "config.toml").read_text()
     # every key is commented out, so the defaults can still change in a later version
-    assert tomllib.loads(text) == {"assistant": {}, "work": {}, "keys": {}}
+    assert all(table == {} for table in tomllib.loads(text).values())
     for setting in solo_config.settings():
         name = setting.key.rsplit(".", 1)[-1]
         if "<" not in name:

@@ -31,7 +31,7 @@ def test_hostile_index_writes_nothing_outside(tmp_path: Path) -> None:
     # The attacker now points its document at every hostile path in turn.
     for evil in EVIL_PATHS:
         with attacker.lock:
-            attacker._set_root_entry(bait, path=evil)
+            attacker.repo.set_root_entry(bait, path=evil)
         link.sync()
         assert not (tmp_path / "victim" / "escaped.md").exists()
         assert not (tmp_path / "escaped2.md").exists()

@@ -22,7 +22,7 @@ from solo.core.crdt import Doc, SyncState
 from solo.core.ids import new_document_id
 from solo.core.store import COMPACT_LOG_FRAMES, DocStore
 from solo.sync import protocol as p
-from solo.sync.server import ServerError, SyncServer, serve
+from solo.sync.server import ServerError, SyncServer
 
 
 def run(coro: Awaitable[Any], seconds: float = 30) -> Any:
@@ -482,24 +482,6 @@ def test_dead_sockets_are_dropped_by_ping(tmp_path: Path) -> None:
 
 
 # --- entry points -----------------------------------------------------------------------------
-
-def test_serve_reports_its_port_and_stops_when_cancelled(tmp_path: Path) -> None:
-    async def scenario() -> None:
-        ports: list[int] = []
-        task = asyncio.create_task(serve("127.0.0.1", 0, data_dir=tmp_path / "data",
-                                         ready=ports.append))
-        await eventually(lambda: ports)
-        async with SyncClient(f"ws://127.0.0.1:{ports[0]}/") as client:
-            doc_id = new_document_id()
-            await client.push(doc_id, make_note("Served", "by serve()"))
-            await client.wait_idle([doc_id])
-        task.cancel()
-        with pytest.raises(asyncio.CancelledError):
-            await task
-        with pytest.raises(OSError):
-            await asyncio.open_connection("127.0.0.1", ports[0])
-    run(scenario())
-
 
 def test_main_serve_runs_until_sigterm(tmp_path: Path) -> None:
     script = textwrap.dedent("""

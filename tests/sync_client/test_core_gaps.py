@@ -36,12 +36,12 @@ def test_a_path_deleted_and_recreated_does_not_resurrect_the_old_file(
         pair: Pair, monkeypatch: pytest.MonkeyPatch) -> None:
     """Found by the convergence property test (about half of the runs of this sequence)."""
     from solo.core import ids
-    from solo.core import vault as vault_module
+    from solo.core import mirror as mirror_module
 
     a, b, remote = pair
     small, big = sorted(ids.new_document_id() for _ in range(2))
     queue = [big, small]  # the old document sorts after the new one: reconciled second
-    monkeypatch.setattr(vault_module, "new_document_id",
+    monkeypatch.setattr(mirror_module, "new_document_id",
                         lambda: queue.pop(0) if queue else ids.new_document_id())
     write(a, "notes/a.md", "old\n")
     sync(a, remote)

@@ -80,15 +80,17 @@ async def test_mark_done_keeps_cursor_place(make_app, tui_root) -> None:
     assert fields["status"] == "done" and str(fields["done"]) == "2026-11-26"
 
 
-async def test_done_on_recurring_task_creates_next_one(make_app, tui_root) -> None:
+async def test_done_on_recurring_task_moves_it_to_its_next_date(make_app, tui_root) -> None:
     app = make_app()
+    files_before = sorted((tui_root / "tasks").iterdir())
     async with app.run_test(size=(80, 24)) as pilot:
         await open_tasks_on(pilot, "tasks/publish-linkedin-post.md")
         await pilot.press("x")
         await settle(pilot)
-    assert front(tui_root, "tasks/publish-linkedin-post.md")["status"] == "done"
-    following = front(tui_root, "tasks/publish-the-weekly-linkedin-post.md")
-    assert following["status"] == "next" and str(following["due"]) == "2026-12-04"
+    task = front(tui_root, "tasks/publish-linkedin-post.md")
+    assert task["status"] == "next" and str(task["due"]) == "2026-12-04"
+    assert [str(d) for d in task["completions"]] == ["2026-11-26"]
+    assert sorted((tui_root / "tasks").iterdir()) == files_before  # no new file
 
 
 async def test_status_priority_and_reschedule(make_app, tui_root) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 from hypothesis import given
@@ -17,10 +17,12 @@ from solo.core.model import (
     OPEN_TASK_STATUSES,
     PRIORITIES,
     TASK_STATUSES,
+    CompletionRefused,
     FieldSpec,
     Problem,
     coerce_value,
     complete_task,
+    completion_dates,
     field_spec,
     fields_for,
     kind_for,
@@ -28,11 +30,13 @@ from solo.core.model import (
     parse_datetime,
     parse_minutes,
     priority_rank,
+    reset_checkboxes,
     slugify,
     title_for,
     unique_path,
     validate,
 )
+from solo.core.recur import next_date, parse_recurrence
 
 THURSDAY = date(2026, 11, 26)
 
@@ -366,7 +370,7 @@ def test_parse_datetime(text: str, expected: datetime) -> None:
     assert parse_datetime(text, THURSDAY) == expected
 
 
-@pytest.mark.parametrize("text", ["soon", "today 25:00", "2026-12-01T09:30+02:00", "9:30"])
+@pytest.mark.parametrize("text", ["soon", "today 25:00", "today 9", "13pm today", "9:30"])
 def test_parse_datetime_rejects(text: str) -> None:
     with pytest.raises(ValueError):
         parse_datetime(text, THURSDAY)
@@ -489,57 +493,88 @@ def test_coerce_only_raises_value_error_and_gives_valid_values(
 
 def test_complete_plain_task() -> None:
     fields = {"title": "Write", "status": "next", "due": date(2026, 11, 20), "x-custom": [1]}
-    done, following = complete_task(fields, THURSDAY)
-    assert following is None
-    assert done == {"title": "Write", "status": "done", "done": THURSDAY,
-                    "due": date(2026, 11, 20), "x-custom": [1]}
+    completion = complete_task(fields, THURSDAY)
+    assert not completion.repeats
+    assert completion.fields == {"title": "Write", "status": "done", "done": THURSDAY,
+                                 "due": date(2026, 11, 20), "x-custom": [1]}
     assert fields["status"] == "next"  # the input is not changed
 
 
-def test_complete_recurring_task_shifts_due_from_old_due() -> None:
+def test_complete_recurring_task_moves_due_and_keeps_its_identity() -> None:
     fields = {"title": "Invoice", "status": "next", "due": date(2026, 1, 31),
               "recur": "every month", "priority": "high", "tags": ["admin"], "x-custom": "kept",
               "done": date(2025, 12, 31), "id": "abc"}
-    done, following = complete_task(fields, THURSDAY)
-    assert done["status"] == "done" and done["done"] == THURSDAY
-    assert done["id"] == "abc"
-    assert following == {"title": "Invoice", "status": "next", "due": date(2026, 2, 28),
-                         "recur": "every month", "priority": "high", "tags": ["admin"],
-                         "x-custom": "kept"}
+    completion = complete_task(fields, date(2026, 1, 30))
+    assert completion.repeats
+    assert completion.fields == {"title": "Invoice", "status": "next", "due": date(2026, 2, 28),
+                                 "recur": "every month", "priority": "high", "tags": ["admin"],
+                                 "x-custom": "kept", "id": "abc",
+                                 "completions": [date(2026, 1, 30)]}
 
 
-def test_complete_recurring_task_shifts_both_dates_and_keeps_open_status() -> None:
+def test_complete_recurring_task_keeps_the_gap_between_its_dates() -> None:
     fields = {"status": "scheduled", "due": date(2026, 11, 27), "scheduled": "2026-11-25",
               "recur": "every weekday", "created": date(2026, 1, 1)}
-    _, following = complete_task(fields, THURSDAY)
-    assert following is not None
+    following = complete_task(fields, THURSDAY).fields
     assert following["status"] == "scheduled"
     assert following["due"] == date(2026, 11, 30)  # Friday → Monday
     assert following["scheduled"] == date(2026, 11, 26)
-    assert following["created"] == THURSDAY
+    assert following["created"] == date(2026, 1, 1)  # the same task: created once
 
 
 def test_complete_recurring_task_without_dates_counts_from_today() -> None:
-    _, following = complete_task({"recur": "every 2 weeks"}, THURSDAY)
-    assert following == {"recur": "every 2 weeks", "status": "next", "due": date(2026, 12, 10)}
+    following = complete_task({"recur": "every 2 weeks"}, THURSDAY).fields
+    assert following == {"recur": "every 2 weeks", "status": "next", "due": date(2026, 12, 10),
+                         "completions": [THURSDAY]}
 
 
-@pytest.mark.parametrize("status", ["done", "cancelled", None, "bogus"])
-def test_next_occurrence_of_closed_task_is_next(status: str | None) -> None:
+def test_late_completion_comes_back_after_today() -> None:
+    fields = {"scheduled": date(2026, 11, 27), "recur": "every weekday"}
+    assert complete_task(fields, date(2026, 12, 1)).fields["scheduled"] == date(2026, 12, 2)
+
+
+def test_when_done_rule_counts_from_the_completion_day() -> None:
+    fields = {"due": date(2026, 11, 1), "recur": "every 3 days when done"}
+    assert complete_task(fields, THURSDAY).fields["due"] == THURSDAY + timedelta(days=3)
+
+
+def test_completions_accumulate_and_count() -> None:
+    fields: dict[str, object] = {"due": date(2026, 11, 20), "recur": "weekly",
+                                 "completions": [date(2026, 11, 13)]}
+    following = complete_task(fields, date(2026, 11, 20)).fields
+    assert following["completions"] == [date(2026, 11, 13), date(2026, 11, 20)]
+    assert completion_dates(following) == [date(2026, 11, 13), date(2026, 11, 20)]
+    assert completion_dates({"status": "done", "done": "2026-11-02"}) == [date(2026, 11, 2)]
+
+
+@pytest.mark.parametrize("status", [None, "bogus", "waiting"])
+def test_next_occurrence_status(status: str | None) -> None:
     fields = {"recur": "daily", "due": THURSDAY}
     if status is not None:
         fields["status"] = status
-    _, following = complete_task(fields, THURSDAY)
-    assert following is not None and following["status"] == "next"
+    following = complete_task(fields, THURSDAY).fields
+    assert following["status"] == ("waiting" if status == "waiting" else "next")
+
+
+def test_done_and_cancelled_tasks_are_refused() -> None:
+    with pytest.raises(CompletionRefused, match="already done on 2026-10-01"):
+        complete_task({"status": "done", "done": date(2026, 10, 1)}, THURSDAY)
+    with pytest.raises(CompletionRefused, match="already done"):
+        complete_task({"status": "done", "recur": "daily"}, THURSDAY)
+    with pytest.raises(CompletionRefused, match="cancelled"):
+        complete_task({"status": "cancelled"}, THURSDAY)
+    assert complete_task({"status": "cancelled"}, THURSDAY, force=True).fields["status"] == "done"
+    with pytest.raises(CompletionRefused, match="already done today"):
+        complete_task({"recur": "daily", "completions": [THURSDAY]}, THURSDAY)
 
 
 def test_complete_recurring_with_unparseable_due_counts_from_today() -> None:
-    _, following = complete_task({"recur": "every day", "due": "whenever"}, THURSDAY)
-    assert following is not None and following["due"] == date(2026, 11, 27)
+    following = complete_task({"recur": "every day", "due": "whenever"}, THURSDAY).fields
+    assert following["due"] == date(2026, 11, 27)
 
 
 def test_complete_with_empty_recur_is_not_recurring() -> None:
-    assert complete_task({"recur": ""}, THURSDAY)[1] is None
+    assert not complete_task({"recur": ""}, THURSDAY).repeats
 
 
 @pytest.mark.parametrize("recur", ["every blue moon", 3])
@@ -549,8 +584,35 @@ def test_complete_with_bad_recur_raises(recur: object) -> None:
 
 
 def test_leap_day_yearly_task() -> None:
-    _, following = complete_task({"recur": "every year", "due": date(2028, 2, 29)}, THURSDAY)
-    assert following is not None and following["due"] == date(2029, 2, 28)
+    following = complete_task({"recur": "every year", "due": date(2028, 2, 29)}, THURSDAY).fields
+    assert following["due"] == date(2029, 2, 28)
+
+
+RULES = st.builds(
+    lambda unit, n, when_done: f"every {n} {unit}s" + (" when done" if when_done else ""),
+    st.sampled_from(["day", "week", "month", "year", "weekday"]), st.integers(1, 40),
+    st.booleans())
+
+
+@given(rule=RULES, due=st.dates(date(2000, 1, 1), date(2100, 1, 1)),
+       today=st.dates(date(2000, 1, 1), date(2100, 1, 1)))
+def test_next_occurrence_is_always_after_today_and_on_the_rule(rule: str, due: date,
+                                                               today: date) -> None:
+    following = complete_task({"due": due, "recur": rule}, today).fields
+    new_due = following["due"]
+    assert new_due > today and new_due > due or rule.endswith("when done") and new_due > today
+    parsed = parse_recurrence(rule)
+    origin = today if parsed.from_completion else due
+    walked = origin
+    while walked < new_due:  # the new date is reached by whole steps of the rule
+        walked = next_date(parsed, walked)
+    assert walked == new_due
+
+
+def test_reset_checkboxes_outside_fences_only() -> None:
+    body = "- [x] a\n  * [X] nested\n1. [x] numbered\n- [ ] open\n~~~\n- [x] code\n~~~\n"
+    assert reset_checkboxes(body) == ("- [ ] a\n  * [ ] nested\n1. [ ] numbered\n- [ ] open\n"
+                                      "~~~\n- [x] code\n~~~\n")
 
 
 # --- file names ---------------------------------------------------------------------------

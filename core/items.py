@@ -1,0 +1,169 @@
+"""The item API the UIs use: resolve a reference, read an item, create, update, complete, delete.
+
+Items are files; every write goes through the mirror's `write_text` (atomic write, then
+ingest), so Solo's own edits take the same path as any editor's. Callers need not hold the
+vault lock: each operation takes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+from solo.core import clock, fileformat, model, refs
+from solo.core.errors import VaultError
+from solo.core.events import ORIGIN_LOCAL
+from solo.core.index import Index, Row, short_id
+from solo.core.lock import VaultLock
+from solo.core.mirror import FileMirror
+
+
+@dataclass(frozen=True)
+class Item:
+    """One vault item with its body, as read from the file."""
+
+    row: Row
+    body: str
+    head: str
+
+    @property
+    def id(self) -> str:
+        return self.row.short_id
+
+    @property
+    def path(self) -> str:
+        return self.row.path
+
+    @property
+    def kind(self) -> str:
+        return self.row.kind
+
+    @property
+    def title(self) -> str:
+        return self.row.title
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        return self.row.fields
+
+
+class Items:
+    """Item operations over a mirror and its index."""
+
+    def __init__(self, mirror: FileMirror, index: Index, lock: VaultLock) -> None:
+        self.mirror = mirror
+        self.index = index
+        self.lock = lock
+
+    def resolve(self, ref: str) -> Row:
+        """An item by id (or unique id prefix), vault-relative path, or file stem."""
+        ref = ref.strip()
+        if not ref:
+            raise VaultError("empty item reference")
+        row = self.index.by_path(ref) or self.index.by_path(ref + ".md")
+        if row:
+            return row
+        if len(ref) >= 4:  # the common case, answered by the index alone
+            matches = self.index.by_prefix(ref)
+            if len(matches) == 1:
+                return matches[0]
+        stem = ref.lower().removesuffix(".md")
+        by_stem = [r for r in self.index.rows() if PurePosixPath(r.path).stem.lower() == stem]
+        if by_stem:
+            return by_stem[0]
+        if len(ref) >= refs.MIN_PREFIX:
+            try:
+                doc_id = refs.resolve_prefix(ref, self.index.doc_ids())
+            except refs.PrefixError as exc:
+                if exc.candidates:
+                    listing = ", ".join(
+                        f"{short_id(c)} {row.path}" if (row := self.index.by_doc(c)) else c
+                        for c in exc.candidates)
+                    raise VaultError(f"id {ref!r} is ambiguous: {listing}") from None
+            else:
+                row = self.index.by_doc(doc_id)
+                if row:
+                    return row
+        raise VaultError(f"no item {ref!r} (use an id from `solo list`, a path or a file name)")
+
+    def read(self, ref: str | Row) -> Item:
+        row = ref if isinstance(ref, Row) else self.resolve(ref)
+        try:
+            text = self.mirror.files.read(row.path).decode("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise VaultError(f"{row.path}: cannot read: {exc}") from None
+        parsed = fileformat.split(text)
+        return Item(row=row, body=parsed.body, head=parsed.head)
+
+    def create(self, kind: str, title: str, fields: Mapping[str, Any] | None = None,
+               body: str = "", folder: str | None = None) -> Item:
+        """A new item file in its kind's folder, named after its title."""
+        if kind not in model.KINDS:
+            raise VaultError(f"unknown kind {kind!r} (one of {', '.join(model.KINDS)})")
+        values: dict[str, Any] = {"kind": kind, "title": title}
+        values.update(fields or {})
+        values.setdefault("created", clock.today())
+        problems = model.validate(kind, values)
+        if problems:
+            raise VaultError("; ".join(f"{p.field}: {p.message}" for p in problems))
+        folder = folder or model.DEFAULT_FOLDERS[kind]
+        with self.lock:
+            rel = model.unique_path(folder, model.slugify(title), self.mirror.files.exists)
+            head = fileformat.with_fields("", values)
+            if body and not body.endswith("\n"):
+                body += "\n"
+            self.mirror.write_text(rel, head + body, ORIGIN_LOCAL)
+            return self.read(rel)
+
+    def update(self, ref: str | Row, set_fields: Mapping[str, Any] | None = None,
+               unset: Iterable[str] = (), body: str | None = None) -> Item:
+        """Change front matter keys and/or the body, keeping every other byte of the file."""
+        with self.lock:
+            row = ref if isinstance(ref, Row) else self.resolve(ref)
+            self.mirror.ingest_file(row.path)
+            item = self.read(row.path)
+            head = item.head
+            if set_fields or unset:
+                head = fileformat.with_fields(item.head, dict(set_fields or {}), unset)
+            new_text = head + (item.body if body is None else body)
+            if new_text != item.head + item.body:
+                self.mirror.write_text(row.path, new_text, ORIGIN_LOCAL)
+            return self.read(row.path)
+
+    def complete(self, ref: str | Row, today: dt.date | None = None, *,
+                 force: bool = False) -> tuple[Item, Item | None]:
+        """Finish a task once. Returns the item and, for a repeating task, the same item at
+        its next occurrence (one file per repeating task: dates move, completions are kept,
+        ticked boxes in its body are cleared). Refuses a task already done, or cancelled
+        unless `force`, without writing anything."""
+        today = today or clock.today()
+        with self.lock:
+            row = ref if isinstance(ref, Row) else self.resolve(ref)
+            if row.kind != "task":
+                raise VaultError(f"{row.path} is a {row.kind}, not a task")
+            self.mirror.ingest_file(row.path)
+            item = self.read(row.path)
+            fields = fileformat.split(item.head + item.body).fields
+            try:
+                completion = model.complete_task(fields, today, force=force)
+            except ValueError as exc:
+                raise VaultError(f"{row.path}: {exc}") from None
+            changes = {k: v for k, v in completion.fields.items() if fields.get(k) != v}
+            removed = [k for k in fields if k not in completion.fields]
+            body = model.reset_checkboxes(item.body) if completion.repeats else None
+            updated = self.update(row, changes, removed, body=body)
+            return updated, updated if completion.repeats else None
+
+    def delete(self, ref: str | Row) -> Row:
+        with self.lock:
+            row = ref if isinstance(ref, Row) else self.resolve(ref)
+            try:
+                self.mirror.files.unlink(row.path)
+            except FileNotFoundError:
+                pass
+            self.mirror.remove(row.path)
+        self.mirror.notify([row.path], ORIGIN_LOCAL)
+        return row
