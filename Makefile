@@ -1,15 +1,21 @@
 # One obvious entry per task. Each target creates what it needs (a virtualenv in .venv/).
-PY ?= python3
+# PY=/path/to/python picks the interpreter; else scripts/find-python picks a supported one.
+PY ?=
 VENV := .venv
 BIN := $(VENV)/bin
 DEMO ?= $(or $(TMPDIR),/tmp)/solo-demo-vault
 
 .PHONY: demo test bench lint setup clean
 
-$(BIN)/solo: pyproject.toml
-	$(PY) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+# A .venv made by an unsupported Python (e.g. an earlier try with 3.13) is rebuilt.
+# The editable install's notice about same-named folders is informational (the layout maps
+# core/, sync/, tui/ to solo.*), so it is filtered; every other warning is shown.
+$(BIN)/solo: pyproject.toml scripts/find-python
+	@py=$$(PY="$(PY)" scripts/find-python) || exit 1; \
+	if [ -z "$(PY)" ] && scripts/find-python --check $(BIN)/python; then :; \
+	else echo "$$py -m venv --clear $(VENV)"; "$$py" -m venv --clear $(VENV); fi
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	PYTHONWARNINGS="ignore:Editable installation" $(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(BIN)/solo
 
 setup: $(BIN)/solo
@@ -18,10 +24,16 @@ tests/interop/node_modules/.installed: tests/interop/package-lock.json
 	npm ci --prefix tests/interop --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Open Solo on a fresh copy of the example vault (the repository's copy is never touched).
+# Open Solo on a copy of the example vault (the repository's copy is never touched). The
+# copy is kept between runs, so what you change survives; DEMO_RESET=1 starts again fresh.
 demo: setup
-	rm -rf "$(DEMO)" && cp -r examples/vault "$(DEMO)"
-	$(BIN)/solo init "$(DEMO)" >/dev/null
+	@case "$$(cd "$(DEMO)" 2>/dev/null && pwd -P)" in "$$(pwd -P)/examples"*) \
+	  echo "solo: DEMO=$(DEMO) is inside examples/; choose another folder" >&2; exit 1;; esac
+	@if [ -n "$(DEMO_RESET)" ] || [ ! -d "$(DEMO)/.solo" ]; then \
+	  rm -rf "$(DEMO)" && cp -r examples/vault "$(DEMO)" && $(BIN)/solo init "$(DEMO)" >/dev/null \
+	  && echo "Demo vault: a fresh copy of examples/vault at $(DEMO)"; \
+	else echo "Demo vault: $(DEMO) (kept from the last run; DEMO_RESET=1 makes a fresh copy)"; fi
+	@echo "Open it again later with: $(BIN)/solo --vault $(DEMO)"
 	$(BIN)/solo --vault "$(DEMO)"
 
 lint: setup

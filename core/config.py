@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import os
 import tomllib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -41,12 +44,19 @@ class WorkConfig:
     """Working hours and caps: the right to disconnect."""
 
     start: str = "09:00"
+    """Start of the working day (HH:MM)."""
     end: str = "18:00"
+    """End of the working day (HH:MM); after it Solo stops nudging."""
     days: list[str] = field(default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"])
+    """Working days."""
     daily_cap_minutes: int = 480
+    """Minutes of work per day before Solo says you are over."""
     weekly_cap_minutes: int = 2400
+    """Minutes of work per week before Solo says you are over."""
     focus_minutes: int = 25
+    """Length of a focus (Pomodoro) session."""
     break_minutes: int = 5
+    """Length of the break after a focus session."""
 
     def start_time(self) -> dt.time:
         return dt.time.fromisoformat(self.start)
@@ -73,11 +83,14 @@ class Config:
     keys: dict[str, str] = field(default_factory=dict)
     """Key remaps for the TUI: binding id → keys."""
     theme: str = "dark"
+    """Colour theme of the full-screen interface: "dark" or "light"."""
     urgency: dict[str, Any] = field(default_factory=dict)
     """`[urgency]` coefficient overrides for `solo next` (names in `solo.core.urgency`)."""
     front_matter: str = "toml"
     """Front matter format of files Solo creates: "toml" (`+++`) or "yaml" (`---`)."""
     extra: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    """Unknown keys found while reading the file, one line each (the keys are kept)."""
 
 
 def _section(cls: type, data: Any, name: str) -> Any:
@@ -111,6 +124,12 @@ def load_config(path: Path) -> Config:
         return Config()
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: {exc}") from None
+    config = _parse(path, data)
+    config.warnings = config_warnings(path, data)
+    return config
+
+
+def _parse(path: Path, data: dict[str, Any]) -> Config:
     try:
         remotes = [Remote(url=str(r["url"]), token=r.get("token")) for r in data.get("remotes", [])]
         return Config(
@@ -130,16 +149,177 @@ def load_config(path: Path) -> Config:
 
 
 def save_config(path: Path, config: Config) -> None:
+    """Write the settings that differ from the defaults (so a later version's defaults still
+    apply to the rest), the `[keys]` remaps, the remotes and any keys Solo does not know."""
     data: dict[str, Any] = dict(config.extra)
-    data["theme"] = config.theme
-    if config.front_matter != "toml":
+    if config.theme != Config().theme:
+        data["theme"] = config.theme
+    if config.front_matter != Config().front_matter:
         data["front_matter"] = config.front_matter
-    data["assistant"] = {f.name: getattr(config.assistant, f.name) for f in fields(AssistantConfig)}
-    data["work"] = {f.name: getattr(config.work, f.name) for f in fields(WorkConfig)}
+    for name, cls in SECTIONS.items():
+        section, default = getattr(config, name), cls()
+        changed = {f.name: getattr(section, f.name) for f in fields(cls)
+                   if getattr(section, f.name) != getattr(default, f.name)}
+        if changed:
+            data[name] = changed
     if config.keys:
         data["keys"] = dict(config.keys)
     if config.urgency:
         data["urgency"] = dict(config.urgency)
-    data["remotes"] = [{k: v for k, v in (("url", r.url), ("token", r.token)) if v is not None}
-                       for r in config.remotes]
-    atomic_write_bytes(path, tomli_w.dumps(data).encode("utf-8"), mode=0o600)
+    if config.remotes:
+        data["remotes"] = [{k: v for k, v in (("url", r.url), ("token", r.token)) if v is not None}
+                           for r in config.remotes]
+    header = ("# Solo vault settings: only values that differ from the defaults are listed.\n"
+              "# `solo config` shows every setting in effect; docs/reference.md lists them all.\n")
+    atomic_write_bytes(path, (header + tomli_w.dumps(data)).encode("utf-8"), mode=0o600)
+
+
+# --- reference, warnings and where values come from ----------------------------------------
+SECTIONS: dict[str, type] = {"assistant": AssistantConfig, "work": WorkConfig}
+TOP_LEVEL = ("theme", "front_matter")
+ENVIRONMENT: dict[str, str] = {"assistant.host": "OLLAMA_HOST"}
+"""Settings an environment variable overrides: dotted key → variable."""
+
+
+def _doc(cls: type, name: str) -> str:
+    """The docstring written under a dataclass field (read from the source)."""
+    import ast
+    import inspect
+
+    tree = ast.parse(inspect.getsource(cls))
+    body = tree.body[0].body  # type: ignore[attr-defined]
+    for node, after in zip(body, body[1:], strict=False):
+        if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", None) == name \
+                and isinstance(after, ast.Expr) and isinstance(after.value, ast.Constant):
+            return " ".join(str(after.value.value).split())
+    return ""
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One configuration key: its dotted name, default, meaning and (once resolved) source."""
+
+    key: str
+    default: Any
+    doc: str
+    value: Any = None
+    source: str = "default"
+
+
+def settings() -> list[Setting]:
+    """Every known key with its default and meaning, in file order (theme, [assistant], [work])."""
+    out = [Setting(name, getattr(Config(), name), _doc(Config, name)) for name in TOP_LEVEL]
+    for section, cls in SECTIONS.items():
+        out += [Setting(f"{section}.{f.name}", getattr(cls(), f.name), _doc(cls, f.name))
+                for f in fields(cls)]
+    out.append(Setting("keys.<binding id>", None, "Key remap for the full-screen interface: "
+                       'binding id = "keys" (see `?` in the interface).'))
+    out.append(Setting("urgency.<coefficient>", None, "Urgency coefficient override for "
+                       "`solo next` (names in `solo.core.urgency`)."))
+    out.append(Setting("remotes", [], "Sync servers: [[remotes]] tables with url and token "
+                       "(written by `solo remote add`)."))
+    return out
+
+
+def _toml(value: Any) -> str:
+    """A value as one line of TOML."""
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(item) for item in value) + "]"
+    return tomli_w.dumps({"v": value}).strip()[len("v = "):]
+
+
+def config_template() -> str:
+    """A commented `.solo/config.toml` listing every key with its default, commented out."""
+    lines = ["# Solo vault settings. Every key is listed with its default, commented out:",
+             "# remove the '# ' before a key to change it. `solo config` shows what is in effect.",
+             ""]
+    by_section: dict[str, list[Setting]] = {}
+    for item in settings():
+        section, _, _ = item.key.rpartition(".")
+        by_section.setdefault(section, []).append(item)
+    for item in by_section.pop(""):
+        if item.key == "remotes":
+            continue
+        lines += [f"# {item.doc}", f"# {item.key} = {_toml(item.default)}", ""]
+    for section, items in by_section.items():
+        if section == "keys":
+            lines += ["[keys]", f"# {items[0].doc}", '# "app.quit" = "q"', ""]
+            continue
+        if section == "urgency":
+            lines += ["[urgency]", f"# {items[0].doc}", "# due = 12.0", ""]
+            continue
+        lines.append(f"[{section}]")
+        for item in items:
+            name = item.key.split(".", 1)[1]
+            env = ENVIRONMENT.get(item.key)
+            doc = item.doc + (f" (`{env}` overrides it.)" if env and env not in item.doc else "")
+            lines += [f"# {doc}", f"# {name} = {_toml(item.default)}"]
+        lines.append("")
+    lines += ["# Sync servers, added by `solo remote add URL --token T`:",
+              "# [[remotes]]", '# url = "ws://127.0.0.1:3030"', '# token = "s3cret"', ""]
+    return "\n".join(lines)
+
+
+def write_default_config(path: Path) -> bool:
+    """Write the commented template at `path` unless a config is already there."""
+    if path.exists():
+        return False
+    atomic_write_bytes(path, config_template().encode("utf-8"), mode=0o600)
+    return True
+
+
+def _unknown(where: Path, name: str, known: Iterable[str], section: str | None) -> str:
+    place = f" in [{section}]" if section else ""
+    close = difflib.get_close_matches(name, list(known), n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"{where.parent.name}/{where.name}: unknown key {name!r}{place}{hint}"
+
+
+def config_warnings(path: Path, data: Mapping[str, Any],
+                    binding_ids: Iterable[str] | None = None) -> list[str]:
+    """One line per key the file holds that Solo does not know (binding ids too, when given)."""
+    out: list[str] = []
+    top = [*SECTIONS, *TOP_LEVEL, "keys", "urgency", "remotes"]
+    for key, value in data.items():
+        if key not in top:
+            out.append(_unknown(path, key, top, None))
+        elif key in SECTIONS and isinstance(value, dict):
+            names = [f.name for f in fields(SECTIONS[key])]
+            out += [_unknown(path, name, names, key) for name in value if name not in names]
+    keys = data.get("keys")
+    if binding_ids is not None and isinstance(keys, dict):
+        ids = list(binding_ids)
+        out += [_unknown(path, name, ids, "keys").replace("unknown key", "unknown binding id")
+                for name in keys if name not in ids]
+    return out
+
+
+def effective(path: Path, env: Mapping[str, str] | None = None) -> list[Setting]:
+    """Every setting's value in effect and where it came from: default, the file, or a variable."""
+    env = os.environ if env is None else env
+    config = load_config(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        data = {}
+    where = f"{path.parent.name}/{path.name}"
+    out: list[Setting] = []
+    for item in settings():
+        section, _, name = item.key.rpartition(".")
+        if item.key in ("keys.<binding id>", "urgency.<coefficient>"):
+            table = config.keys if section == "keys" else config.urgency
+            out += [Setting(f"{section}.{k}", None, item.doc, v, where) for k, v in table.items()]
+            continue
+        if item.key == "remotes":
+            value: Any = [{"url": r.url, **({"token": "***"} if r.token else {})}
+                          for r in config.remotes]
+            out.append(Setting("remotes", [], item.doc, value, where if value else "default"))
+            continue
+        holder: Any = getattr(config, section) if section else config
+        source = where if name in (data.get(section, {}) if section else data) else "default"
+        value = getattr(holder, name)
+        variable = ENVIRONMENT.get(item.key)
+        if variable and env.get(variable):
+            value, source = env[variable], f"${variable}"
+        out.append(Setting(item.key, item.default, item.doc, value, source))
+    return out

@@ -57,6 +57,8 @@ def vault_path(args: argparse.Namespace) -> Path:
 
 def open_vault(args: argparse.Namespace, scan: bool = True) -> Vault:
     vault = Vault(vault_path(args))
+    for line in vault.config.warnings:
+        print(f"solo: warning: {line}", file=sys.stderr)
     if scan:
         report = vault.scan()
         for problem in report.problems.values():
@@ -129,6 +131,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     report = vault.scan()
     for problem in report.problems.values():
         print(f"solo: warning: {problem}", file=sys.stderr)
+    importlib.import_module("solo.tui.cli_reference").write_default_config(vault.root)
     print(f"Initialised vault at {vault.root} ({len(report.added)} files ingested)")
     print(f"Vault URL: {vault.url}")
     return 0
@@ -374,7 +377,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 # Modules that add their own subcommands: each has `add_commands(subparsers)` and registers
 # handlers with `@command(name)` from this module.
-_COMMAND_MODULES = ("cli_sync", "cli_assistant", "cli_career", "cli_tasks")
+_COMMAND_MODULES = ("cli_sync", "cli_assistant", "cli_career", "cli_tasks", "cli_reference")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -48,3 +48,9 @@ ITEM_BINDINGS: list[Binding] = [
     Binding("ctrl+e", "form", "Fields", id="item.form"),
     Binding("d", "delete", "Delete", show=False, id="item.delete"),
 ]
+
+
+def binding_ids() -> list[str]:
+    """Every binding id a `[keys]` entry of the config may remap."""
+    groups = (APP_BINDINGS, TASK_BINDINGS, TASK_LIST_BINDINGS, NOTE_BINDINGS, ITEM_BINDINGS)
+    return sorted({b.id for group in groups for b in group if b.id})
