@@ -24,6 +24,7 @@ from typing import Any
 from solo.core import fileformat, model
 from solo.core.crdt import CrdtError, Doc
 from solo.core.docrepo import DocRepo, doc_rev
+from solo.core.errors import SoloError
 from solo.core.events import ORIGIN_LOCAL, FileEvent, Listeners, Origin
 from solo.core.files import VaultFiles
 from solo.core.fsutil import fsync_dir, is_temp_name
@@ -49,6 +50,15 @@ class ScanReport:
     @property
     def empty(self) -> bool:
         return not (self.added or self.changed or self.removed or self.renamed)
+
+
+class NotMirroredError(SoloError):
+    """A document was about to be written over a local file Solo keeps and does not mirror."""
+
+    def __init__(self, rel: str, reason: str) -> None:
+        super().__init__(f"{rel}: {reason}; not overwritten")
+        self.rel = rel
+        self.reason = reason
 
 
 def content_sha(data: bytes) -> str:
@@ -77,6 +87,17 @@ def _same_value(a: Any, b: Any) -> bool:
     if isinstance(a, list) and isinstance(b, list):
         return len(a) == len(b) and all(_same_value(x, y) for x, y in zip(a, b, strict=True))
     return type(a) is type(b) and a == b
+
+
+def _unmirrorable(data: bytes) -> bool:
+    """True for bytes Solo keeps as they are (binary, not UTF-8, over the cap)."""
+    if len(data) > MAX_MIRROR_BYTES or b"\0" in data:
+        return True
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
 
 
 def _stat_key(st: os.stat_result) -> tuple[int, int, int, int]:
@@ -161,6 +182,40 @@ class FileMirror:
             return self.files.read(rel)
         except OSError:
             return None
+
+    def not_mirrored(self, rel: str) -> str | None:
+        """Why the file at `rel` is one Solo keeps as it is and never mirrors, or None.
+
+        None when nothing is there or it is a Markdown text file Solo may render over.
+        Reads nothing that is not a regular file within the size cap."""
+        try:
+            st = self.files.lstat(rel)
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            return f"cannot be examined ({exc.strerror})"
+        return self._examine(rel, st)[1]
+
+    def _examine(self, rel: str, st: os.stat_result) -> tuple[bytes | None, str | None]:
+        """The bytes of the file `st` describes and why it is not mirrored (None: it is)."""
+        if stat_module.S_ISLNK(st.st_mode):
+            return None, "a symbolic link"
+        if stat_module.S_ISDIR(st.st_mode):
+            return None, "a folder"
+        if not stat_module.S_ISREG(st.st_mode):
+            return None, "not a regular file"
+        if st.st_size > MAX_MIRROR_BYTES:
+            return None, f"over the {MAX_MIRROR_BYTES // 1024} KiB limit"
+        data = self.read_small(rel)
+        if data is None:
+            return None, "cannot be read"
+        if b"\0" in data:
+            return data, "binary data (NUL bytes)"
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            return data, "not valid UTF-8"
+        return data, None
 
     # --- files → documents -----------------------------------------------------------------
     def scan(self, origin: Origin = ORIGIN_LOCAL) -> ScanReport:
@@ -430,7 +485,8 @@ class FileMirror:
         sha = content_sha(data)
         if sha != row.sha:
             self.ingest_file(row.path, data, st)
-        self._seen[row.path] = (_stat_key(st), sha)
+        if self.index.by_path(row.path) is not None and not _unmirrorable(data):
+            self._seen[row.path] = (_stat_key(st), sha)
 
     def forget_seen(self) -> None:
         """End of one locked operation: what was seen on disk may change from now on."""
@@ -453,7 +509,9 @@ class FileMirror:
         elif seen is not None and seen[0] == _stat_key(st):
             current_sha = seen[1]
         else:
-            current = self.read_small(rel)
+            current, reason = self._examine(rel, st)
+            if reason is not None:
+                raise NotMirroredError(rel, reason)
             current_sha = content_sha(current) if current is not None else None
         if current_sha != sha:
             self.files.write(rel, data)

@@ -32,7 +32,7 @@ from solo.core.events import Origin
 from solo.core.ids import is_document_id
 from solo.core.index import Index, short_id
 from solo.core.lock import VaultLock
-from solo.core.mirror import FileMirror
+from solo.core.mirror import FileMirror, NotMirroredError
 from solo.core.paths import UnsafePath, check_relative_path, conflict_name
 from solo.core.store import StoreError
 
@@ -225,8 +225,12 @@ class Replica:
         log.warning(message)
         self.problems.append(message)
 
-    def _render(self, doc_id: str, doc: Doc, record: bool = False) -> None:
-        """Write a file document to the path the root index gives it."""
+    def _render(self, doc_id: str, doc: Doc, record: bool = False,
+                beside: bool = True) -> None:
+        """Write a file document to the path the root index gives it.
+
+        A local file Solo does not mirror (binary, too big, not UTF-8, a folder…) is never
+        written over: the document lands beside it under a conflict name (`beside`)."""
         entry = self.repo.root_entry(doc_id)
         if entry is None:
             return  # its index entry has not arrived yet; the root's arrival renders it
@@ -248,7 +252,11 @@ class Replica:
         except UnsafePath as exc:
             self._problem(f"not writing {rel}: {exc}")
             return
-        self.mirror.write_doc(rel, doc_id, doc, self.origin)
+        try:
+            self.mirror.write_doc(rel, doc_id, doc, self.origin)
+        except NotMirroredError as exc:
+            self._land_beside(doc_id, rel, exc.reason, beside)
+            return
         if record:
             self.mirror.record_rev(doc_id, doc)
 
@@ -358,6 +366,24 @@ class Replica:
                                  deleted=False, origin=self.origin)
         if self.has(doc_id):
             self._render(doc_id, self.repo.load(doc_id))
+
+    def _land_beside(self, doc_id: str, rel: str, reason: str, again: bool) -> None:
+        """Keep the local file at `rel` untouched; the document moves to its conflict name."""
+        new_rel = conflict_name(rel, short_id(doc_id))
+        if not again or new_rel == rel:
+            self._problem(f"{rel}: kept the local file ({reason}); document {doc_id} "
+                          "not written")
+            return
+        try:
+            self.mirror.files.safe_path(new_rel)
+        except UnsafePath as exc:
+            self._problem(f"{rel}: kept the local file ({reason}); cannot place {doc_id}: {exc}")
+            return
+        self._problem(f"{rel}: kept the local file ({reason}); the peer's note is in {new_rel}")
+        self.repo.set_root_entry(doc_id, path=new_rel, kind=model.kind_for(new_rel, {}),
+                                 deleted=False, origin=self.origin)
+        if self.has(doc_id):
+            self._render(doc_id, self.repo.load(doc_id), beside=False)
 
     def _delete_local(self, doc_id: str) -> None:
         if not self.mirror.delete_if_rendered(doc_id, self.origin):
