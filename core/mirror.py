@@ -27,7 +27,7 @@ from solo.core.docrepo import DocRepo, doc_rev
 from solo.core.errors import SoloError
 from solo.core.events import ORIGIN_LOCAL, FileEvent, Listeners, Origin
 from solo.core.files import VaultFiles
-from solo.core.fsutil import fsync_dir, is_temp_name
+from solo.core.fsutil import atomic_write_bytes, fsync_dir, is_temp_name
 from solo.core.ids import is_document_id, new_document_id
 from solo.core.index import Index, Row
 from solo.core.store import StoreError
@@ -71,11 +71,53 @@ def is_markdown(name: str) -> bool:
         and not is_temp_name(name)
 
 
-def render_doc(doc: Doc) -> str:
-    """The file text of a file document."""
+class BadDocument(CrdtError):
+    """A file document whose content cannot become a file (a peer sent the wrong shape)."""
+
+
+_PLAIN = (str, bool, int, float)
+
+
+def _clean_value(value: Any, where: str) -> Any:
+    """A front matter value with nulls dropped (a cleared field); BadDocument if unwritable."""
+    if isinstance(value, Mapping):
+        return {str(k): _clean_value(v, f"{where}.{k}") for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_clean_value(v, f"{where}[{i}]") for i, v in enumerate(value) if v is not None]
+    if isinstance(value, bytes | bytearray):
+        raise BadDocument(f"{where} holds bytes, which front matter cannot hold")
+    if not isinstance(value, _PLAIN):
+        raise BadDocument(f"{where} holds a {type(value).__name__}, which front matter cannot hold")
+    return value
+
+
+def file_content(doc: Doc) -> tuple[str, str, dict[str, Any]]:
+    """A file document's (head, body, meta), validated: the one door from a document to a file.
+
+    A missing part is empty; a null meta value means the key is gone (as clearing a field in
+    a JS app intends). Text that is not text, a meta that is not a map, or a value front
+    matter cannot hold (bytes) raise BadDocument naming the problem."""
     content = doc.to_python()
-    return fileformat.render(content.get("head", "") or "", content.get("body", "") or "",
-                             content.get("meta", {}) or {})
+    head = content.get("head")
+    body = content.get("body")
+    meta = content.get("meta")
+    for name, part in (("head", head), ("body", body)):
+        if part is not None and not isinstance(part, str):
+            raise BadDocument(f"its {name} is a {type(part).__name__}, not text")
+    if meta is not None and not isinstance(meta, Mapping):
+        raise BadDocument(f"its meta is a {type(meta).__name__}, not a map")
+    cleaned = _clean_value(meta or {}, "meta")
+    assert isinstance(cleaned, dict)
+    return head or "", body or "", cleaned
+
+
+def render_doc(doc: Doc) -> str:
+    """The file text of a file document (BadDocument when it cannot be one)."""
+    head, body, meta = file_content(doc)
+    try:
+        return fileformat.render(head, body, meta)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise BadDocument(f"its front matter cannot be written: {exc}") from exc
 
 
 def _same_value(a: Any, b: Any) -> bool:
@@ -122,6 +164,12 @@ class Journal:
     def ids(self) -> list[str]:
         return sorted(p.name for p in self.folder.iterdir()) if self.folder.is_dir() else []
 
+    def set_aside(self, doc_id: str, folder: Path, reason: str) -> None:
+        """Move a marker that cannot be acted on to `folder`, with the reason inside."""
+        folder.mkdir(exist_ok=True)
+        atomic_write_bytes(folder / doc_id, reason.encode("utf-8") + b"\n")
+        self.clear(doc_id)
+
 
 class FileMirror:
     """Keeps `.md` files, their documents (through the repo) and the index in agreement."""
@@ -133,6 +181,7 @@ class FileMirror:
         self.index = index
         self.dirty = Journal(solo_dir / "dirty")
         self.pending = Journal(solo_dir / "pending")
+        self.quarantine_dir = solo_dir / "quarantine"
         self.events: Listeners[FileEvent] = Listeners()
         self._seen: dict[str, tuple[tuple[int, int, int, int], str]] = {}
 
@@ -338,22 +387,30 @@ class FileMirror:
                     origin: Origin = ORIGIN_LOCAL) -> None:
         doc = self.repo.load(doc_id)
         content = doc.to_python()
-        head, body = content.get("head", ""), content.get("body", "")
-        meta = content.get("meta", {}) or {}
-        if fileformat.render(head, body, meta) == parsed.text and head == parsed.head:
-            return
+        raw_head, raw_body, raw_meta = content.get("head"), content.get("body"), content.get("meta")
+        head = raw_head if isinstance(raw_head, str) else None
+        body = raw_body if isinstance(raw_body, str) else None
+        meta = raw_meta if isinstance(raw_meta, dict) else None
+        try:
+            if render_doc(doc) == parsed.text and head == parsed.head:
+                return
+        except BadDocument:
+            pass  # the file is the truth here: the edit below repairs the document's shape
         heads = doc.heads()
         with doc.change() as edit:
             if head != parsed.head:
                 edit.set_text(["head"], parsed.head, old=head)
             if body != parsed.body:
                 edit.set_text(["body"], parsed.body, old=body)
-            for key, value in parsed.meta.items():
-                if key not in meta or not _same_value(meta[key], value):
-                    edit.put(["meta", key], value)
-            for key in meta:
-                if key not in parsed.meta:
-                    edit.delete(["meta", key])
+            if meta is None:
+                edit.put(["meta"], parsed.meta)
+            else:
+                for key, value in parsed.meta.items():
+                    if key not in meta or not _same_value(meta[key], value):
+                        edit.put(["meta", key], value)
+                for key in meta:
+                    if key not in parsed.meta:
+                        edit.delete(["meta", key])
         self.commit(doc_id, doc, heads, origin)
         self.record_rev(doc_id, doc, origin)
 
@@ -546,7 +603,11 @@ class FileMirror:
         except FileNotFoundError:
             self.index.remove(row.path)
             return True
-        if data != render_doc(self.repo.load(doc_id)).encode("utf-8"):
+        try:
+            rendered: bytes | None = render_doc(self.repo.load(doc_id)).encode("utf-8")
+        except BadDocument:
+            rendered = None  # it cannot be what the file holds: the file is kept
+        if data != rendered:
             self.ingest_file(row.path, data)
             return False
         self.files.unlink(row.path)

@@ -32,7 +32,7 @@ from solo.core.events import Origin
 from solo.core.ids import is_document_id
 from solo.core.index import Index, short_id
 from solo.core.lock import VaultLock
-from solo.core.mirror import FileMirror, NotMirroredError
+from solo.core.mirror import BadDocument, FileMirror, NotMirroredError
 from solo.core.paths import UnsafePath, check_relative_path, conflict_name
 from solo.core.store import StoreError
 
@@ -199,10 +199,17 @@ class Replica:
             return
         with self.vault.lock:
             for doc_id in self.mirror.pending.ids():
-                if doc_id == self.root_id:
-                    self._reconcile({})
-                elif is_document_id(doc_id) and self.has(doc_id):
-                    self._render(doc_id, self.repo.load(doc_id))
+                try:
+                    if doc_id == self.root_id:
+                        self._reconcile({})
+                    elif is_document_id(doc_id) and self.has(doc_id):
+                        self._render(doc_id, self.repo.load(doc_id))
+                except (CrdtError, StoreError, OSError, ValueError, TypeError) as exc:
+                    # Never replayed forever: set aside where `doctor` and a human can see it.
+                    reason = f"pending change to document {doc_id} cannot be applied: {exc}"
+                    self._problem(f"{reason}; set aside in {self.mirror.quarantine_dir}")
+                    self.mirror.pending.set_aside(doc_id, self.mirror.quarantine_dir, reason)
+                    continue
                 self.mirror.pending.clear(doc_id)
             self.mirror.forget_seen()
 
@@ -222,6 +229,8 @@ class Replica:
             return None
 
     def _problem(self, message: str) -> None:
+        if message in self.problems:
+            return  # one line per problem and run, however often a round meets it
         log.warning(message)
         self.problems.append(message)
 
@@ -256,6 +265,9 @@ class Replica:
             self.mirror.write_doc(rel, doc_id, doc, self.origin)
         except NotMirroredError as exc:
             self._land_beside(doc_id, rel, exc.reason, beside)
+            return
+        except BadDocument as exc:
+            self._problem(f"document {doc_id} ({rel}) refused: {exc}; the file is kept as it was")
             return
         if record:
             self.mirror.record_rev(doc_id, doc)

@@ -52,3 +52,86 @@ def test_remote_edit_never_overwrites_its_own_file_made_binary(pair: Pair) -> No
     link.sync()
     assert (b.root / "notes" / "y.md").read_bytes() == b"now \x00 binary"
     assert any("notes/y.md" in problem for problem in link.b.problems)
+
+
+def _shared_note(a: Vault, b: Vault, link: Link, text: str) -> str:
+    (a.root / "tasks").mkdir(exist_ok=True)
+    (a.root / "tasks" / "t.md").write_text(text)
+    a.scan()
+    link.sync()
+    assert (b.root / "tasks" / "t.md").read_text() == text
+    return a.resolve("tasks/t.md").doc_id or ""
+
+
+def test_a_null_meta_value_from_a_peer_removes_the_field(pair: Pair) -> None:
+    a, b, link = pair
+    doc_id = _shared_note(a, b, link, '+++\ntitle = "T"\ndue = "2026-12-24"\n+++\nwords\n')
+    with a.lock, a.repo.change(doc_id) as edit:  # what `doc.meta.due = null` in a JS app does
+        edit.put(["meta", "due"], None)
+    with a.lock:
+        a.mirror.record_rev(doc_id, a.repo.load(doc_id))
+    link.sync()
+    assert (b.root / "tasks" / "t.md").read_text() == '+++\ntitle = "T"\n+++\nwords\n'
+    assert b.doctor() is not None
+    assert [row.path for row in b.rows()] == ["tasks/t.md"]
+
+
+BAD_SHAPES = {
+    "body-not-text": (["body"], 42),
+    "head-not-text": (["head"], ["a", "list"]),
+    "meta-not-a-map": (["meta"], "a string"),
+    "meta-bytes": (["meta", "blob"], b"\x00\x01"),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(BAD_SHAPES))
+def test_a_document_of_the_wrong_shape_is_refused_not_bricking(
+        pair: Pair, shape: str, caplog: pytest.LogCaptureFixture) -> None:
+    a, b, link = pair
+    text = '+++\ntitle = "T"\n+++\nwords\n'
+    doc_id = _shared_note(a, b, link, text)
+    (a.root / "notes").mkdir(exist_ok=True)
+    (a.root / "notes" / "other.md").write_text("the rest of the round\n")
+    a.scan()
+    path, value = BAD_SHAPES[shape]
+    with a.lock, a.repo.change(doc_id) as edit:
+        edit.put(path, value)
+    with a.lock:
+        a.mirror.record_rev(doc_id, a.repo.load(doc_id))
+    link.sync()
+    assert (b.root / "tasks" / "t.md").read_text() == text  # kept as it was
+    assert (b.root / "notes" / "other.md").read_text() == "the rest of the round\n"
+    refused = [p for p in link.b.problems if doc_id in p]
+    assert len(refused) == 1, link.b.problems
+    # Nothing is left to replay forever: the vault opens and works.
+    b.close()
+    again = Vault(b.root)
+    try:
+        again.scan()
+        again.doctor()
+        assert sorted(row.path for row in again.rows()) == ["notes/other.md", "tasks/t.md"]
+    finally:
+        again.close()
+
+
+def test_a_pending_change_that_cannot_be_applied_is_set_aside_not_replayed(pair: Pair) -> None:
+    a, b, link = pair
+    doc_id = _shared_note(a, b, link, "words\n")
+    b.close()
+    # A crash left a remote change journaled, and its document's store is now damaged.
+    (b.root / ".solo" / "pending").mkdir(exist_ok=True)
+    (b.root / ".solo" / "pending" / doc_id).write_bytes(b"")
+    snap = b.root / ".solo" / "store" / doc_id[:2] / f"{doc_id}.snap"
+    snap.write_bytes(b"not an automerge document")
+    for _ in range(2):  # every later command works: nothing is replayed forever
+        again = Vault(b.root)
+        try:
+            again.scan()
+            assert [row.path for row in again.rows()] == ["tasks/t.md"]
+        finally:
+            again.close()
+    assert not (b.root / ".solo" / "pending" / doc_id).exists()
+    aside = (b.root / ".solo" / "quarantine" / doc_id).read_text()
+    assert doc_id in aside
+    assert (b.root / "tasks" / "t.md").read_text() == "words\n"
+
