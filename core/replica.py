@@ -345,6 +345,8 @@ class Replica:
                 # Its own entry says it is gone or elsewhere: not a conflict.
                 if occupant_entry.get("deleted") is True:
                     self._delete_local(occupant.doc_id)
+                else:
+                    self._move_ahead(occupant.doc_id, rel, occupant_entry)
                 occupant = self.index.by_path(rel)
         if occupant is not None and occupant.doc_id and occupant.doc_id != doc_id:
             winner = min(doc_id, occupant.doc_id)
@@ -363,6 +365,19 @@ class Replica:
                 self.mirror.rename_file(row.path, rel, self.origin)
         if self.has(doc_id):
             self._render(doc_id, self.repo.load(doc_id))
+
+    def _move_ahead(self, doc_id: str, rel: str, entry: dict[str, Any]) -> None:
+        """Apply a rename the root index holds for the document at `rel` before its path is
+        reused (a device renamed a file, then created another at its old name)."""
+        new_rel = self._safe_entry_path(doc_id, entry)
+        if new_rel is None or new_rel == rel or self.mirror.files.exists(new_rel):
+            return
+        try:
+            self.mirror.files.safe_path(new_rel)
+        except UnsafePath as exc:
+            self._problem(f"not moving {rel} to {new_rel}: {exc}")
+            return
+        self.mirror.rename_file(rel, new_rel, self.origin)
 
     def _move_to_conflict(self, doc_id: str, rel: str) -> None:
         new_rel = conflict_name(rel, short_id(doc_id))
