@@ -26,7 +26,7 @@ from solo.core.crdt import CrdtError, Doc
 from solo.core.docrepo import DocRepo, doc_rev
 from solo.core.errors import SoloError
 from solo.core.events import ORIGIN_LOCAL, FileEvent, Listeners, Origin
-from solo.core.files import VaultFiles
+from solo.core.files import VaultFiles, kind_of
 from solo.core.fsutil import atomic_write_bytes, fsync_dir, is_temp_name
 from solo.core.ids import is_document_id, new_document_id
 from solo.core.index import Index, Row
@@ -247,12 +247,8 @@ class FileMirror:
 
     def _examine(self, rel: str, st: os.stat_result) -> tuple[bytes | None, str | None]:
         """The bytes of the file `st` describes and why it is not mirrored (None: it is)."""
-        if stat_module.S_ISLNK(st.st_mode):
-            return None, "a symbolic link"
-        if stat_module.S_ISDIR(st.st_mode):
-            return None, "a folder"
         if not stat_module.S_ISREG(st.st_mode):
-            return None, "not a regular file"
+            return None, kind_of(st.st_mode)
         if st.st_size > MAX_MIRROR_BYTES:
             return None, f"over the {MAX_MIRROR_BYTES // 1024} KiB limit"
         data = self.read_small(rel)
@@ -334,7 +330,8 @@ class FileMirror:
         if stat_module.S_ISLNK(st.st_mode):
             return self._problem_row(rel, st, "", f"{rel}: symbolic link, not followed", previous)
         if not stat_module.S_ISREG(st.st_mode):
-            return self._problem_row(rel, st, "", f"{rel}: not a regular file", previous)
+            return self._problem_row(rel, st, "", f"{rel}: {kind_of(st.st_mode)}, not a regular "
+                                     "file; not read", previous)
         if st.st_size > MAX_MIRROR_BYTES:
             return self._problem_row(
                 rel, st, "", f"{rel}: {st.st_size / 1e6:.1f} MB is over the "
@@ -603,6 +600,8 @@ class FileMirror:
         except FileNotFoundError:
             self.index.remove(row.path)
             return True
+        except OSError:
+            return False  # a folder or FIFO now stands there: nothing of ours to delete
         try:
             rendered: bytes | None = render_doc(self.repo.load(doc_id)).encode("utf-8")
         except BadDocument:

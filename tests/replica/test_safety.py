@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 import pytest
 
+from solo.core.errors import SoloError
 from solo.core.vault import Vault
 
 from .conftest import Link
@@ -135,3 +138,43 @@ def test_a_pending_change_that_cannot_be_applied_is_set_aside_not_replayed(pair:
     assert doc_id in aside
     assert (b.root / "tasks" / "t.md").read_text() == "words\n"
 
+
+
+@pytest.mark.timeout(20)
+@pytest.mark.parametrize("occupant", ["folder", "fifo"])
+def test_an_incoming_note_at_a_folder_or_fifo_goes_beside_it(pair: Pair, occupant: str) -> None:
+    a, b, link = pair
+    (b.root / "notes").mkdir(exist_ok=True)
+    taken = b.root / "notes" / "x.md"
+    if occupant == "folder":
+        taken.mkdir()
+        (taken / "inside.txt").write_text("mine\n")
+    else:
+        os.mkfifo(taken)
+    b.scan()
+    (a.root / "notes").mkdir(exist_ok=True)
+    (a.root / "notes" / "x.md").write_text("the remote note\n")
+    a.scan()
+    link.sync()
+    assert taken.is_dir() if occupant == "folder" else stat.S_ISFIFO(taken.lstat().st_mode)
+    beside = [p for p in (b.root / "notes").iterdir() if p.name.startswith("x (conflict ")]
+    assert len(beside) == 1 and beside[0].read_text() == "the remote note\n"
+    assert any("notes/x.md" in problem for problem in link.b.problems)
+    b.scan()
+    assert b.doctor() is not None
+    assert beside[0].name in {Path(row.path).name for row in b.rows()}
+
+
+@pytest.mark.timeout(20)
+def test_reading_a_fifo_named_like_a_note_never_hangs(tmp_path: Path) -> None:
+    vault = Vault.init(tmp_path / "v")
+    (tmp_path / "v" / "notes").mkdir()
+    os.mkfifo(tmp_path / "v" / "notes" / "y.md")
+    (tmp_path / "v" / "notes" / "ok.md").write_text("fine\n")
+    report = vault.scan()
+    assert "notes/y.md" in report.problems
+    with pytest.raises(SoloError, match="notes/y.md"):
+        vault.read("notes/y.md")
+    assert vault.read("notes/ok.md").body == "fine\n"
+    assert any("notes/y.md" in finding for finding in vault.doctor())
+    vault.close()
