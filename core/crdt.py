@@ -27,6 +27,34 @@ _DIFF_TIME_LIMIT = 0.5  # seconds; past it the diff is still correct, only less 
 _MAX_DEPTH = 32
 
 
+def storable_problem(value: JsonValue, depth: int = 1) -> str | None:
+    """Why `value` cannot be stored in a document (None: it can), checked without recursion.
+
+    `depth` is how deep the value's own object sits below the document root (a file's meta
+    map: 1). The limits are the binding's: integers are signed 64-bit (`Int`), and no object
+    may sit deeper than `_MAX_DEPTH`, which `validate()` enforces on every received document,
+    so a deeper value would be refused by every peer."""
+    stack: list[tuple[JsonValue, int]] = [(value, depth)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, Mapping) or isinstance(item, list | tuple):
+            if level > _MAX_DEPTH:
+                return f"nests more than {_MAX_DEPTH - depth} levels deep (the document limit)"
+            children = item.values() if isinstance(item, Mapping) else item
+            stack.extend((child, level + 1) for child in children)
+            if isinstance(item, Mapping):
+                stack.extend((str(key), level + 1) for key in item)
+        elif isinstance(item, bool):
+            continue
+        elif isinstance(item, int):
+            if not -(2**63) <= item < 2**63:
+                return f"holds the integer {item}, outside the signed 64-bit range Automerge stores"
+        elif isinstance(item, str):
+            if _SURROGATE.search(item):
+                return "holds text with a lone surrogate"
+    return None
+
+
 class CrdtError(SoloError):
     """A document could not be loaded, read or changed: corrupt bytes or hostile content."""
 

@@ -57,6 +57,10 @@ class Maintenance:
             if repair:
                 self.rebuild_index()
                 self.index.optimize()
+            else:
+                dict(self.mirror.walk())
+            findings += [f"{name}: the file name is not valid UTF-8; not mirrored"
+                         for name in sorted(self.mirror.bad_names)]
         return findings
 
     def rebuild_index(self) -> None:

@@ -22,7 +22,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from solo.core import fileformat, model
-from solo.core.crdt import CrdtError, Doc
+from solo.core.crdt import CrdtError, Doc, storable_problem
 from solo.core.docrepo import DocRepo, doc_rev
 from solo.core.errors import SoloError
 from solo.core.events import ORIGIN_LOCAL, FileEvent, Listeners, Origin
@@ -142,6 +142,28 @@ def _unmirrorable(data: bytes) -> bool:
     return False
 
 
+def _storable(parsed: fileformat.Parsed) -> fileformat.Parsed:
+    """Front matter a document cannot hold (too deep, an integer past 64 bits) is not front
+    matter: the whole file is body text, kept byte for byte and flagged with the problem."""
+    problem = storable_problem(parsed.meta) if parsed.meta else None
+    if problem is None:
+        return parsed
+    return fileformat.Parsed(head="", body=parsed.text, problem=f"front matter {problem}")
+
+
+def _utf8_name(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def displayable(name: str) -> str:
+    """A file name as text any terminal can print (undecodable bytes shown as \\xNN)."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
 def _stat_key(st: os.stat_result) -> tuple[int, int, int, int]:
     return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
@@ -184,6 +206,7 @@ class FileMirror:
         self.quarantine_dir = solo_dir / "quarantine"
         self.events: Listeners[FileEvent] = Listeners()
         self._seen: dict[str, tuple[tuple[int, int, int, int], str]] = {}
+        self.bad_names: set[str] = set()  # names the last walk skipped (not UTF-8), printable
 
     def notify(self, paths: Iterable[str], origin: Origin = ORIGIN_LOCAL) -> None:
         paths = tuple(paths)
@@ -199,11 +222,12 @@ class FileMirror:
 
     def is_vault_file(self, rel: str) -> bool:
         parts = rel.split("/")
-        return (not rel.startswith("..") and all(not p.startswith(".") for p in parts)
+        return (_utf8_name(rel) and not rel.startswith("..") and all(not p.startswith(".") for p in parts)
                 and is_markdown(parts[-1]))
 
     def walk(self) -> Iterator[tuple[str, os.stat_result]]:
         """Every Markdown file in the vault (hidden folders and `.solo/` skipped), with lstat."""
+        self.bad_names.clear()
         stack = [self.root]
         while stack:
             folder = stack.pop()
@@ -213,6 +237,9 @@ class FileMirror:
                 continue
             for entry in entries:
                 if entry.name.startswith("."):
+                    continue
+                if not _utf8_name(entry.name):
+                    self.bad_names.add(displayable(self.rel(entry.path)))
                     continue
                 try:
                     if entry.is_dir(follow_symlinks=False):
@@ -268,6 +295,9 @@ class FileMirror:
         report = ScanReport()
         known = self.index.stats()
         on_disk = dict(self.walk())
+        for name in sorted(self.bad_names):
+            report.problems[name] = (f"{name}: the file name is not valid UTF-8; left as it "
+                                     "is, not mirrored (rename it to sync it)")
         changed = [p for p, st in on_disk.items()
                    if p not in known or known[p][:2] != (st.st_mtime_ns, st.st_size)]
         missing = [p for p in known if p not in on_disk]
@@ -351,7 +381,7 @@ class FileMirror:
         except UnicodeDecodeError as exc:
             return self._problem_row(rel, st, sha, f"{rel}: not valid UTF-8 (byte {exc.start}); "
                                      "left as it is, not mirrored", previous)
-        parsed = fileformat.split(text)
+        parsed = _storable(fileformat.split(text))
         doc_id = previous.doc_id if previous and previous.doc_id else None
         if doc_id is None:
             # A document may already claim this path: one a crash left without its index

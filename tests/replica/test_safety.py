@@ -178,3 +178,48 @@ def test_reading_a_fifo_named_like_a_note_never_hangs(tmp_path: Path) -> None:
     assert vault.read("notes/ok.md").body == "fine\n"
     assert any("notes/y.md" in finding for finding in vault.doctor())
     vault.close()
+
+
+BRICKS = {
+    "nested-40": "+++\na = " + "[" * 40 + "]" * 40 + "\n+++\nbody\n",
+    "nested-500": "+++\na = " + "[" * 500 + "]" * 500 + "\n+++\nbody\n",
+    "int-2-63": "+++\nn = 9223372036854775808\n+++\nbody\n",
+}
+
+
+@pytest.mark.parametrize("brick", sorted(BRICKS))
+def test_one_unstorable_front_matter_never_bricks_the_vault(pair: Pair, brick: str) -> None:
+    a, b, link = pair
+    (a.root / "notes").mkdir(exist_ok=True)
+    (a.root / "notes" / "ok.md").write_text("fine\n")
+    (a.root / "notes" / "brick.md").write_text(BRICKS[brick])
+    report = a.scan()
+    assert "notes/brick.md" in report.problems[
+        "notes/brick.md"], report.problems  # named, with the problem
+    assert (a.root / "notes" / "brick.md").read_text() == BRICKS[brick]
+    assert sorted(row.path for row in a.rows()) == ["notes/brick.md", "notes/ok.md"]
+    assert any("notes/brick.md" in finding for finding in a.doctor())
+    link.sync()
+    # Kept byte for byte, and it syncs as the text it is.
+    assert (b.root / "notes" / "brick.md").read_text() == BRICKS[brick]
+    assert (b.root / "notes" / "ok.md").read_text() == "fine\n"
+
+
+def test_a_file_name_that_is_not_utf8_is_reported_and_left_alone(pair: Pair) -> None:
+    a, b, link = pair
+    (a.root / "notes").mkdir(exist_ok=True)
+    (a.root / "notes" / "ok.md").write_text("fine\n")
+    bad = os.fsencode(a.root / "notes") + b"/caf\xe9.md"
+    with open(bad, "wb") as stream:
+        stream.write(b"latin-1 name\n")
+    report = a.scan()
+    assert [name for name in report.problems if "caf" in name], report.problems
+    problem = next(p for p in report.problems.values() if "caf" in p)
+    problem.encode("utf-8")  # printable on any terminal
+    assert [row.path for row in a.rows()] == ["notes/ok.md"]
+    assert [f for f in a.doctor() if "caf\\xe9.md" in f]
+    assert a.ingest(["notes/" + os.fsdecode(b"caf\xe9.md")]) == {}  # a watcher event for it
+    link.sync()
+    assert (b.root / "notes" / "ok.md").read_text() == "fine\n"
+    with open(bad, "rb") as stream:
+        assert stream.read() == b"latin-1 name\n"
