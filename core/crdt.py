@@ -141,6 +141,15 @@ class Doc:
         with self._call("cannot read changes") as raw:
             return [bytes(c.bytes) for c in raw.get_changes(list(heads))]
 
+    def contains(self, heads: Sequence[bytes]) -> bool:
+        """True when every change named by `heads` (and so its history) is in this document.
+
+        The binding cannot look a hash up: asked for the changes since a hash it knows, it
+        leaves out at least that change; since one it does not know, it returns them all."""
+        with self._call("cannot read changes") as raw:
+            total = len(raw.get_changes([]))
+            return all(len(raw.get_changes([bytes(h)])) < total for h in heads)
+
     def merge(self, other: Doc) -> None:
         with self._call("cannot merge documents") as raw:
             raw.merge(other._live())

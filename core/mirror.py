@@ -529,10 +529,14 @@ class FileMirror:
         self.index.remove(rel)
         if row and row.doc_id:
             try:
-                rev = doc_rev(self.repo.load(row.doc_id))
+                doc = self.repo.load(row.doc_id)
+                rev, heads = doc_rev(doc), [h.hex() for h in doc.heads()]
             except (StoreError, CrdtError):
-                rev = ""
-            self.repo.set_root_entry(row.doc_id, origin=origin, deleted=True, deleted_rev=rev)
+                rev, heads = "", []
+            # The heads let a peer that has not yet seen the last edits tell a later delete
+            # (it wins) from an edit concurrent with it (the file comes back).
+            self.repo.set_root_entry(row.doc_id, origin=origin, deleted=True, deleted_rev=rev,
+                                     deleted_heads=heads)
             self.repo.forget(row.doc_id)
 
     def adopt(self, rel: str, doc_id: str) -> None:
@@ -636,7 +640,9 @@ class FileMirror:
             rendered: bytes | None = render_doc(self.repo.load(doc_id)).encode("utf-8")
         except BadDocument:
             rendered = None  # it cannot be what the file holds: the file is kept
-        if data != rendered:
+        # The file as Solo last wrote or ingested it holds no word the history lacks.
+        as_last_seen = content_sha(data) == row.sha and not _unmirrorable(data)
+        if data != rendered and not as_last_seen:
             self.ingest_file(row.path, data)
             return False
         self.files.unlink(row.path)

@@ -77,6 +77,18 @@ def _live(entry: dict[str, Any], rev_of: Callable[[], str | None]) -> bool:
     return current is not None and current != deleted_rev
 
 
+def _deleted_heads(entry: dict[str, Any]) -> list[bytes] | None:
+    """The heads a tombstone recorded at the delete (None when absent or malformed)."""
+    raw = entry.get("deleted_heads")
+    if not isinstance(raw, list) or not raw or len(raw) > 1000:
+        return None
+    try:
+        heads = [bytes.fromhex(h) for h in raw if isinstance(h, str)]
+    except ValueError:
+        return None
+    return heads if len(heads) == len(raw) and all(len(h) == 32 for h in heads) else None
+
+
 class VaultParts(Protocol):
     """What a replica needs of a vault (a `Vault` has all of it): its parts, by name."""
 
@@ -213,6 +225,23 @@ class Replica:
                 self.mirror.pending.clear(doc_id)
             self.mirror.forget_seen()
 
+    def _state(self, doc_id: str, entry: dict[str, Any], doc: Doc | None = None) -> str:
+        """"live", "deleted", or "behind": a tombstone for edits this copy has not received
+        yet (decided when the document's own changes arrive, so a delete after an edit wins
+        and only an edit concurrent with the delete brings the file back)."""
+        if entry.get("deleted") is not True:
+            return "live"
+        heads = _deleted_heads(entry)
+        if heads is not None and (doc is not None or self.has(doc_id)):
+            try:
+                doc = doc if doc is not None else self.repo.load(doc_id)
+                if not doc.contains(heads):
+                    return "behind"
+                return "live" if doc_rev(doc) != entry.get("deleted_rev") else "deleted"
+            except (StoreError, CrdtError):
+                pass
+        return "live" if _live(entry, partial(self._rev_of, doc_id)) else "deleted"
+
     def _rev_of(self, doc_id: str) -> str | None:
         if not self.has(doc_id):
             return None
@@ -243,8 +272,15 @@ class Replica:
         entry = self.repo.root_entry(doc_id)
         if entry is None:
             return  # its index entry has not arrived yet; the root's arrival renders it
-        if not _live(entry, lambda: doc_rev(doc)):
+        state = self._state(doc_id, entry, doc)
+        if state == "behind":
             return
+        if state == "deleted":
+            if self.index.by_doc(doc_id) is not None:
+                self._delete_local(doc_id)  # the edits before the delete have arrived
+            return
+        if entry.get("deleted") is True:  # an edit concurrent with the delete: it lives
+            self.repo.set_root_entry(doc_id, deleted=False, origin=self.origin)
         rel = self._safe_entry_path(doc_id, entry)
         if rel is None or not doc.heads():
             return
@@ -296,7 +332,12 @@ class Replica:
             rel = self._safe_entry_path(doc_id, entry)
             if rel is None:
                 continue
-            if not _live(entry, partial(self._rev_of, doc_id)):
+            state = self._state(doc_id, entry)
+            if state == "behind":
+                if doc_id not in wanted:
+                    wanted.append(doc_id)
+                continue  # its file stays until the edits before the delete arrive
+            if state == "deleted":
                 self._delete_local(doc_id)
                 continue
             changed.append((doc_id, rel, entry))
