@@ -27,6 +27,34 @@ _DIFF_TIME_LIMIT = 0.5  # seconds; past it the diff is still correct, only less 
 _MAX_DEPTH = 32
 
 
+def storable_problem(value: JsonValue, depth: int = 1) -> str | None:
+    """Why `value` cannot be stored in a document (None: it can), checked without recursion.
+
+    `depth` is how deep the value's own object sits below the document root (a file's meta
+    map: 1). The limits are the binding's: integers are signed 64-bit (`Int`), and no object
+    may sit deeper than `_MAX_DEPTH`, which `validate()` enforces on every received document,
+    so a deeper value would be refused by every peer."""
+    stack: list[tuple[JsonValue, int]] = [(value, depth)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, Mapping) or isinstance(item, list | tuple):
+            if level > _MAX_DEPTH:
+                return f"nests more than {_MAX_DEPTH - depth} levels deep (the document limit)"
+            children = item.values() if isinstance(item, Mapping) else item
+            stack.extend((child, level + 1) for child in children)
+            if isinstance(item, Mapping):
+                stack.extend((str(key), level + 1) for key in item)
+        elif isinstance(item, bool):
+            continue
+        elif isinstance(item, int):
+            if not -(2**63) <= item < 2**63:
+                return f"holds the integer {item}, outside the signed 64-bit range Automerge stores"
+        elif isinstance(item, str):
+            if _SURROGATE.search(item):
+                return "holds text with a lone surrogate"
+    return None
+
+
 class CrdtError(SoloError):
     """A document could not be loaded, read or changed: corrupt bytes or hostile content."""
 
@@ -112,6 +140,15 @@ class Doc:
         """Encoded changes made after `heads` (all of them for an empty list)."""
         with self._call("cannot read changes") as raw:
             return [bytes(c.bytes) for c in raw.get_changes(list(heads))]
+
+    def contains(self, heads: Sequence[bytes]) -> bool:
+        """True when every change named by `heads` (and so its history) is in this document.
+
+        The binding cannot look a hash up: asked for the changes since a hash it knows, it
+        leaves out at least that change; since one it does not know, it returns them all."""
+        with self._call("cannot read changes") as raw:
+            total = len(raw.get_changes([]))
+            return all(len(raw.get_changes([bytes(h)])) < total for h in heads)
 
     def merge(self, other: Doc) -> None:
         with self._call("cannot merge documents") as raw:

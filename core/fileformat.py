@@ -55,6 +55,14 @@ class Parsed:
         return self.head + self.body
 
 
+def _load_toml_bounded(inner: str) -> dict[str, Any]:
+    """`tomllib.loads`, with nesting too deep for its recursive parser a ValueError."""
+    try:
+        return tomllib.loads(inner)
+    except RecursionError:
+        raise ValueError("it nests too deeply to read") from None
+
+
 def _fence_line(line: str) -> bool:
     return line.rstrip("\r\n").rstrip(" \t") == FENCE
 
@@ -90,7 +98,7 @@ def split(text: str) -> Parsed:
             inner = text[start + len(lines[0]):offset]
             head_end = offset + len(line)
             try:
-                fields = tomllib.loads(inner.replace("\r\n", "\n"))
+                fields = _load_toml_bounded(inner.replace("\r\n", "\n"))
             except (tomllib.TOMLDecodeError, ValueError) as exc:
                 return Parsed(head="", body=text, problem=f"front matter is not valid TOML: {exc}")
             return Parsed(head=text[:head_end], body=text[head_end:], meta=to_json(fields),

@@ -6,7 +6,7 @@ from solo.core.crdt import CrdtError
 from solo.core.docrepo import DocRepo, doc_rev
 from solo.core.index import Index
 from solo.core.lock import VaultLock
-from solo.core.mirror import FileMirror, render_doc
+from solo.core.mirror import BadDocument, FileMirror, render_doc
 from solo.core.store import StoreError
 
 
@@ -41,7 +41,12 @@ class Maintenance:
                         findings.append(f"{path}: {exc}")
                         continue
                     text = self.mirror.read_small(path)
-                    if text is not None and render_doc(doc).encode("utf-8") != text:
+                    try:
+                        rendered = render_doc(doc).encode("utf-8")
+                    except BadDocument as exc:
+                        findings.append(f"{path}: document {row.doc_id} cannot be a file: {exc}")
+                        continue
+                    if text is not None and rendered != text:
                         findings.append(f"{path}: file differs from its document; ingested")
                         if repair:
                             self.mirror.ingest_file(path)
@@ -52,6 +57,10 @@ class Maintenance:
             if repair:
                 self.rebuild_index()
                 self.index.optimize()
+            else:
+                dict(self.mirror.walk())
+            findings += [f"{name}: the file name is not valid UTF-8; not mirrored"
+                         for name in sorted(self.mirror.bad_names)]
         return findings
 
     def rebuild_index(self) -> None:

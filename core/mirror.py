@@ -22,11 +22,12 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from solo.core import fileformat, markdown, model
-from solo.core.crdt import CrdtError, Doc
+from solo.core.crdt import CrdtError, Doc, storable_problem
 from solo.core.docrepo import DocRepo, doc_rev
+from solo.core.errors import SoloError
 from solo.core.events import ORIGIN_LOCAL, FileEvent, Listeners, Origin
-from solo.core.files import VaultFiles
-from solo.core.fsutil import fsync_dir, is_temp_name
+from solo.core.files import VaultFiles, kind_of
+from solo.core.fsutil import atomic_write_bytes, fsync_dir, is_temp_name
 from solo.core.ids import is_document_id, new_document_id
 from solo.core.index import Index, Row
 from solo.core.store import StoreError
@@ -51,6 +52,15 @@ class ScanReport:
         return not (self.added or self.changed or self.removed or self.renamed)
 
 
+class NotMirroredError(SoloError):
+    """A document was about to be written over a local file Solo keeps and does not mirror."""
+
+    def __init__(self, rel: str, reason: str) -> None:
+        super().__init__(f"{rel}: {reason}; not overwritten")
+        self.rel = rel
+        self.reason = reason
+
+
 def content_sha(data: bytes) -> str:
     """The fingerprint the index keeps of a file's bytes."""
     return hashlib.sha256(data).hexdigest()
@@ -61,11 +71,59 @@ def is_markdown(name: str) -> bool:
         and not is_temp_name(name)
 
 
-def render_doc(doc: Doc) -> str:
-    """The file text of a file document."""
+class BadDocument(CrdtError):
+    """A file document whose content cannot become a file (a peer sent the wrong shape)."""
+
+
+_PLAIN = (str, bool, int, float)
+
+
+def _clean_value(value: Any, where: str, keep_nulls: bool = False) -> Any:
+    """A front matter value with nulls dropped (a cleared field) unless `keep_nulls` (YAML
+    writes them: an empty Obsidian property); BadDocument if unwritable."""
+    if isinstance(value, Mapping):
+        return {str(k): _clean_value(v, f"{where}.{k}", keep_nulls) for k, v in value.items()
+                if v is not None or keep_nulls}
+    if isinstance(value, list):
+        return [_clean_value(v, f"{where}[{i}]", keep_nulls) for i, v in enumerate(value)
+                if v is not None or keep_nulls]
+    if value is None and keep_nulls:
+        return None
+    if isinstance(value, bytes | bytearray):
+        raise BadDocument(f"{where} holds bytes, which front matter cannot hold")
+    if not isinstance(value, _PLAIN):
+        raise BadDocument(f"{where} holds a {type(value).__name__}, which front matter cannot hold")
+    return value
+
+
+def file_content(doc: Doc) -> tuple[str, str, dict[str, Any]]:
+    """A file document's (head, body, meta), validated: the one door from a document to a file.
+
+    A missing part is empty; a null meta value means the key is gone (as clearing a field in
+    a JS app intends) in TOML front matter, which has no null, and an empty property in YAML. Text that is not text, a meta that is not a map, or a value front
+    matter cannot hold (bytes) raise BadDocument naming the problem."""
     content = doc.to_python()
-    return fileformat.render(content.get("head", "") or "", content.get("body", "") or "",
-                             content.get("meta", {}) or {})
+    head = content.get("head")
+    body = content.get("body")
+    meta = content.get("meta")
+    for name, part in (("head", head), ("body", body)):
+        if part is not None and not isinstance(part, str):
+            raise BadDocument(f"its {name} is a {type(part).__name__}, not text")
+    if meta is not None and not isinstance(meta, Mapping):
+        raise BadDocument(f"its meta is a {type(meta).__name__}, not a map")
+    yaml_head = (head or "").startswith(("---\n", "---\r\n"))
+    cleaned = _clean_value(meta or {}, "meta", keep_nulls=yaml_head)
+    assert isinstance(cleaned, dict)
+    return head or "", body or "", cleaned
+
+
+def render_doc(doc: Doc) -> str:
+    """The file text of a file document (BadDocument when it cannot be one)."""
+    head, body, meta = file_content(doc)
+    try:
+        return fileformat.render(head, body, meta)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise BadDocument(f"its front matter cannot be written: {exc}") from exc
 
 
 def _same_value(a: Any, b: Any) -> bool:
@@ -77,6 +135,39 @@ def _same_value(a: Any, b: Any) -> bool:
     if isinstance(a, list) and isinstance(b, list):
         return len(a) == len(b) and all(_same_value(x, y) for x, y in zip(a, b, strict=True))
     return type(a) is type(b) and a == b
+
+
+def _unmirrorable(data: bytes) -> bool:
+    """True for bytes Solo keeps as they are (binary, not UTF-8, over the cap)."""
+    if len(data) > MAX_MIRROR_BYTES or b"\0" in data:
+        return True
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+def _storable(parsed: fileformat.Parsed) -> fileformat.Parsed:
+    """Front matter a document cannot hold (too deep, an integer past 64 bits) is not front
+    matter: the whole file is body text, kept byte for byte and flagged with the problem."""
+    problem = storable_problem(parsed.meta) if parsed.meta else None
+    if problem is None:
+        return parsed
+    return fileformat.Parsed(head="", body=parsed.text, problem=f"front matter {problem}")
+
+
+def _utf8_name(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def displayable(name: str) -> str:
+    """A file name as text any terminal can print (undecodable bytes shown as \\xNN)."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
 def _stat_key(st: os.stat_result) -> tuple[int, int, int, int]:
@@ -101,6 +192,12 @@ class Journal:
     def ids(self) -> list[str]:
         return sorted(p.name for p in self.folder.iterdir()) if self.folder.is_dir() else []
 
+    def set_aside(self, doc_id: str, folder: Path, reason: str) -> None:
+        """Move a marker that cannot be acted on to `folder`, with the reason inside."""
+        folder.mkdir(exist_ok=True)
+        atomic_write_bytes(folder / doc_id, reason.encode("utf-8") + b"\n")
+        self.clear(doc_id)
+
 
 class FileMirror:
     """Keeps `.md` files, their documents (through the repo) and the index in agreement."""
@@ -112,8 +209,10 @@ class FileMirror:
         self.index = index
         self.dirty = Journal(solo_dir / "dirty")
         self.pending = Journal(solo_dir / "pending")
+        self.quarantine_dir = solo_dir / "quarantine"
         self.events: Listeners[FileEvent] = Listeners()
         self._seen: dict[str, tuple[tuple[int, int, int, int], str]] = {}
+        self.bad_names: set[str] = set()  # names the last walk skipped (not UTF-8), printable
 
     def notify(self, paths: Iterable[str], origin: Origin = ORIGIN_LOCAL) -> None:
         paths = tuple(paths)
@@ -129,11 +228,12 @@ class FileMirror:
 
     def is_vault_file(self, rel: str) -> bool:
         parts = rel.split("/")
-        return (not rel.startswith("..") and all(not p.startswith(".") for p in parts)
+        return (_utf8_name(rel) and not rel.startswith("..") and all(not p.startswith(".") for p in parts)
                 and is_markdown(parts[-1]))
 
     def walk(self) -> Iterator[tuple[str, os.stat_result]]:
         """Every Markdown file in the vault (hidden folders and `.solo/` skipped), with lstat."""
+        self.bad_names.clear()
         stack = [self.root]
         while stack:
             folder = stack.pop()
@@ -143,6 +243,9 @@ class FileMirror:
                 continue
             for entry in entries:
                 if entry.name.startswith("."):
+                    continue
+                if not _utf8_name(entry.name):
+                    self.bad_names.add(displayable(self.rel(entry.path)))
                     continue
                 try:
                     if entry.is_dir(follow_symlinks=False):
@@ -162,12 +265,45 @@ class FileMirror:
         except OSError:
             return None
 
+    def not_mirrored(self, rel: str) -> str | None:
+        """Why the file at `rel` is one Solo keeps as it is and never mirrors, or None.
+
+        None when nothing is there or it is a Markdown text file Solo may render over.
+        Reads nothing that is not a regular file within the size cap."""
+        try:
+            st = self.files.lstat(rel)
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            return f"cannot be examined ({exc.strerror})"
+        return self._examine(rel, st)[1]
+
+    def _examine(self, rel: str, st: os.stat_result) -> tuple[bytes | None, str | None]:
+        """The bytes of the file `st` describes and why it is not mirrored (None: it is)."""
+        if not stat_module.S_ISREG(st.st_mode):
+            return None, kind_of(st.st_mode)
+        if st.st_size > MAX_MIRROR_BYTES:
+            return None, f"over the {MAX_MIRROR_BYTES // 1024} KiB limit"
+        data = self.read_small(rel)
+        if data is None:
+            return None, "cannot be read"
+        if b"\0" in data:
+            return data, "binary data (NUL bytes)"
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            return data, "not valid UTF-8"
+        return data, None
+
     # --- files → documents -----------------------------------------------------------------
     def scan(self, origin: Origin = ORIGIN_LOCAL) -> ScanReport:
         """Bring documents and index up to date with the files (stat first, read only changes)."""
         report = ScanReport()
         known = self.index.stats()
         on_disk = dict(self.walk())
+        for name in sorted(self.bad_names):
+            report.problems[name] = (f"{name}: the file name is not valid UTF-8; left as it "
+                                     "is, not mirrored (rename it to sync it)")
         changed = [p for p, st in on_disk.items()
                    if p not in known or known[p][:2] != (st.st_mtime_ns, st.st_size)]
         missing = [p for p in known if p not in on_disk]
@@ -230,7 +366,8 @@ class FileMirror:
         if stat_module.S_ISLNK(st.st_mode):
             return self._problem_row(rel, st, "", f"{rel}: symbolic link, not followed", previous)
         if not stat_module.S_ISREG(st.st_mode):
-            return self._problem_row(rel, st, "", f"{rel}: not a regular file", previous)
+            return self._problem_row(rel, st, "", f"{rel}: {kind_of(st.st_mode)}, not a regular "
+                                     "file; not read", previous)
         if st.st_size > MAX_MIRROR_BYTES:
             return self._problem_row(
                 rel, st, "", f"{rel}: {st.st_size / 1e6:.1f} MB is over the "
@@ -250,7 +387,7 @@ class FileMirror:
         except UnicodeDecodeError as exc:
             return self._problem_row(rel, st, sha, f"{rel}: not valid UTF-8 (byte {exc.start}); "
                                      "left as it is, not mirrored", previous)
-        parsed = fileformat.split(text)
+        parsed = _storable(fileformat.split(text))
         doc_id = previous.doc_id if previous and previous.doc_id else None
         if doc_id is None:
             # A document may already claim this path: one a crash left without its index
@@ -283,22 +420,30 @@ class FileMirror:
                     origin: Origin = ORIGIN_LOCAL) -> None:
         doc = self.repo.load(doc_id)
         content = doc.to_python()
-        head, body = content.get("head", ""), content.get("body", "")
-        meta = content.get("meta", {}) or {}
-        if fileformat.render(head, body, meta) == parsed.text and head == parsed.head:
-            return
+        raw_head, raw_body, raw_meta = content.get("head"), content.get("body"), content.get("meta")
+        head = raw_head if isinstance(raw_head, str) else None
+        body = raw_body if isinstance(raw_body, str) else None
+        meta = raw_meta if isinstance(raw_meta, dict) else None
+        try:
+            if render_doc(doc) == parsed.text and head == parsed.head:
+                return
+        except BadDocument:
+            pass  # the file is the truth here: the edit below repairs the document's shape
         heads = doc.heads()
         with doc.change() as edit:
             if head != parsed.head:
                 edit.set_text(["head"], parsed.head, old=head)
             if body != parsed.body:
                 edit.set_text(["body"], parsed.body, old=body)
-            for key, value in parsed.meta.items():
-                if key not in meta or not _same_value(meta[key], value):
-                    edit.put(["meta", key], value)
-            for key in meta:
-                if key not in parsed.meta:
-                    edit.delete(["meta", key])
+            if meta is None:
+                edit.put(["meta"], parsed.meta)
+            else:
+                for key, value in parsed.meta.items():
+                    if key not in meta or not _same_value(meta[key], value):
+                        edit.put(["meta", key], value)
+                for key in meta:
+                    if key not in parsed.meta:
+                        edit.delete(["meta", key])
         self.commit(doc_id, doc, heads, origin)
         self.record_rev(doc_id, doc, origin)
 
@@ -390,10 +535,14 @@ class FileMirror:
         self.index.remove(rel)
         if row and row.doc_id:
             try:
-                rev = doc_rev(self.repo.load(row.doc_id))
+                doc = self.repo.load(row.doc_id)
+                rev, heads = doc_rev(doc), [h.hex() for h in doc.heads()]
             except (StoreError, CrdtError):
-                rev = ""
-            self.repo.set_root_entry(row.doc_id, origin=origin, deleted=True, deleted_rev=rev)
+                rev, heads = "", []
+            # The heads let a peer that has not yet seen the last edits tell a later delete
+            # (it wins) from an edit concurrent with it (the file comes back).
+            self.repo.set_root_entry(row.doc_id, origin=origin, deleted=True, deleted_rev=rev,
+                                     deleted_heads=heads)
             self.repo.forget(row.doc_id)
 
     def adopt(self, rel: str, doc_id: str) -> None:
@@ -430,7 +579,8 @@ class FileMirror:
         sha = content_sha(data)
         if sha != row.sha:
             self.ingest_file(row.path, data, st)
-        self._seen[row.path] = (_stat_key(st), sha)
+        if self.index.by_path(row.path) is not None and not _unmirrorable(data):
+            self._seen[row.path] = (_stat_key(st), sha)
 
     def forget_seen(self) -> None:
         """End of one locked operation: what was seen on disk may change from now on."""
@@ -453,7 +603,9 @@ class FileMirror:
         elif seen is not None and seen[0] == _stat_key(st):
             current_sha = seen[1]
         else:
-            current = self.read_small(rel)
+            current, reason = self._examine(rel, st)
+            if reason is not None:
+                raise NotMirroredError(rel, reason)
             current_sha = content_sha(current) if current is not None else None
         if current_sha != sha:
             self.files.write(rel, data)
@@ -488,7 +640,15 @@ class FileMirror:
         except FileNotFoundError:
             self.index.remove(row.path)
             return True
-        if data != render_doc(self.repo.load(doc_id)).encode("utf-8"):
+        except OSError:
+            return False  # a folder or FIFO now stands there: nothing of ours to delete
+        try:
+            rendered: bytes | None = render_doc(self.repo.load(doc_id)).encode("utf-8")
+        except BadDocument:
+            rendered = None  # it cannot be what the file holds: the file is kept
+        # The file as Solo last wrote or ingested it holds no word the history lacks.
+        as_last_seen = content_sha(data) == row.sha and not _unmirrorable(data)
+        if data != rendered and not as_last_seen:
             self.ingest_file(row.path, data)
             return False
         self.files.unlink(row.path)

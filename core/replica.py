@@ -32,7 +32,7 @@ from solo.core.events import Origin
 from solo.core.ids import is_document_id
 from solo.core.index import Index, short_id
 from solo.core.lock import VaultLock
-from solo.core.mirror import FileMirror
+from solo.core.mirror import BadDocument, FileMirror, NotMirroredError
 from solo.core.paths import UnsafePath, check_relative_path, conflict_name
 from solo.core.store import StoreError
 
@@ -75,6 +75,18 @@ def _live(entry: dict[str, Any], rev_of: Callable[[], str | None]) -> bool:
         return False
     current = rev_of()
     return current is not None and current != deleted_rev
+
+
+def _deleted_heads(entry: dict[str, Any]) -> list[bytes] | None:
+    """The heads a tombstone recorded at the delete (None when absent or malformed)."""
+    raw = entry.get("deleted_heads")
+    if not isinstance(raw, list) or not raw or len(raw) > 1000:
+        return None
+    try:
+        heads = [bytes.fromhex(h) for h in raw if isinstance(h, str)]
+    except ValueError:
+        return None
+    return heads if len(heads) == len(raw) and all(len(h) == 32 for h in heads) else None
 
 
 class VaultParts(Protocol):
@@ -199,12 +211,36 @@ class Replica:
             return
         with self.vault.lock:
             for doc_id in self.mirror.pending.ids():
-                if doc_id == self.root_id:
-                    self._reconcile({})
-                elif is_document_id(doc_id) and self.has(doc_id):
-                    self._render(doc_id, self.repo.load(doc_id))
+                try:
+                    if doc_id == self.root_id:
+                        self._reconcile({})
+                    elif is_document_id(doc_id) and self.has(doc_id):
+                        self._render(doc_id, self.repo.load(doc_id))
+                except (CrdtError, StoreError, OSError, ValueError, TypeError) as exc:
+                    # Never replayed forever: set aside where `doctor` and a human can see it.
+                    reason = f"pending change to document {doc_id} cannot be applied: {exc}"
+                    self._problem(f"{reason}; set aside in {self.mirror.quarantine_dir}")
+                    self.mirror.pending.set_aside(doc_id, self.mirror.quarantine_dir, reason)
+                    continue
                 self.mirror.pending.clear(doc_id)
             self.mirror.forget_seen()
+
+    def _state(self, doc_id: str, entry: dict[str, Any], doc: Doc | None = None) -> str:
+        """"live", "deleted", or "behind": a tombstone for edits this copy has not received
+        yet (decided when the document's own changes arrive, so a delete after an edit wins
+        and only an edit concurrent with the delete brings the file back)."""
+        if entry.get("deleted") is not True:
+            return "live"
+        heads = _deleted_heads(entry)
+        if heads is not None and (doc is not None or self.has(doc_id)):
+            try:
+                doc = doc if doc is not None else self.repo.load(doc_id)
+                if not doc.contains(heads):
+                    return "behind"
+                return "live" if doc_rev(doc) != entry.get("deleted_rev") else "deleted"
+            except (StoreError, CrdtError):
+                pass
+        return "live" if _live(entry, partial(self._rev_of, doc_id)) else "deleted"
 
     def _rev_of(self, doc_id: str) -> str | None:
         if not self.has(doc_id):
@@ -222,16 +258,29 @@ class Replica:
             return None
 
     def _problem(self, message: str) -> None:
+        if message in self.problems:
+            return  # one line per problem and run, however often a round meets it
         log.warning(message)
         self.problems.append(message)
 
-    def _render(self, doc_id: str, doc: Doc, record: bool = False) -> None:
-        """Write a file document to the path the root index gives it."""
+    def _render(self, doc_id: str, doc: Doc, record: bool = False,
+                beside: bool = True) -> None:
+        """Write a file document to the path the root index gives it.
+
+        A local file Solo does not mirror (binary, too big, not UTF-8, a folder…) is never
+        written over: the document lands beside it under a conflict name (`beside`)."""
         entry = self.repo.root_entry(doc_id)
         if entry is None:
             return  # its index entry has not arrived yet; the root's arrival renders it
-        if not _live(entry, lambda: doc_rev(doc)):
+        state = self._state(doc_id, entry, doc)
+        if state == "behind":
             return
+        if state == "deleted":
+            if self.index.by_doc(doc_id) is not None:
+                self._delete_local(doc_id)  # the edits before the delete have arrived
+            return
+        if entry.get("deleted") is True:  # an edit concurrent with the delete: it lives
+            self.repo.set_root_entry(doc_id, deleted=False, origin=self.origin)
         rel = self._safe_entry_path(doc_id, entry)
         if rel is None or not doc.heads():
             return
@@ -248,7 +297,14 @@ class Replica:
         except UnsafePath as exc:
             self._problem(f"not writing {rel}: {exc}")
             return
-        self.mirror.write_doc(rel, doc_id, doc, self.origin)
+        try:
+            self.mirror.write_doc(rel, doc_id, doc, self.origin)
+        except NotMirroredError as exc:
+            self._land_beside(doc_id, rel, exc.reason, beside)
+            return
+        except BadDocument as exc:
+            self._problem(f"document {doc_id} ({rel}) refused: {exc}; the file is kept as it was")
+            return
         if record:
             self.mirror.record_rev(doc_id, doc)
 
@@ -276,7 +332,12 @@ class Replica:
             rel = self._safe_entry_path(doc_id, entry)
             if rel is None:
                 continue
-            if not _live(entry, partial(self._rev_of, doc_id)):
+            state = self._state(doc_id, entry)
+            if state == "behind":
+                if doc_id not in wanted:
+                    wanted.append(doc_id)
+                continue  # its file stays until the edits before the delete arrive
+            if state == "deleted":
                 self._delete_local(doc_id)
                 continue
             changed.append((doc_id, rel, entry))
@@ -325,6 +386,8 @@ class Replica:
                 # Its own entry says it is gone or elsewhere: not a conflict.
                 if occupant_entry.get("deleted") is True:
                     self._delete_local(occupant.doc_id)
+                else:
+                    self._move_ahead(occupant.doc_id, rel, occupant_entry)
                 occupant = self.index.by_path(rel)
         if occupant is not None and occupant.doc_id and occupant.doc_id != doc_id:
             winner = min(doc_id, occupant.doc_id)
@@ -344,6 +407,19 @@ class Replica:
         if self.has(doc_id):
             self._render(doc_id, self.repo.load(doc_id))
 
+    def _move_ahead(self, doc_id: str, rel: str, entry: dict[str, Any]) -> None:
+        """Apply a rename the root index holds for the document at `rel` before its path is
+        reused (a device renamed a file, then created another at its old name)."""
+        new_rel = self._safe_entry_path(doc_id, entry)
+        if new_rel is None or new_rel == rel or self.mirror.files.exists(new_rel):
+            return
+        try:
+            self.mirror.files.safe_path(new_rel)
+        except UnsafePath as exc:
+            self._problem(f"not moving {rel} to {new_rel}: {exc}")
+            return
+        self.mirror.rename_file(rel, new_rel, self.origin)
+
     def _move_to_conflict(self, doc_id: str, rel: str) -> None:
         new_rel = conflict_name(rel, short_id(doc_id))
         row = self.index.by_doc(doc_id)
@@ -358,6 +434,24 @@ class Replica:
                                  deleted=False, origin=self.origin)
         if self.has(doc_id):
             self._render(doc_id, self.repo.load(doc_id))
+
+    def _land_beside(self, doc_id: str, rel: str, reason: str, again: bool) -> None:
+        """Keep the local file at `rel` untouched; the document moves to its conflict name."""
+        new_rel = conflict_name(rel, short_id(doc_id))
+        if not again or new_rel == rel:
+            self._problem(f"{rel}: kept the local file ({reason}); document {doc_id} "
+                          "not written")
+            return
+        try:
+            self.mirror.files.safe_path(new_rel)
+        except UnsafePath as exc:
+            self._problem(f"{rel}: kept the local file ({reason}); cannot place {doc_id}: {exc}")
+            return
+        self._problem(f"{rel}: kept the local file ({reason}); the peer's note is in {new_rel}")
+        self.repo.set_root_entry(doc_id, path=new_rel, kind=model.kind_for(new_rel, {}),
+                                 deleted=False, origin=self.origin)
+        if self.has(doc_id):
+            self._render(doc_id, self.repo.load(doc_id), beside=False)
 
     def _delete_local(self, doc_id: str) -> None:
         if not self.mirror.delete_if_rendered(doc_id, self.origin):

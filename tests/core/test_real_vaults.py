@@ -153,3 +153,18 @@ def test_completing_a_yaml_task_edits_its_yaml(obsidian: Vault) -> None:
     done, _ = obsidian.complete("tasks/Pay invoice.md", today=dt.date(2025, 3, 2))
     assert done.head.startswith("---\n") and "status: done\n" in done.head
     assert "# a comment between keys\n" in done.head and done.row.status == "done"
+
+
+def test_every_fixture_file_renders_back_from_its_document_byte_for_byte(obsidian: Vault) -> None:
+    """What a remote change writes starts from the document: empty YAML properties
+    (`due:`), timestamps and comments must come back exactly, or a peer's edit to one key
+    would rewrite the user's other lines."""
+    from solo.core.mirror import render_doc
+
+    checked = 0
+    for row in obsidian.rows():
+        if row.doc_id and not row.problem:
+            text = obsidian.abs(row.path).read_text(encoding="utf-8")
+            assert render_doc(obsidian.load_doc(row.doc_id)) == text, row.path
+            checked += 1
+    assert checked >= 5
