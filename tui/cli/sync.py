@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TextIO
 
 from solo.core.config import Remote
 from solo.core.ids import InvalidId, parse_document_url
@@ -37,7 +38,7 @@ from solo.tui.cli.table import default_server_data
 class Progress:
     """One updating line on a terminal; a plain line every few seconds otherwise."""
 
-    def __init__(self, label: str, stream: object = None) -> None:
+    def __init__(self, label: str, stream: TextIO | None = None) -> None:
         self.label = label
         self.stream = stream or sys.stderr
         self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
@@ -51,14 +52,14 @@ class Progress:
         self._last = now
         line = f"{self.label}: {done}/{total} documents"
         if self.tty:
-            print(f"\r{line}\x1b[K", end="", file=self.stream, flush=True)  # type: ignore[call-overload]
+            print(f"\r{line}\x1b[K", end="", file=self.stream, flush=True)
             self._shown = True
         elif total >= 50:
-            print(line, file=self.stream, flush=True)  # type: ignore[call-overload]
+            print(line, file=self.stream, flush=True)
 
     def end(self) -> None:
         if self._shown:
-            print("\r\x1b[K", end="", file=self.stream, flush=True)  # type: ignore[call-overload]
+            print("\r\x1b[K", end="", file=self.stream, flush=True)
 
 
 def _run_once(vault: Vault, remote: Remote, full: bool) -> SyncReport:
