@@ -36,8 +36,14 @@ demo: setup
 	@echo "Open it again later with: $(BIN)/solo --vault $(DEMO)"
 	$(BIN)/solo --vault "$(DEMO)"
 
+# mypy and import-linter see the code as the installed packages solo.core, solo.sync, solo.tui.
+TYPECHECK := $(VENV)/typecheck
+
 lint: setup
 	$(BIN)/ruff check core sync tui tests
+	mkdir -p $(TYPECHECK)/solo && for p in core sync tui; do ln -sfn ../../../$$p $(TYPECHECK)/solo/$$p; done
+	cd $(TYPECHECK) && ../bin/mypy --config-file ../../pyproject.toml -p solo.core -p solo.sync -p solo.tui
+	cd $(TYPECHECK) && ../bin/lint-imports ../../pyproject.toml
 
 test: setup tests/interop/node_modules/.installed lint
 	$(BIN)/python -m pytest -q

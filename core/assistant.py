@@ -127,7 +127,7 @@ def system_prompt(today: dt.date, tools: bool) -> str:
 
 
 def sources_block(passages: Sequence[Passage], budget: int) -> str:
-    parts = []
+    parts: list[str] = []
     used = 0
     for number, passage in enumerate(passages, 1):
         text = f"[{number}] {passage.render()}"
@@ -240,14 +240,14 @@ class Assistant:
         """Text passages best first: BM25, fused with vector similarity when vectors exist."""
         text_hits = self.chunks.search(question, limit=depth)
         rankings = [[p.chunk_id for p in text_hits if p.chunk_id is not None]]
-        by_id = {p.chunk_id: p for p in text_hits}
+        by_id: dict[int | None, Passage] = {p.chunk_id: p for p in text_hits}
         if query_vector is not None and self.vectors is not None:
             vector_hits = self.vectors.search(query_vector, limit=depth)
             strong = {cid for cid, score in vector_hits if score >= MIN_VECTOR_SCORE}
             if text_hits or strong:
                 rankings.append([cid for cid, _ in vector_hits])
                 missing = [cid for cid, _ in vector_hits if cid not in by_id]
-                by_id.update(self.chunks.passages(missing))
+                by_id.update(self.chunks.passages(missing).items())
         return [by_id[cid] for cid, _ in fuse(rankings, (1.0, VECTOR_WEIGHT)) if cid in by_id]
 
     def _query_vector(self, question: str) -> list[float] | None:

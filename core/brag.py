@@ -104,7 +104,8 @@ def brag_doc(rows: Sequence[Row], since: dt.date | None = None, until: dt.date |
         sections[key].achievements.append(entry)
         for skill in entry.skills:
             by_skill.setdefault(skill, []).append(row.title)
-    learning, certifications = [], []
+    learning: list[Finished] = []
+    certifications: list[Finished] = []
     for row in shown:
         if row.kind != "learning" or row.status != "done":
             continue
@@ -113,14 +114,14 @@ def brag_doc(rows: Sequence[Row], since: dt.date | None = None, until: dt.date |
             continue
         cert = row.fields.get("certification")
         provider = row.fields.get("provider")
-        entry = Finished(item=ItemRef.of(row), finished=finished,
+        study = Finished(item=ItemRef.of(row), finished=finished,
                          provider=provider if isinstance(provider, str) else None,
                          hours=number(row.fields.get("hours")),
                          certification=(cert if isinstance(cert, str) and cert.strip()
                                         else row.title if cert is True else None),
                          skills=skill_titles(row))
-        (certifications if entry.certification else learning).append(entry)
-        for skill in entry.skills:
+        (certifications if study.certification else learning).append(study)
+        for skill in study.skills:
             by_skill.setdefault(skill, []).append(row.title)
 
     def newest(day: dt.date | None) -> dt.date:

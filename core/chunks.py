@@ -52,23 +52,23 @@ def split_body(body: str, title: str = "") -> list[Chunk]:
         if not text and not headings:
             continue
         # The level-1 heading is the document's own title: a path of sub-headings says more.
-        heading = " > ".join(h for lvl, h in headings if lvl > 1 and h != title) or (
+        label = " > ".join(h for lvl, h in headings if lvl > 1 and h != title) or (
             headings[-1][1] if headings else "")
         for part in _split_long(text):
-            pieces.append((heading, part))
+            pieces.append((label, part))
 
     merged: list[tuple[str, str]] = []
-    for heading, text in pieces:
+    for label, text in pieces:
         if merged and len(merged[-1][1]) + len(text) < MERGE_BELOW_CHARS:
-            prev_heading, prev_text = merged[-1]
-            if heading and heading != prev_heading:
-                text = f"{heading.rsplit(' > ', 1)[-1]}:\n{text}"
-                heading = f"{prev_heading}; {heading}" if prev_heading else heading
+            prev_label, prev_text = merged[-1]
+            if label and label != prev_label:
+                text = f"{label.rsplit(' > ', 1)[-1]}:\n{text}"
+                label = f"{prev_label}; {label}" if prev_label else label
             else:
-                heading = prev_heading
-            merged[-1] = (heading, f"{prev_text}\n\n{text}".strip())
+                label = prev_label
+            merged[-1] = (label, f"{prev_text}\n\n{text}".strip())
         else:
-            merged.append((heading, text))
+            merged.append((label, text))
     return [Chunk(ordinal=i, heading=h, text=t) for i, (h, t) in enumerate(merged)
             if t.strip() or h]
 

@@ -80,7 +80,7 @@ class Context:
     def refs(self) -> Refs:
         if "refs" not in self._graph:
             self._graph["refs"] = Refs(self.rows)
-        return self._graph["refs"]  # type: ignore[no-any-return]
+        return self._graph["refs"]
 
     def _deps(self) -> tuple[set[str], set[str]]:
         """(paths of tasks blocked by an open task, paths of open tasks blocking one)."""
@@ -97,7 +97,7 @@ class Context:
                         blocked.add(row.path)
                         blocking.add(target.path)
             self._graph["deps"] = (blocked, blocking)
-        return self._graph["deps"]  # type: ignore[no-any-return]
+        return self._graph["deps"]
 
     def blocked(self, row: Row) -> bool:
         return row.path in self._deps()[0]
@@ -261,10 +261,17 @@ def _date_value(term: str, attribute: str, value: str, today: dt.date
         raise FilterError(f"filter term {term!r}: {attribute}: {exc}") from None
 
 
+def _title_has(words: str) -> Callable[[Row, Context], bool]:
+    """A test for rows whose title holds `words` (case- and accent-folded like the terms)."""
+    def test(row: Row, ctx: Context) -> bool:
+        return words in _norm(row.title)
+    return test
+
+
 def _compare(found: dt.date | dt.datetime, wanted: dt.date | dt.datetime) -> int:
     """-1, 0, 1: `found` against `wanted`, by day when `wanted` is a day."""
     if isinstance(wanted, dt.datetime):
-        left = found if isinstance(found, dt.datetime) else dt.datetime.combine(found, dt.time())
+        left: Any = found if isinstance(found, dt.datetime) else dt.datetime.combine(found, dt.time())
         right: Any = wanted
     else:
         left = found.date() if isinstance(found, dt.datetime) else found
@@ -404,8 +411,7 @@ def parse_filter(terms: Sequence[str], today: dt.date, *, include_closed: bool =
         elif ":" in text and text.split(":", 1)[0].replace(".", "").replace("_", "").isalnum():
             parsed.append(_attribute_term(text, today))
         else:
-            words = _norm(text)
-            parsed.append(Term(text, lambda row, ctx, w=words: w in _norm(row.title)))
+            parsed.append(Term(text, _title_has(_norm(text))))
     return Filter(tuple(parsed), include_closed)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Generator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -165,7 +165,7 @@ class OllamaGateway:
 
     def chat(self, model: str, messages: Sequence[Mapping[str, Any]], *,
              tools: Sequence[Mapping[str, Any]] | None = None,
-             options: Mapping[str, Any] | None = None) -> Iterator[ChatChunk]:
+             options: Mapping[str, Any] | None = None) -> Generator[ChatChunk, None, None]:
         """Stream a chat reply. Closing the iterator, or `cancel()` from another thread, drops the
         connection (Ollama stops generating); after a cancel the iterator just ends."""
         cancels = self._cancels
@@ -181,7 +181,7 @@ class OllamaGateway:
                     yield ChatChunk(text=part.message.content or "", tool_calls=calls,
                                     done=bool(part.done))
             finally:
-                stream.close()  # drops the HTTP response: Ollama stops generating
+                stream.close()  # type: ignore[attr-defined]  # ollama types its generator as Iterator; close() drops the HTTP response: Ollama stops generating
         except (ConnectionError, httpx.TransportError, httpx.StreamError):
             if self._cancels != cancels:
                 return  # cancel() closed the response: the caller asked to stop

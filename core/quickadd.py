@@ -63,7 +63,8 @@ def _tokens(line: str) -> list[_Token]:
         if line[index].isspace():
             index += 1
             continue
-        start, parts, quoted = index, [], False
+        start, quoted = index, False
+        parts: list[str] = []
         while index < length and not line[index].isspace():
             char = line[index]
             if char == '"' and (not parts or parts[-1].endswith(":")):

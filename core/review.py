@@ -178,7 +178,7 @@ def review_draft(rows: Sequence[Row], today: dt.date, week: str | None = None,
                 finished.append(FinishedTask(item=ItemRef.of(row), done=done,
                                              goal=refs.key(goal[0], "goal") if goal else None))
     finished.sort(key=lambda f: (f.done, f.item.title.lower()))
-    achievements = []
+    achievements: list[tuple[ItemRef, dt.date | None, str]] = []
     for row in visible(rows, "achievement"):
         when = date_of(row, "date")
         if when and monday <= when <= sunday:

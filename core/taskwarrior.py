@@ -109,7 +109,8 @@ def parse_tw_date(text: object) -> dt.datetime:
     match = _TW_DATE.fullmatch(text.strip())
     try:
         if match:
-            return dt.datetime(*map(int, match.groups()), tzinfo=dt.UTC)
+            year, month, day, hour, minute, second = map(int, match.groups())
+            return dt.datetime(year, month, day, hour, minute, second, tzinfo=dt.UTC)
         value = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
         raise ValueError(f"not a Taskwarrior date: {text!r} (expected YYYYMMDDTHHMMSSZ)") from None
@@ -369,7 +370,7 @@ def to_taskwarrior(title: str, fields: Mapping[str, Any], body: str, doc_id: str
     elif status == "cancelled":
         out["status"] = "deleted"
         out["end"] = tw_date(when_of(fields.get("done")) or today, local)
-    elif "wait" in out and (when_of(fields.get("wait")) or today) > today:  # type: ignore[operator]
+    elif "wait" in out and (when_of(fields.get("wait")) or today) > today:
         out["status"] = "waiting"
     else:
         out["status"] = "pending"

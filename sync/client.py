@@ -249,9 +249,9 @@ class RemoteSync:
                 for task in done:
                     task.result()
         finally:
-            for task in (reader, watchdog, local):
-                if task is not None:
-                    task.cancel()
+            for pending in (reader, watchdog, local):
+                if pending is not None:
+                    pending.cancel()
             sync.cancel()
             await asyncio.gather(*(t for t in (reader, watchdog, local) if t is not None),
                                  return_exceptions=True)

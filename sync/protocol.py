@@ -220,7 +220,7 @@ def encode(msg: Message) -> bytes:
 # --- decoding -------------------------------------------------------------------------
 
 
-class _NoTags(dict):  # type: ignore[type-arg]
+class _NoTags(dict):
     """cbor2 semantic decoders: every tag refused except 64 (uint8 typed array)."""
 
     def __getitem__(self, tag: int) -> Any:

@@ -23,7 +23,7 @@ TASK_BINDINGS: list[Binding] = [
     Binding("s", "status", "Status", id="tasks.status"),
     Binding("p", "priority", "Priority", id="tasks.priority"),
     Binding("r", "reschedule", "Reschedule", id="tasks.reschedule"),
-    Binding("f", "focus", "Focus", id="tasks.focus"),
+    Binding("f", "focus_timer", "Focus", id="tasks.focus"),
     Binding("d", "delete", "Delete", id="tasks.delete"),
     Binding("ctrl+e", "form", "Fields", show=False, id="tasks.form"),
 ]

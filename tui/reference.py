@@ -12,6 +12,12 @@ from solo.core import config as solo_config
 from solo.core import schema
 
 
+def _metavar(action: argparse.Action) -> str:
+    """An argument's metavar as one string (argparse allows a tuple for several values)."""
+    meta = action.metavar
+    return " ".join(meta) if isinstance(meta, tuple) else (meta or "")
+
+
 def _cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
@@ -67,9 +73,9 @@ def _options(parser: argparse.ArgumentParser) -> list[str]:
         if action.option_strings:
             name = ", ".join(action.option_strings)
             if action.nargs != 0:
-                name += f" {action.metavar or action.dest.upper()}"
+                name += f" {_metavar(action) or action.dest.upper()}"
         else:
-            name = action.metavar or action.dest
+            name = _metavar(action) or action.dest
             if action.nargs in ("?", "*"):
                 name = f"[{name}]"
         extra = []

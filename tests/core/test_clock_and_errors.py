@@ -29,7 +29,7 @@ def test_the_clock_follows_the_environment_and_can_be_fixed(
 
 
 def test_the_tui_clock_and_the_cli_ask_the_core_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    from solo.tui.cli import today
+    from solo.tui.cli.common import today
     from solo.tui.clock import Clock
 
     monkeypatch.delenv("SOLO_NOW", raising=False)

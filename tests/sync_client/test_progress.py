@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from solo.tui.cli_sync import Progress
+from solo.tui.cli.sync import Progress
 
 
 class Tty(io.StringIO):

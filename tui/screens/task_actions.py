@@ -81,7 +81,7 @@ class TaskActions(SoloScreen):
                                           placeholder="fri, +3d, 2026-12-01",
                                           value=row.due or row.scheduled or ""), entered)
 
-    def action_focus(self) -> None:
+    def action_focus_timer(self) -> None:
         if row := self._task_row():
             self.solo.start_focus(PurePosixPath(row.path).stem, row.title)
 
@@ -126,7 +126,7 @@ class TaskActions(SoloScreen):
             (f"Change status: {name}", "Pick a GTD list", self.action_status),
             (f"Cycle priority: {name}", "high → medium → low → none", self.action_priority),
             (f"Reschedule: {name}", "Set a new due date", self.action_reschedule),
-            (f"Start focus on: {name}", "Pomodoro timer", self.action_focus),
+            (f"Start focus on: {name}", "Pomodoro timer", self.action_focus_timer),
             (f"Edit fields: {name}", "Front matter form", self.action_form),
             (f"Delete: {name}", "With confirmation", self.action_delete),
         ]

@@ -352,7 +352,7 @@ class AssistantPane(Vertical, can_focus=False):
     def action_copy_answer(self) -> None:
         focused = self.screen.focused
         view = next((t for t in self.turns if focused is not None
-                     and focused in t.query(OptionList)), None)
+                     and focused in list(t.query(OptionList))), None)
         if view is None:
             view = next((t for t in reversed(self.turns) if t.turn.answer), None)
         if view is None or not view.turn.answer:

@@ -17,10 +17,10 @@ from solo.core import brag, career, clock, focus, review, spend, wellbeing
 from solo.core import model as solo_model
 from solo.core.index import Row
 from solo.core.vault import Vault
-from solo.tui.cli import UserError, command, open_vault, print_json, today
+from solo.tui.cli.common import UserError, open_vault, print_json, today
+from solo.tui.cli.table import TIME_REPORT_WEEKS
 
 Handler = Callable[[argparse.Namespace], int]
-TIME_REPORT_WEEKS = 4
 TREND_WEEKS = 8
 
 
@@ -340,75 +340,18 @@ def review_new(args: argparse.Namespace) -> int:
 
 # --- wiring ---------------------------------------------------------------------------------
 def _dispatch(args: argparse.Namespace) -> int:
-    handler: Handler = args.career_handler
+    """Run the action the parser chose: `career_handler` names a function of this module."""
+    handler: Callable[[argparse.Namespace], int] = globals()[args.career_handler]
     return handler(args)
 
 
-@command("report")
 def cmd_report(args: argparse.Namespace) -> int:
     return _dispatch(args)
 
 
-@command("focus")
 def cmd_focus(args: argparse.Namespace) -> int:
     return _dispatch(args)
 
 
-@command("review")
 def cmd_review(args: argparse.Namespace) -> int:
     return _dispatch(args)
-
-
-def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add `report`, `focus` and `review` to the `solo` parser."""
-    report = sub.add_parser("report", help="career reports: goals, skills, learning, brag, "
-                            "spend, time")
-    reports = report.add_subparsers(dest="report_command", required=True)
-    for name, handler, help_text in (
-            ("goals", report_goals, "goal progress, overdue and at-risk goals"),
-            ("skills", report_skills, "skills matrix: level vs target, evidence, gaps"),
-            ("learning", report_learning, "learning plan and what was invested per year"),
-            ("spend", report_spend, "stack and learning costs per month and year, renewals")):
-        p = reports.add_parser(name, help=help_text)
-        p.add_argument("--json", action="store_true")
-        p.set_defaults(career_handler=handler)
-    p = reports.add_parser("brag", help="achievements by goal, learning and certifications")
-    p.add_argument("--since", help="first day (default: one year before --until)")
-    p.add_argument("--until", help="last day (default: today)")
-    p.add_argument("--format", choices=["md", "html", "json"], default="md")
-    p.add_argument("--private", action="store_true", help="include private items")
-    p.set_defaults(career_handler=report_brag)
-    p = reports.add_parser("time", help="focus time per day, task, goal and skill; weekly cap")
-    p.add_argument("--since", help=f"first day (default: Monday {TIME_REPORT_WEEKS - 1} weeks "
-                   "before this week's)")
-    p.add_argument("--until", help="last day (default: today)")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(career_handler=report_time)
-
-    focus_parser = sub.add_parser("focus", help="focus sessions: log, start, stop, status")
-    actions = focus_parser.add_subparsers(dest="focus_command", required=True)
-    p = actions.add_parser("log", help="record time spent on a task away from the timer")
-    p.add_argument("id", help="task id, path or file name")
-    p.add_argument("--minutes", required=True, help="e.g. 50, 1h30")
-    p.add_argument("--date", help="day of the work (default: today)")
-    p.add_argument("--at", help="start time HH:MM (default: just now, or the working day's "
-                   "start for another day)")
-    p.add_argument("--note", help="what was done (the session's body)")
-    p.set_defaults(career_handler=focus_log)
-    p = actions.add_parser("start", help="start the focus timer on a task")
-    p.add_argument("id")
-    p.set_defaults(career_handler=focus_start)
-    p = actions.add_parser("stop", help="stop the timer and log the session")
-    p.add_argument("--note", help="what was done (the session's body)")
-    p.add_argument("--discard", action="store_true", help="drop the running session")
-    p.set_defaults(career_handler=focus_stop)
-    p = actions.add_parser("status", help="show the running timer")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(career_handler=focus_status)
-
-    review_parser = sub.add_parser("review", help="weekly reviews")
-    actions = review_parser.add_subparsers(dest="review_command", required=True)
-    p = actions.add_parser("new", help="write this week's review draft")
-    p.add_argument("--week", help="ISO week YYYY-Www (default: this week)")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(career_handler=review_new)

@@ -11,22 +11,13 @@ from typing import Any
 
 from solo.core import config as solo_config
 from solo.core import schema
-from solo.tui.cli import UserError, command, print_json, vault_path
-
-
-def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("config", help="show the settings in effect and where each comes from")
-    p.add_argument("--json", action="store_true", help="print a list of {key, value, source}")
-    p = sub.add_parser("kinds", help="list the kinds of item and their fields")
-    p.add_argument("kind", nargs="?", help="show one kind's fields in full")
-    p.add_argument("--json", action="store_true")
+from solo.tui.cli.common import UserError, print_json, vault_path
 
 
 def _show(value: Any) -> str:
     return solo_config._toml(value) if value is not None else ""
 
 
-@command("config")
 def cmd_config(args: argparse.Namespace) -> int:
     path = vault_path(args) / ".solo" / "config.toml"
     from solo.tui.keys import binding_ids
@@ -51,7 +42,6 @@ def cmd_config(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("kinds")
 def cmd_kinds(args: argparse.Namespace) -> int:
     try:
         items = [schema.kind(args.kind)] if args.kind else schema.kinds()

@@ -9,16 +9,7 @@ from typing import Any
 from solo.core.assistant import Answer, Assistant, Done, Token, ToolUsed
 from solo.core.assistant_tools import ProposedWrite
 from solo.core.ollama_client import AssistantUnavailable
-from solo.tui.cli import UserError, command, open_vault, print_json, today
-
-
-def add_commands(sub: Any) -> None:
-    p = sub.add_parser("ask", help="ask the private assistant about your vault (Ollama)")
-    p.add_argument("question", nargs="+", help="the question (quotes optional)")
-    p.add_argument("--model", help="chat model (default: [assistant] model in the config)")
-    p.add_argument("--embed", action="store_true",
-                   help="first embed every chunk that has no vector yet (hybrid retrieval)")
-    p.add_argument("--json", action="store_true", help="print the answer and sources as JSON")
+from solo.tui.cli.common import UserError, open_vault, print_json, today
 
 
 def _confirm(proposal: ProposedWrite) -> bool:
@@ -45,7 +36,6 @@ def _print_sources(answer: Answer) -> None:
         print("\n(no sources cited)")
 
 
-@command("ask")
 def cmd_ask(args: argparse.Namespace) -> int:
     question = " ".join(args.question).strip()
     if not question:

@@ -21,9 +21,8 @@ from solo.core import model
 from solo.core.filters import Context, Filter, FilterError, parse_filter, parse_sort, sort_rows
 from solo.core.index import Row
 from solo.core.vault import Vault
-from solo.tui.cli import UserError, command, open_vault, print_json, row_json, today
-
-CONFIRM_ABOVE = 3
+from solo.tui.cli.common import UserError, open_vault, print_json, row_json, today
+from solo.tui.cli.table import CONFIRM_ABOVE
 
 
 def now() -> dt.datetime:
@@ -119,7 +118,6 @@ def ranked(vault: Vault, rows: Sequence[Row], ctx: Context) -> list[tuple[Row, A
     return urgency.rank(rows, ctx, coeffs, at_risk, counts)
 
 
-@command("next")
 def cmd_next(args: argparse.Namespace) -> int:
     with open_vault(args) as vault:
         flt = _filter(args.terms)
@@ -177,8 +175,8 @@ def import_taskwarrior(vault: Vault, text: str) -> dict[str, list[str]]:
     def upsert(item: tw.Imported, fields: dict[str, Any], annotations: list[str]) -> str | None:
         row = touched.get(item.uuid) or existing.get(item.uuid)
         if row is None:
-            body = tw.body_with_annotations("", annotations)
-            created = vault.create("task", item.title, fields, body)
+            created = vault.create("task", item.title, fields,
+                                   tw.body_with_annotations("", annotations))
             touched[item.uuid] = created.row
             return "created"
         wanted = {"title": item.title, **fields}
@@ -227,7 +225,6 @@ def import_taskwarrior(vault: Vault, text: str) -> dict[str, list[str]]:
     return report
 
 
-@command("import")
 def cmd_import(args: argparse.Namespace) -> int:
     text = read_input(args.file)
     with open_vault(args) as vault:
@@ -245,7 +242,6 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("export")
 def cmd_export(args: argparse.Namespace) -> int:
     from solo.core import taskwarrior as tw
     from solo.core.career import Refs, ref_list
@@ -349,7 +345,7 @@ def modifications(vault: Vault, words: Sequence[str]) -> tuple[dict[str, Any], l
                                                                list[str], list[str]]:
     """(fields to set, keys to unset, tags to add, tags to remove) from `key=value`,
     `key:value`, `key=` (unset), `+tag` and `-tag` words."""
-    from solo.tui.cli import parse_assignment
+    from solo.tui.cli.common import parse_assignment
 
     changes: dict[str, Any] = {}
     unset: list[str] = []
@@ -381,7 +377,6 @@ def modifications(vault: Vault, words: Sequence[str]) -> tuple[dict[str, Any], l
     return changes, unset, add_tags, drop_tags
 
 
-@command("modify")
 def cmd_modify(args: argparse.Namespace) -> int:
     from solo.core.vault import VaultError
 
@@ -416,7 +411,6 @@ def cmd_modify(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("annotate")
 def cmd_annotate(args: argparse.Namespace) -> int:
     from solo.core.taskwarrior import annotation_line, body_with_annotations
 
@@ -432,7 +426,6 @@ def cmd_annotate(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("delete")
 def cmd_delete(args: argparse.Namespace) -> int:
     with open_vault(args) as vault:
         row = vault.resolve(args.id)
@@ -440,61 +433,6 @@ def cmd_delete(args: argparse.Namespace) -> int:
         vault.delete(row)
         print(f"Deleted {row.short_id}: {row.path}")
     return 0
-
-
-# --- parser ---------------------------------------------------------------------------------
-def add_list_arguments(p: argparse.ArgumentParser) -> None:
-    """The filter arguments `solo list` takes besides its kind."""
-    p.add_argument("terms", nargs="*", metavar="FILTER",
-                   help="+tag -tag project:x status:a,b due.before:eow +OVERDUE words…")
-    p.add_argument("--all", action="store_true", help="closed and waiting tasks too")
-    p.add_argument("--sort", metavar="KEY[-]", help="due, priority, urgency, title…; "
-                   "a trailing - sorts descending")
-    p.add_argument("--limit", type=int, metavar="N")
-
-
-def _filter_parser(sub: argparse._SubParsersAction, name: str,  # type: ignore[type-arg]
-                   help_text: str) -> argparse.ArgumentParser:
-    """A subcommand that takes filter terms: no `-h`, so `-home` stays a term."""
-    p: argparse.ArgumentParser = sub.add_parser(name, help=help_text, add_help=False)
-    p.add_argument("--help", action="help", help="show this help message and exit")
-    return p
-
-
-def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add `next`, `import`, `export`, `modify`, `annotate` and `delete` to the parser."""
-    p = _filter_parser(sub, "next", "open tasks by urgency (Taskwarrior's next report)")
-    p.add_argument("terms", nargs="*", metavar="FILTER")
-    p.add_argument("--limit", type=int, default=20)
-    p.add_argument("--json", action="store_true")
-
-    p = sub.add_parser("import", help="import tasks from another tool (taskwarrior)")
-    p.add_argument("source", choices=["taskwarrior"])
-    p.add_argument("file", help="`task export` output, or - for standard input")
-    p.add_argument("--json", action="store_true")
-
-    p = _filter_parser(sub, "export", "export tasks as Taskwarrior JSON, JSON or iCalendar")
-    p.add_argument("terms", nargs="*", metavar="FILTER")
-    p.add_argument("--format", choices=["taskwarrior", "json", "ics"], default="json")
-    p.add_argument("--output", "-o", metavar="FILE", help="write here (default: stdout)")
-
-    p = _filter_parser(sub, "modify", "change fields and tags of a task, or of every task a "
-                       "filter matches")
-    p.add_argument("target", help='an id, path or file name, or filter terms in quotes '
-                   '("+home project:x")')
-    p.add_argument("changes", nargs="*", metavar="CHANGE",
-                   help="key=value, key: (clears it), +tag, -tag; depends:ID,ID; wait:DATE")
-    p.add_argument("--yes", action="store_true", help="do not ask before changing more "
-                   f"than {CONFIRM_ABOVE} items")
-    p.set_defaults(terms=[])
-
-    p = sub.add_parser("annotate", help="append a dated line to an item's body")
-    p.add_argument("id")
-    p.add_argument("text", nargs="+")
-
-    p = sub.add_parser("delete", help="delete an item's file (asks first)")
-    p.add_argument("id")
-    p.add_argument("--yes", action="store_true")
 
 
 def read_input(path: str) -> str:

@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TextIO
 
 from solo.core.config import Remote
 from solo.core.ids import InvalidId, parse_document_url
@@ -30,18 +31,14 @@ from solo.sync.client import (
     sync_once,
 )
 from solo.sync.transport import ConnectError, check_url, display_url
-from solo.tui.cli import UserError, command, open_vault, wait_until_stopped
-
-
-def default_server_data() -> Path:
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "solo" / "server"
+from solo.tui.cli.common import UserError, open_vault, wait_until_stopped
+from solo.tui.cli.table import default_server_data
 
 
 class Progress:
     """One updating line on a terminal; a plain line every few seconds otherwise."""
 
-    def __init__(self, label: str, stream: object = None) -> None:
+    def __init__(self, label: str, stream: TextIO | None = None) -> None:
         self.label = label
         self.stream = stream or sys.stderr
         self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
@@ -55,14 +52,14 @@ class Progress:
         self._last = now
         line = f"{self.label}: {done}/{total} documents"
         if self.tty:
-            print(f"\r{line}\x1b[K", end="", file=self.stream, flush=True)  # type: ignore[call-overload]
+            print(f"\r{line}\x1b[K", end="", file=self.stream, flush=True)
             self._shown = True
         elif total >= 50:
-            print(line, file=self.stream, flush=True)  # type: ignore[call-overload]
+            print(line, file=self.stream, flush=True)
 
     def end(self) -> None:
         if self._shown:
-            print("\r\x1b[K", end="", file=self.stream, flush=True)  # type: ignore[call-overload]
+            print("\r\x1b[K", end="", file=self.stream, flush=True)
 
 
 def _run_once(vault: Vault, remote: Remote, full: bool) -> SyncReport:
@@ -91,14 +88,12 @@ def _remote_for(vault: Vault, url: str) -> Remote | None:
 
 
 # --- commands -------------------------------------------------------------------------------
-@command("share")
 def cmd_share(args: argparse.Namespace) -> int:
     with open_vault(args, scan=False) as vault:
         print(vault.url)
     return 0
 
 
-@command("remote")
 def cmd_remote(args: argparse.Namespace) -> int:
     with open_vault(args, scan=False) as vault:
         if args.remote_command == "add":
@@ -129,7 +124,6 @@ def cmd_remote(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("sync")
 def cmd_sync(args: argparse.Namespace) -> int:
     with open_vault(args) as vault:
         if not vault.config.remotes:
@@ -178,7 +172,6 @@ def _sync_live(vault: Vault, full: bool) -> int:
     return 0
 
 
-@command("clone")
 def cmd_clone(args: argparse.Namespace) -> int:
     try:
         check_url(args.server_url)
@@ -221,7 +214,6 @@ def cmd_clone(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("serve")
 def cmd_serve(args: argparse.Namespace) -> int:
     from solo.sync.server import ServerError, main_serve
 
@@ -236,34 +228,3 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return main_serve(args.host, args.port, data, token, ready=ready)
     except (ServerError, OSError) as exc:
         raise UserError(f"cannot serve: {exc}") from None
-
-
-def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    sub.add_parser("share", help="print the vault's automerge: URL (what `solo clone` needs)")
-
-    p = sub.add_parser("remote", help="manage the sync servers of this vault")
-    remote_sub = p.add_subparsers(dest="remote_command")
-    q = remote_sub.add_parser("add", help="add a sync server (ws:// or wss:// URL)")
-    q.add_argument("url")
-    q.add_argument("--token")
-    remote_sub.add_parser("list", help="list the sync servers")
-    q = remote_sub.add_parser("remove", help="forget a sync server")
-    q.add_argument("url")
-
-    p = sub.add_parser("sync", help="sync with the configured servers (live until Ctrl-C)")
-    p.add_argument("--once", action="store_true", help="one round, then exit")
-    p.add_argument("--full", action="store_true",
-                   help="sync every document, not only those changed since the last sync")
-
-    p = sub.add_parser("clone", help="join a vault from a server on a new device")
-    p.add_argument("server_url")
-    p.add_argument("automerge_url")
-    p.add_argument("path")
-    p.add_argument("--token")
-
-    p = sub.add_parser("serve", help="run a sync server (automerge-repo protocol)")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=3030)
-    p.add_argument("--data", help=f"where documents are kept (default {default_server_data()})")
-    p.add_argument("--token", help="require this token (or set $SOLO_SERVER_TOKEN)")
-

@@ -1,0 +1,97 @@
+"""The `solo` command line: the parser from the command table, and the entry point.
+
+Exit codes: 0 success, 1 a user error (one line on stderr, no traceback), 2 bad usage.
+Set SOLO_DEBUG=1 to see tracebacks of unexpected failures.
+
+The parser is built from `solo.tui.cli.table.COMMANDS` alone; a command's module
+(`items`, `sync`, `career`, `assistant`) is imported only when that command runs, so
+`solo --help` and `solo list` never load the assistant, the sync engine or Textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from solo.tui.cli.table import COMMANDS, CommandSpec
+
+Handler = Callable[[argparse.Namespace], int]
+
+__all__ = ["COMMANDS", "CommandSpec", "Handler", "build_parser", "entry", "main", "resolve"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="solo", description="Solo: your one-person company, "
+                                     "in plain files, in the terminal.")
+    parser.add_argument("--vault", help="vault folder (default: $SOLO_VAULT or the nearest "
+                        "parent holding .solo/)")
+    sub = parser.add_subparsers(dest="command")
+    for spec in COMMANDS:
+        command = sub.add_parser(spec.name, help=spec.help, add_help=not spec.takes_terms)
+        if spec.takes_terms:
+            command.add_argument("--help", action="help", help="show this help message and exit")
+        spec.arguments(command)
+    return parser
+
+
+def resolve(name: str) -> Handler:
+    """The function that runs command `name`, imported from its `module:function` target."""
+    spec = next(spec for spec in COMMANDS if spec.name == name)
+    module_name, _, func_name = spec.target.partition(":")
+    handler: Handler = getattr(importlib.import_module(module_name), func_name)
+    return handler
+
+
+def _is_user_error(exc: BaseException) -> bool:
+    """A problem the user can fix (printed as one line)? Imported only once one is raised."""
+    from solo.core.config import ConfigError
+    from solo.core.vault import VaultError
+    from solo.tui.cli.common import UserError
+
+    return isinstance(exc, UserError | VaultError | ConfigError)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra:  # `-tag` filter terms (and what follows them) look like options to argparse
+        if not isinstance(getattr(args, "terms", None), list) or \
+                any(e.startswith("--") for e in extra):
+            parser.parse_args(argv)  # reports the unknown arguments, exit 2
+        args.terms.extend(extra)
+    try:
+        return resolve(args.command or "tui")(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:
+        if _is_user_error(exc):
+            print(f"solo: {exc}", file=sys.stderr)
+            return 1
+        if os.environ.get("SOLO_DEBUG"):
+            raise
+        print(f"solo: unexpected error: {type(exc).__name__}: {exc} "
+              "(set SOLO_DEBUG=1 for details)", file=sys.stderr)
+        return 1
+
+
+def entry() -> None:
+    sys.exit(main())
+
+
+def __getattr__(name: str) -> Any:
+    """`solo.tui.cli.today`, `.UserError`, `.open_vault`, …: the helpers of `common`, loaded
+    on first use (older imports keep working without making the parser heavier)."""
+    if name.startswith("__"):
+        raise AttributeError(name)
+    from solo.tui.cli import common
+
+    try:
+        return getattr(common, name)
+    except AttributeError:
+        raise AttributeError(f"module 'solo.tui.cli' has no attribute {name!r}") from None

@@ -1,0 +1,121 @@
+"""Helpers every `solo` command shares: finding and opening the vault, today, JSON and table output."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import signal
+import sys
+import threading
+import tomllib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from solo.core import clock, model
+from solo.core.errors import SoloError
+
+if TYPE_CHECKING:
+    from solo.core.index import Row
+    from solo.core.vault import Item, Vault
+
+
+class UserError(SoloError):
+    """A problem the user can fix; printed as one line."""
+
+
+# --- vault location -----------------------------------------------------------------------
+def vault_path(args: argparse.Namespace) -> Path:
+    if args.vault:
+        return Path(args.vault).expanduser()
+    if os.environ.get("SOLO_VAULT"):
+        return Path(os.environ["SOLO_VAULT"]).expanduser()
+    from solo.core.vault import find_vault
+
+    found = find_vault(Path.cwd())
+    if found is None:
+        raise UserError("no vault here: pass --vault PATH, set SOLO_VAULT, "
+                        "or run `solo init PATH`")
+    return found
+
+
+def open_vault(args: argparse.Namespace, scan: bool = True) -> Vault:
+    from solo.core.vault import Vault
+
+    vault = Vault(vault_path(args))
+    for line in vault.config.warnings:
+        print(f"solo: warning: {line}", file=sys.stderr)
+    if scan:
+        report = vault.scan()
+        for problem in report.problems.values():
+            print(f"solo: warning: {problem}", file=sys.stderr)
+    return vault
+
+
+def today() -> dt.date:
+    """The day, from `solo.core.clock` (so `SOLO_TODAY` pins it)."""
+    try:
+        return clock.today()
+    except ValueError:
+        raise UserError(f"SOLO_TODAY must be YYYY-MM-DD, not {os.environ.get('SOLO_TODAY')!r}") from None
+
+
+# --- output -------------------------------------------------------------------------------
+def row_json(row: Row) -> dict[str, Any]:
+    out: dict[str, Any] = dict(row.fields)
+    out.update(id=row.short_id, doc_id=row.doc_id, kind=row.kind, title=row.title,
+               path=row.path)
+    if row.problem:
+        out["problem"] = row.problem
+    return out
+
+
+def item_json(item: Item) -> dict[str, Any]:
+    out = row_json(item.row)
+    out["body"] = item.body
+    return out
+
+
+def print_json(value: Any) -> None:
+    json.dump(value, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+def print_rows(rows: Sequence[Row]) -> None:
+    if not rows:
+        print("(nothing)")
+        return
+    for row in rows:
+        when = row.due or row.scheduled or row.fields.get("date") or row.fields.get("target") or ""
+        flag = " !" if row.problem else ""
+        print(f"{row.short_id:8}  {row.kind:11.11}  {(row.status or ''):9.9}  "
+              f"{str(when)[:10]:10}  {row.title}{flag}  ({row.path})")
+
+
+def parse_assignment(kind: str, text: str) -> tuple[str, Any]:
+    if "=" not in text:
+        raise UserError(f"--set needs KEY=VALUE, got {text!r}")
+    key, value = text.split("=", 1)
+    key, value = key.strip(), value.strip()
+    if model.field_spec(kind, key) is None:  # a key of the user's own: read it as TOML if it is
+        try:
+            return key, tomllib.loads(f"v = {value}")["v"]
+        except tomllib.TOMLDecodeError:
+            return key, value
+    try:
+        return key, model.coerce_value(key, kind, value, today=today())
+    except ValueError as exc:
+        raise UserError(f"{key}: {exc}") from None
+
+
+def wait_until_stopped() -> None:
+    """Block until Ctrl-C or SIGTERM (for the long-running commands)."""
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass

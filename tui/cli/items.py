@@ -1,0 +1,195 @@
+"""Item commands: `init`, `add`, `list`, `show`, `done`, `edit`, `search`, `watch`, `doctor`, `tui`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from solo.core import model
+from solo.core.vault import Item, Vault
+from solo.tui.cli.common import (
+    UserError,
+    item_json,
+    open_vault,
+    parse_assignment,
+    print_json,
+    print_rows,
+    row_json,
+    today,
+    vault_path,
+    wait_until_stopped,
+)
+
+
+# --- commands -----------------------------------------------------------------------------
+def cmd_init(args: argparse.Namespace) -> int:
+    root = Path(args.path).expanduser()
+    root.mkdir(parents=True, exist_ok=True)
+    vault = Vault.init(root)
+    report = vault.scan()
+    for problem in report.problems.values():
+        print(f"solo: warning: {problem}", file=sys.stderr)
+    from solo.tui.cli.describe import write_default_config
+
+    write_default_config(vault.root)
+    print(f"Initialised vault at {vault.root} ({len(report.added)} files ingested)")
+    print(f"Vault URL: {vault.url}")
+    return 0
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    kind = args.kind
+    if kind not in model.KINDS:
+        raise UserError(f"unknown kind {kind!r}; one of: {', '.join(model.KINDS)}")
+    fields: dict[str, Any] = {}
+    for key, text in (("due", args.due), ("priority", args.priority), ("goal", args.goal)):
+        if text:
+            fields[key] = parse_assignment(kind, f"{key}={text}")[1]
+    if args.tag:
+        fields["tags"] = list(dict.fromkeys(args.tag))
+    for assignment in args.set or []:
+        key, value = parse_assignment(kind, assignment)
+        fields[key] = value
+    with open_vault(args) as vault:
+        item = vault.create(kind, args.title, fields, args.body or "")
+        if args.json:
+            print_json(item_json(item))
+        else:
+            print(f"Added {item.kind} {item.id}: {item.path}")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from solo.tui.cli.tasks import list_rows
+
+    with open_vault(args) as vault:
+        rows = list_rows(vault, args)
+        if args.json:
+            print_json([row_json(r) for r in rows])
+        else:
+            print_rows(rows)
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    with open_vault(args) as vault:
+        item = vault.read(args.id)
+        if args.json:
+            out = item_json(item)
+            if item.kind == "goal":
+                out.update(goal_summary(vault, item))
+            print_json(out)
+        else:
+            print(f"{item.title}  [{item.kind} {item.id}]  {item.path}")
+            for key, value in item.fields.items():
+                if key not in ("title", "kind"):
+                    print(f"  {key}: {value}")
+            if item.row.problem:
+                print(f"  problem: {item.row.problem}")
+            print()
+            print(item.body.rstrip("\n"))
+    return 0
+
+
+_GOAL_FLAGS = ("progress", "method", "overdue", "at_risk", "reasons", "elapsed", "days_left")
+_GOAL_LINKS = ("tasks", "achievements", "learning", "skills")
+
+
+def goal_summary(vault: Vault, item: Item) -> dict[str, Any]:
+    """A goal's progress (0–1), flags and linked items for `show --json`; the front matter
+    keys (`skills`, `key_results`) keep their own values, links go under `linked_*`."""
+    from solo.core.career import goal_details
+
+    details = goal_details(vault.rows(), item.row, today())
+    out = {key: details[key] for key in _GOAL_FLAGS if key in details}
+    out.update({f"linked_{key}": details[key] for key in _GOAL_LINKS if key in details})
+    if "key_results" in details:
+        out["key_results_progress"] = details["key_results"]
+    return out
+
+
+def cmd_done(args: argparse.Namespace) -> int:
+    with open_vault(args) as vault:
+        done, following = vault.complete(args.id, today(), force=args.force)
+        print(f"Done: {done.title} ({done.path})")
+        if following:
+            due = following.fields.get("due") or following.fields.get("scheduled") or ""
+            count = len(model.completion_dates(following.fields))
+            times = "1 time" if count == 1 else f"{count} times"
+            print(f"Next occurrence: {due} (same file, finished {times} so far)")
+    return 0
+
+
+def cmd_edit(args: argparse.Namespace) -> int:
+    with open_vault(args) as vault:
+        row = vault.resolve(args.id)
+        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+        try:
+            subprocess.run([*shlex.split(editor), str(vault.abs(row.path))], check=False)
+        except FileNotFoundError:
+            raise UserError(f"editor {editor!r} not found; set $EDITOR") from None
+        result = vault.ingest([row.path])
+        problem = result.get(row.path)
+        if problem:
+            print(f"solo: warning: {problem}", file=sys.stderr)
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    with open_vault(args) as vault:
+        hits = vault.search(args.query, args.limit)
+        if args.json:
+            print_json([{**row_json(h.row), "snippet": h.snippet, "score": h.score}
+                        for h in hits])
+        elif not hits:
+            print("(no matches)")
+        else:
+            for hit in hits:
+                print(f"{hit.row.short_id:8}  {hit.row.title}  ({hit.row.path})")
+                print(f"          {hit.snippet}")
+    return 0
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    from solo.core.watch import VaultWatcher
+    from solo.tui.cli.sync import start_watch_sync
+
+    with open_vault(args) as vault:
+        vault.on_change(lambda paths: print("ingested: " + ", ".join(paths), flush=True))
+        with VaultWatcher(vault):
+            print(f"Watching {vault.root} (Ctrl-C to stop)", flush=True)
+            live = start_watch_sync(vault)  # None when no remote is configured
+            try:
+                wait_until_stopped()
+            finally:
+                if live is not None:
+                    live.stop()
+    return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    with open_vault(args, scan=False) as vault:
+        report = vault.scan()
+        findings = vault.doctor(repair=True)
+        for line in findings:
+            print(line)
+        print(f"{vault.index.count()} files indexed; store {vault.store_size() / 1e6:.1f} MB; "
+              f"{len(findings)} finding(s); report of this scan: +{len(report.added)} "
+              f"~{len(report.changed)} -{len(report.removed)}")
+    return 0
+
+
+def cmd_tui(args: argparse.Namespace) -> int:
+    try:
+        from solo.tui.app import run_app
+    except ImportError:
+        print("solo: the full-screen interface is not built yet; here is `solo list`:",
+              file=sys.stderr)
+        return cmd_list(argparse.Namespace(**{**vars(args), "kind": None, "status": None,
+                                              "tag": None, "json": False}))
+    return run_app(vault_path(args))
