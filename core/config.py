@@ -288,10 +288,15 @@ def config_warnings(path: Path, data: Mapping[str, Any],
             out += [_unknown(path, name, names, key) for name in value if name not in names]
     keys = data.get("keys")
     if binding_ids is not None and isinstance(keys, dict):
-        ids = list(binding_ids)
-        out += [_unknown(path, name, ids, "keys").replace("unknown key", "unknown binding id")
-                for name in keys if name not in ids]
+        out += binding_warnings(path, keys, binding_ids)
     return out
+
+
+def binding_warnings(path: Path, keys: Iterable[str], binding_ids: Iterable[str]) -> list[str]:
+    """One line per `[keys]` entry that names no binding, with the closest binding id."""
+    ids = list(binding_ids)
+    return [_unknown(path, name, ids, "keys").replace("unknown key", "unknown binding id")
+            for name in keys if name not in ids]
 
 
 def effective(path: Path, env: Mapping[str, str] | None = None) -> list[Setting]:

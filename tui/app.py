@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 
 from solo.core import agenda, focus
+from solo.core.config import binding_warnings
 from solo.core.focus import TimerError
 from solo.core.quickadd import QuickAdd
 from solo.core.vault import Vault, VaultError
@@ -27,7 +28,7 @@ from solo.tui.assistant_controller import install as install_assistant
 from solo.tui.clock import Clock
 from solo.tui.commands import SoloCommands
 from solo.tui.focus import FocusTimer
-from solo.tui.keys import APP_BINDINGS
+from solo.tui.keys import APP_BINDINGS, binding_ids
 from solo.tui.messages import FocusLogged, NavigateTo, ScanFinished, VaultChanged
 from solo.tui.screens.base import SoloScreen
 from solo.tui.screens.career import CareerScreen
@@ -86,6 +87,9 @@ class SoloApp(App[int]):
     def on_mount(self) -> None:
         self.assistant = install_assistant(self)  # ctrl+j: the assistant pane on every screen
         self.vault.on_change(self._vault_listener)
+        for line in self.vault.config.warnings + binding_warnings(
+                self.vault.config_path, self.vault.config.keys, binding_ids()):
+            self.notify(line, title="Settings", severity="warning", timeout=10, markup=False)
         self.update_status()
         self.set_interval(1.0, self.tick)
         if self.scan_on_start:

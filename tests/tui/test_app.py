@@ -347,3 +347,18 @@ async def test_search_down_moves_the_highlight_and_enter_opens_it(make_app) -> N
             return row.path if row else None
 
         await wait_for(pilot, lambda: opened() == second)
+
+
+async def test_unknown_settings_and_binding_ids_are_announced_at_start(make_app,
+                                                                      tui_root: Path) -> None:
+    config = tui_root / ".solo" / "config.toml"
+    config.write_text('[assistant]\nmodle = "x"\n\n[keys]\n"app.quitt" = "ctrl+q"\n')
+    app = make_app()
+    said: list[str] = []
+    real_notify = app.notify
+    app.notify = lambda message, **kw: (said.append(str(message)), real_notify(message, **kw))[1]
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+    assert any("unknown key 'modle' in [assistant]; did you mean 'model'?" in s for s in said)
+    assert any("unknown binding id 'app.quitt' in [keys]; did you mean 'app.quit'?" in s
+               for s in said)
