@@ -83,12 +83,19 @@ def test_folder_rename_keeps_identity(watched: Vault) -> None:
 def test_solo_own_write_does_not_echo(watched: Vault) -> None:
     item = watched.update("notes/a.md", {"tags": ["x"]})
     doc_id = item.row.doc_id or ""
-    time.sleep(0.4)  # let the watcher see the write event and settle
-    heads = watched.load_doc(doc_id).heads()
-    stamp = watched.store.stamp(doc_id)
-    time.sleep(0.4)
-    assert watched.load_doc(doc_id).heads() == heads
-    assert watched.store.stamp(doc_id) == stamp
+    with watched.lock:
+        heads = watched.load_doc(doc_id).heads()
+        stamp = watched.store.stamp(doc_id)
+    notified: list[list[str]] = []
+    watched.on_change(notified.append)
+    # Events arrive in order: once a later write is ingested, Solo's own write was handled too.
+    (watched.root / "notes" / "marker.md").write_text("written after Solo's own write\n")
+    _wait_for_ingest_of(notified, "notes/marker.md")
+
+    assert notified == [["notes/marker.md"]]
+    with watched.lock:
+        assert watched.load_doc(doc_id).heads() == heads
+        assert watched.store.stamp(doc_id) == stamp
 
 
 def test_new_file_in_new_folder(watched: Vault) -> None:
