@@ -90,7 +90,10 @@ def test_server_killed_and_restarted_mid_sync_loses_nothing(tmp_path: Path) -> N
             wait_until(lambda: live.clients[0].connections >= 2)
             wait_until(lambda: live.statuses()[0].state == "up to date")
             a.write_file("notes/after-restart.md", "written after the restart\n")
-            time.sleep(0.5)
+            new_id = a.index.by_path("notes/after-restart.md").doc_id  # type: ignore[union-attr]
+            assert new_id
+            # The server holding the new document proves the push ran after the restart.
+            wait_until(lambda: any((served.data / "docs").rglob(f"{new_id}.*")))
             wait_until(lambda: live.statuses()[0].state == "up to date")
         solo("clone", served.url, a.url, str(tmp_path / "b"), "--token", TOKEN)
         b = Vault(tmp_path / "b")
