@@ -303,7 +303,6 @@ def test_a_cancelled_stream_is_seen_as_a_disconnect() -> None:
         stream = client_for(server).chat(
             "llama3.2", messages=[{"role": "user", "content": "go"}], stream=True
         )
-        started = time.monotonic()
         for index, _chunk in enumerate(stream):
             if index == 2:
                 break
@@ -311,8 +310,8 @@ def test_a_cancelled_stream_is_seen_as_a_disconnect() -> None:
         deadline = time.monotonic() + 3
         while not server.requests[-1].disconnected and time.monotonic() < deadline:
             time.sleep(0.01)
+        # `disconnected` is set only when a write fails before the reply's last token.
         assert server.requests[-1].disconnected
-        assert time.monotonic() - started < 2  # far less than 200 tokens * 20 ms
 
 
 def test_async_client_streams_too(ollama_server: OllamaServer) -> None:
