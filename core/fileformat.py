@@ -152,20 +152,37 @@ def _load_yaml_cached(inner: str) -> tuple[dict[str, Any], str | None]:
         return {}, None
     if not isinstance(data, Mapping):
         return {}, f"front matter is not valid YAML: a {type(data).__name__}, not key: value pairs"
+    budget = [MAX_YAML_VALUES]
     try:
-        return {str(k): _plain(v) for k, v in data.items()}, None
+        return {str(k): _plain(v, budget) for k, v in data.items()}, None
     except RecursionError:
         return {}, "front matter is not valid YAML: nested too deeply (or refers to itself)"
+    except _TooManyValues:
+        return {}, (f"front matter holds over {MAX_YAML_VALUES:,} values (YAML aliases that "
+                    "expand?)")
 
 
-def _plain(value: Any) -> Any:
-    """ruamel's round-trip types as the plain Python values TOML gives (dates stay dates)."""
+# A few hundred bytes of YAML anchors and aliases can stand for billions of values; reading
+# them out would take the process's memory. No real front matter comes near this.
+MAX_YAML_VALUES = 20_000
+
+
+class _TooManyValues(Exception):
+    pass
+
+
+def _plain(value: Any, budget: list[int]) -> Any:
+    """ruamel's round-trip types as the plain Python values TOML gives (dates stay dates),
+    counting each value against `budget` (one mutable count for the whole head)."""
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise _TooManyValues
     if value is None or isinstance(value, bool):
         return value
     if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): _plain(v, budget) for k, v in value.items()}
     if isinstance(value, list | tuple | set):
-        return [_plain(v) for v in value]
+        return [_plain(v, budget) for v in value]
     if isinstance(value, int):
         return int(value)
     if isinstance(value, float):

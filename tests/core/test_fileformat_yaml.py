@@ -137,3 +137,16 @@ def test_empty_yaml_block_and_dots_closer() -> None:
 def test_fresh_yaml_head_lists_as_obsidian_writes_them() -> None:
     head = dump_head(to_json({"tags": ["a", "b"], "due": dt.date(2025, 1, 1)}), style="yaml")
     assert head == "---\ndue: 2025-01-01\ntags:\n  - a\n  - b\n---\n"
+
+
+def test_an_alias_bomb_is_refused_at_once_and_kept_byte_for_byte() -> None:
+    """A kilobyte of anchors and aliases stands for 387 million values: reading them out
+    took 3.7 GB and never finished. It is a problem, not a hang."""
+    lines = ["---", 'a: &a ["x","x","x","x","x","x","x","x","x"]']
+    for i in range(1, 9):
+        name, prev = chr(ord("a") + i), chr(ord("a") + i - 1)
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
+    text = "\n".join([*lines, "---", "body", ""])
+    parsed = split(text)
+    assert parsed.problem is not None and "over 20,000 values" in parsed.problem
+    assert parsed.head + parsed.body == text
