@@ -83,6 +83,7 @@ def test_every_yaml_property_is_a_field_in_solo_list(tmp_path: Path) -> None:
     tagged = json.loads(run_solo("--vault", str(root), "list", "--tag", "振り返り",
                                  "--json").stdout)
     assert [row["path"] for row in tagged] == ["日記/2025-01-05.md"]
+    assert home["tags"] == ["dashboard", "area/home", "daily", "nested/area"]  # body #tags too
     assert _snapshot(root) == before
 
 

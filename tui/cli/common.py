@@ -67,6 +67,8 @@ def row_json(row: Row) -> dict[str, Any]:
     out: dict[str, Any] = dict(row.fields)
     out.update(id=row.short_id, doc_id=row.doc_id, kind=row.kind, title=row.title,
                path=row.path)
+    if row.tags or "tags" in out:  # the property's tags and the body's #tags, as filters see them
+        out["tags"] = list(row.tags)
     if row.problem:
         out["problem"] = row.problem
     return out
