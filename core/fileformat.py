@@ -28,6 +28,8 @@ import tomli_w
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
+from solo.core.errors import SoloError
+
 FENCE = "+++"
 YAML_FENCE = "---"
 YAML_CLOSERS = ("---", "...")
@@ -167,8 +169,8 @@ def _load_yaml_cached(inner: str) -> tuple[dict[str, Any], str | None]:
 MAX_YAML_VALUES = 20_000
 
 
-class _TooManyValues(Exception):
-    pass
+class _TooManyValues(SoloError):
+    """Raised inside `_plain` when a head holds more than MAX_YAML_VALUES values."""
 
 
 def _plain(value: Any, budget: list[int]) -> Any:
