@@ -232,13 +232,14 @@ def _from_json(value: Any) -> Any:
     return value
 
 
-def _same(a: Any, b: Any) -> bool:
+def same_value(a: Any, b: Any) -> bool:
+    """Equal as front matter values: same type and value, NaN equal to NaN, recursively."""
     if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
         return True
     if isinstance(a, Mapping) and isinstance(b, Mapping):
-        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+        return a.keys() == b.keys() and all(same_value(a[k], b[k]) for k in a)
     if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+        return len(a) == len(b) and all(same_value(x, y) for x, y in zip(a, b, strict=True))
     return type(a) is type(b) and a == b
 
 
@@ -303,12 +304,12 @@ def render(head: str, body: str, meta: Mapping[str, Any]) -> str:
     exactly `meta`, else a head rebuilt from `meta` (after a merge that left them apart)."""
     if head:
         parsed = split(head)
-        if parsed.problem is None and parsed.head == head and _same(parsed.meta, dict(meta)):
+        if parsed.problem is None and parsed.head == head and same_value(parsed.meta, dict(meta)):
             return head + body
         if style_of(head) == "yaml":
             if parsed.problem is None and parsed.head == head:
                 changes = {k: _from_json(v) for k, v in meta.items()
-                           if k not in parsed.meta or not _same(parsed.meta[k], v)}
+                           if k not in parsed.meta or not same_value(parsed.meta[k], v)}
                 removed = [k for k in parsed.meta if k not in meta]
                 return _yaml_with_fields(head, changes, removed) + body
             return dump_head(meta, (), newline_of(head), style="yaml") + body
@@ -358,7 +359,7 @@ def with_fields(head: str, changes: Mapping[str, Any], removed: Iterable[str] = 
     out[first_table:first_table] = new_lines
     candidate = lines[0] + "".join(out) + lines[-1]
     parsed = split(candidate)
-    if parsed.problem is None and parsed.head == candidate and _same(parsed.meta, to_json(target)):
+    if parsed.problem is None and parsed.head == candidate and same_value(parsed.meta, to_json(target)):
         return candidate
     return dump_head(to_json(target), _keys_in_order(head) + list(changes), newline)
 
@@ -423,4 +424,4 @@ def _yaml_with_fields(head: str, changes: Mapping[str, Any], removed: Iterable[s
 def _says(candidate: str, target: Mapping[str, Any]) -> bool:
     parsed = split(candidate)
     return parsed.problem is None and parsed.head == candidate \
-        and _same(parsed.meta, to_json(dict(target)))
+        and same_value(parsed.meta, to_json(dict(target)))

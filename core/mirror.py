@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import math
 import os
 import stat as stat_module
 from collections.abc import Iterable, Iterator, Mapping
@@ -124,17 +123,6 @@ def render_doc(doc: Doc) -> str:
         return fileformat.render(head, body, meta)
     except (TypeError, ValueError, OverflowError) as exc:
         raise BadDocument(f"its front matter cannot be written: {exc}") from exc
-
-
-def _same_value(a: Any, b: Any) -> bool:
-    """Equal as front matter values: same type and value, NaN equal to NaN."""
-    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
-        return True
-    if isinstance(a, Mapping) and isinstance(b, Mapping):
-        return a.keys() == b.keys() and all(_same_value(a[k], b[k]) for k in a)
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(_same_value(x, y) for x, y in zip(a, b, strict=True))
-    return type(a) is type(b) and a == b
 
 
 def _unmirrorable(data: bytes) -> bool:
@@ -439,7 +427,7 @@ class FileMirror:
                 edit.put(["meta"], parsed.meta)
             else:
                 for key, value in parsed.meta.items():
-                    if key not in meta or not _same_value(meta[key], value):
+                    if key not in meta or not fileformat.same_value(meta[key], value):
                         edit.put(["meta", key], value)
                 for key in meta:
                     if key not in parsed.meta:

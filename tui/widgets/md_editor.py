@@ -8,6 +8,7 @@ from textual import events
 from textual.theme import Theme
 from textual.widgets import TextArea
 
+from solo.core import markdown
 from solo.tui.messages import LinkActivated
 
 WIKILINK = re.compile(r"\[\[(?P<target>[^\[\]\n|#]+)(?:#[^\[\]\n|]*)?(?:\|[^\[\]\n]*)?\]\]")
@@ -21,14 +22,13 @@ _INLINE: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 _HEADING = re.compile(r"(#{1,6})\s.*")
 _LIST = re.compile(r"\s*(?:[-*+]|\d+[.)])(?:\s\[[ xX]\])?\s")
-_FENCE = re.compile(r"\s{0,3}(```|~~~)")
 
 
 def link_at(line: str, column: int) -> str | None:
-    """The wikilink target under `column` of `line`, if any."""
-    for match in WIKILINK.finditer(line):
-        if match.start() <= column <= match.end():
-            return match.group("target").strip()
+    """The wikilink target under `column` of `line`, if any (the one scanner's reading)."""
+    for link in markdown.wikilinks(line):
+        if link.start <= column <= link.end:
+            return link.target.strip() or None
     return None
 
 
@@ -56,13 +56,10 @@ class MarkdownEditor(TextArea):
         self._line_cache.clear()
         highlights = self._highlights
         highlights.clear()
-        in_fence = False
+        code_rows = {row for row, scanned in enumerate(markdown.lines("\n".join(self.document.lines)))
+                     if scanned.in_code}
         for row, line in enumerate(self.document.lines):
-            if _FENCE.match(line):
-                highlights[row].append((0, None, "inline_code"))
-                in_fence = not in_fence
-                continue
-            if in_fence:
+            if row in code_rows:  # fences decided by the one Markdown scanner
                 highlights[row].append((0, None, "inline_code"))
                 continue
 
