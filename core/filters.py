@@ -20,7 +20,7 @@ A filter is a list of terms, all of which must hold:
     project.not:x            anything but x (any attribute)
     any other word           found in the title, case-insensitively
 
-Dates take every `model.parse_when` form (`eow`, `fri 17:00`, `+3d`…); a day compares
+Dates take every `dates.parse_when` form (`eow`, `fri 17:00`, `+3d`…); a day compares
 by day, a time by time (a stored day without a time then counts as its midnight). Without `--all` or
 a `status:` term, only open tasks show (and items of other kinds), and a task waiting
 until a later day (`wait`) stays hidden until that day. A bad term raises FilterError
@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from solo.core import model
+from solo.core import completion, dates, model
 from solo.core.career import Refs, ref_list
 from solo.core.errors import SoloError
 from solo.core.index import Row
@@ -108,21 +108,21 @@ class Context:
 
 def is_open(row: Row) -> bool:
     """An open task (a missing status counts as inbox)."""
-    return row.kind == "task" and model.is_open_task(row.fields)
+    return row.kind == "task" and completion.is_open_task(row.fields)
 
 
 def when_of(value: object) -> dt.date | dt.datetime | None:
     """A stored date field as a date, or a naive local date-time when it holds a time."""
     if isinstance(value, dt.datetime):
-        return model.to_local(value)
+        return dates.to_local(value)
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str) and len(value.strip()) > 10:
         try:
-            return model.to_local(dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00")))
+            return dates.to_local(dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00")))
         except ValueError:
             return None
-    return model.as_date(value)
+    return dates.as_date(value)
 
 
 def day_of(value: object) -> dt.date | None:
@@ -256,7 +256,7 @@ def _tag_term(text: str) -> Term:
 def _date_value(term: str, attribute: str, value: str, today: dt.date
                 ) -> dt.date | dt.datetime:
     try:
-        return model.parse_when(value, today)
+        return dates.parse_when(value, today)
     except ValueError as exc:
         raise FilterError(f"filter term {term!r}: {attribute}: {exc}") from None
 

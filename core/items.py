@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-from solo.core import clock, fileformat, model, refs
+from solo.core import clock, completion, fileformat, model, naming, refs
 from solo.core.errors import VaultError
 from solo.core.events import ORIGIN_LOCAL
 from solo.core.index import Index, Row, short_id
@@ -113,7 +113,7 @@ class Items:
             raise VaultError("; ".join(f"{p.field}: {p.message}" for p in problems))
         folder = folder or model.DEFAULT_FOLDERS[kind]
         with self.lock:
-            rel = model.unique_path(folder, model.slugify(title), self.mirror.files.exists)
+            rel = naming.unique_path(folder, naming.slugify(title), self.mirror.files.exists)
             head = fileformat.with_fields("", values, style=front_matter)
             if body and not body.endswith("\n"):
                 body += "\n"
@@ -150,14 +150,14 @@ class Items:
             item = self.read(row.path)
             fields = fileformat.split(item.head + item.body).fields
             try:
-                completion = model.complete_task(fields, today, force=force)
+                finished = completion.complete_task(fields, today, force=force)
             except ValueError as exc:
                 raise VaultError(f"{row.path}: {exc}") from None
-            changes = {k: v for k, v in completion.fields.items() if fields.get(k) != v}
-            removed = [k for k in fields if k not in completion.fields]
-            body = model.reset_checkboxes(item.body) if completion.repeats else None
+            changes = {k: v for k, v in finished.fields.items() if fields.get(k) != v}
+            removed = [k for k in fields if k not in finished.fields]
+            body = completion.reset_checkboxes(item.body) if finished.repeats else None
             updated = self.update(row, changes, removed, body=body)
-            return updated, updated if completion.repeats else None
+            return updated, updated if finished.repeats else None
 
     def delete(self, ref: str | Row) -> Row:
         with self.lock:

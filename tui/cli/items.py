@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from solo.core import model
+from solo.core import completion, model
 from solo.core.vault import Item, Vault
 from solo.tui.cli.common import (
     UserError,
@@ -119,7 +119,7 @@ def cmd_done(args: argparse.Namespace) -> int:
         print(f"Done: {done.title} ({done.path})")
         if following:
             due = following.fields.get("due") or following.fields.get("scheduled") or ""
-            count = len(model.completion_dates(following.fields))
+            count = len(completion.completion_dates(following.fields))
             times = "1 time" if count == 1 else f"{count} times"
             print(f"Next occurrence: {due} (same file, finished {times} so far)")
     return 0

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from solo.core import model
+from solo.core import dates, model
 from solo.core.filters import Context, Filter, FilterError, parse_filter, parse_sort, sort_rows
 from solo.core.index import Row
 from solo.core.vault import Vault
@@ -369,7 +369,7 @@ def modifications(vault: Vault, words: Sequence[str]) -> tuple[dict[str, Any], l
             changes[key] = _depends(vault, value)
         elif key in MODIFY_DATE_KEYS:
             try:
-                changes[key] = model.parse_when(value, today())
+                changes[key] = dates.parse_when(value, today())
             except ValueError as exc:
                 raise UserError(f"{key}: {exc}") from None
         else:
