@@ -78,13 +78,6 @@ class LinkActivated(Message):
 
 
 @dataclass
-class EditorTextChanged(Message):
-    """The user typed in the Markdown editor."""
-
-    text: str
-
-
-@dataclass
 class FocusLogged(Message):
     """The focus timer stopped: a session was written to `path` (or nothing: `path` empty);
     `message` says which, for the user."""
