@@ -9,9 +9,11 @@ import subprocess
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import ClassVar
 
 from textual import work
 from textual.app import App, SuspendNotSupported
+from textual.binding import BindingType
 from textual.reactive import reactive
 from textual.screen import ModalScreen
 from textual.widget import Widget
@@ -49,7 +51,7 @@ class SoloApp(App[int]):
 
     CSS_PATH = Path(__file__).parent / "solo.tcss"
     TITLE = "Solo"
-    BINDINGS = APP_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = APP_BINDINGS
     MODES = {"today": TodayScreen, "tasks": TasksScreen, "notes": NotesScreen,
              "career": CareerScreen, "reviews": ReviewsScreen}
     DEFAULT_MODE = "today"

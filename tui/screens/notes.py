@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 from pathlib import PurePosixPath
+from typing import ClassVar
 
 from rich.text import Text
 from textual import work
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widget import Widget
@@ -34,7 +37,7 @@ class NotesScreen(SoloScreen):
     """Pick a note on the left, edit it on the right; the file is saved half a second after typing."""
 
     NAME = "notes"
-    BINDINGS = NOTE_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = NOTE_BINDINGS
 
     def __init__(self) -> None:
         super().__init__()
@@ -137,7 +140,7 @@ class NotesScreen(SoloScreen):
             return
         if theirs == self.base:
             return
-        editor, document = self.editor, self.editor.document
+        editor, document = self.editor, self.editor.text_document
         ours = editor.text
         start, end = editor.selection
         start_index = document.get_index_from_location(start)
@@ -148,7 +151,7 @@ class NotesScreen(SoloScreen):
         self.base = theirs
         if merged != ours:
             editor.replace(merged, (0, 0), document.end, maintain_selection_offset=False)
-            document = editor.document
+            document = editor.text_document
             editor.selection = Selection(document.get_location_from_index(new_start),
                                          document.get_location_from_index(new_end))
             editor.scroll_to(scroll.x, scroll.y, animate=False, immediate=True)
@@ -244,5 +247,5 @@ class NotesScreen(SoloScreen):
             commands.append(("Edit fields of open note", self.open_path, self.action_form))
         for row in self.backlinks:
             commands.append((f"Open backlink: {row.title}", row.path,
-                             lambda path=row.path: self.open_item(path)))
+                             partial(self.open_item, row.path)))
         return commands

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import ClassVar
 
 from textual import work
+from textual.binding import BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Markdown
@@ -22,7 +24,7 @@ class ReviewsScreen(TaskActions):
     """Pick a review on the left; read it on the right."""
 
     NAME = "reviews"
-    BINDINGS = ITEM_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = ITEM_BINDINGS
 
     def compose_body(self) -> Iterable[Widget]:
         with Horizontal():

@@ -7,6 +7,7 @@ import re
 from textual import events
 from textual.theme import Theme
 from textual.widgets import TextArea
+from textual.widgets.text_area import Document
 
 from solo.core import markdown
 from solo.tui.messages import LinkActivated
@@ -77,6 +78,13 @@ class MarkdownEditor(TextArea):
             for pattern, name in _INLINE:
                 for match in pattern.finditer(line):
                     highlights[row].append((at(match.start()), at(match.end()), name))
+
+    @property
+    def text_document(self) -> Document:
+        """The document as a plain-text `Document` (offsets ↔ locations); never a syntax tree."""
+        document = self.document
+        assert isinstance(document, Document)
+        return document
 
     def link_at_cursor(self) -> str | None:
         row, column = self.cursor_location
