@@ -8,6 +8,7 @@ from tui_helpers import settle
 
 from solo.core.index import Row
 from solo.tui.screens.reviews import review_label
+from solo.tui.widgets.footer import SoloFooter
 from solo.tui.widgets.item_list import ItemList
 from solo.tui.widgets.side_pane import SidePane
 
@@ -32,8 +33,9 @@ async def test_side_pane_ends_above_the_footer_at_80x24(make_app) -> None:
         app.register_side_pane(lambda: Input(id="probe"), "f9")
         await pilot.press("f9")
         await settle(pilot)
-        pane = app.screen.query_one(SidePane)
-        assert pane.region.bottom <= 23  # the footer's row (23) stays free: the border shows
+        pane, footer = app.screen.query_one(SidePane), app.screen.query_one(SoloFooter)
+        assert footer.region.y == 23
+        assert pane.region.bottom == footer.region.y  # the pane's last row (border) shows
 
 
 async def test_reviews_list_shows_each_week_once_at_80_columns(make_app) -> None:
