@@ -11,11 +11,14 @@ APP_BINDINGS: list[BindingType] = [
     Binding("a", "quick_add", "Add", id="app.quick_add"),
     Binding("e", "external_editor", "$EDITOR", id="app.editor"),
     Binding("F", "stop_focus", "Stop timer", show=False, id="app.focus_stop"),
+    Binding("ctrl+d", "daily_note", "Daily note", show=False, id="app.daily"),
+    Binding("number_sign", "tags", "Tags", show=False, id="app.tags"),
     Binding("1", "goto('today')", "Today", show=False, id="screen.today"),
     Binding("2", "goto('tasks')", "Tasks", show=False, id="screen.tasks"),
     Binding("3", "goto('notes')", "Notes", show=False, id="screen.notes"),
     Binding("4", "goto('career')", "Career", show=False, id="screen.career"),
     Binding("5", "goto('reviews')", "Reviews", show=False, id="screen.reviews"),
+    Binding("6", "goto('upcoming')", "Upcoming", show=False, id="screen.upcoming"),
 ]
 
 TASK_BINDINGS: list[BindingType] = [
@@ -42,6 +45,8 @@ NOTE_BINDINGS: list[BindingType] = [
     Binding("d", "delete", "Delete", show=False, id="notes.delete"),
     Binding("ctrl+e", "form", "Fields", show=False, id="notes.form"),
     Binding("escape", "back_to_list", "List", show=False, id="notes.back"),
+    Binding("alt+left", "history(-1)", "Back", show=False, id="notes.history_back"),
+    Binding("alt+right", "history(1)", "Forward", show=False, id="notes.history_forward"),
 ]
 
 ITEM_BINDINGS: list[BindingType] = [
