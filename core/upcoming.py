@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from solo.core.agenda import is_open
 from solo.core.index import Row
 from solo.core.model import as_date, priority_rank
-from solo.core.recur import next_date, parse_recurrence
+from solo.core.recur import next_after, next_date, parse_recurrence
 
 DAYS = 14
 
@@ -68,16 +68,13 @@ def upcoming(rows: Iterable[Row], today: dt.date, days: int = DAYS) -> Upcoming:
                 result.days[day].append(Occurrence(row, what))
             if rule is None or rule.from_completion:
                 continue
-            later = day
-            for _ in range(days * 2):  # a daily rule gives at most `days` dates in the window
-                try:
-                    later = next_date(rule, later)
-                except ValueError:
-                    break
-                if later >= end:
-                    break
-                if later >= today:
+            try:  # the first date after this one that is not before today
+                later = next_after(rule, day, today - dt.timedelta(days=1))[0]
+                while later < end:  # dates only grow: at most `days` steps
                     result.days[later].append(Occurrence(row, what, repeat=True))
+                    later = next_date(rule, later)
+            except ValueError:  # past year 9999
+                continue
     key = _order
     result.overdue.sort(key=key)
     for entries in result.days.values():
