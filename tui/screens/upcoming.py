@@ -14,14 +14,14 @@ from textual.widgets import Static
 from solo.core import upcoming
 from solo.core.index import Row
 from solo.core.upcoming import Occurrence, Upcoming
-from solo.tui.format import PRIORITY_MARK
+from solo.tui.format import PRIORITY_MARK, short_date
 from solo.tui.keys import TASK_BINDINGS
 from solo.tui.messages import ListSelected
 from solo.tui.screens.base import PaletteCommand
 from solo.tui.screens.task_actions import TaskActions
 from solo.tui.widgets.item_list import Entry, ItemList
 
-WIDTHS: tuple[int | None, ...] = (1, None, 4, 12)
+WIDTHS: tuple[int | None, ...] = (1, None, 6, 12)
 WHAT = {"due": "due", "scheduled": "~"}
 
 
@@ -36,14 +36,19 @@ def day_header(day: dt.date, today: dt.date, count: int) -> Entry:
     return Entry(None, (label,), style="" if count else "dim")
 
 
-def occurrence_entry(occurrence: Occurrence) -> Entry:
-    """A task on a day: priority mark, title, due / ~scheduled, ↻ for a repeat's next date."""
+def occurrence_entry(occurrence: Occurrence, today: dt.date | None = None) -> Entry:
+    """A task on a day: priority mark, title, due / ~scheduled, ↻ for a repeat's next date;
+    with `today` (the overdue section) the date itself, in red."""
     row = occurrence.row
     mark, mark_style = PRIORITY_MARK.get(row.priority or "", (" ", ""))
-    what = WHAT.get(occurrence.what, "")
+    what = Text(WHAT.get(occurrence.what, ""))
+    if today is not None:
+        value = row.due if occurrence.what == "due" else row.scheduled
+        what = Text(("" if occurrence.what == "due" else "~") + short_date(value, today),
+                    "bold red")
     context = str(row.fields.get("project") or "") or (f"#{row.tags[0]}" if row.tags else "")
     if occurrence.repeat:
-        return Entry(row.path, (Text("↻", "cyan"), Text(row.title, "dim"), Text(what, "dim"),
+        return Entry(row.path, (Text("↻", "cyan"), Text(row.title, "dim"), Text(what.plain, "dim"),
                                 Text(context, "dim")))
     return Entry(row.path, (Text(mark, mark_style), row.title, what, context))
 
@@ -52,7 +57,7 @@ def entries_for(data: Upcoming) -> list[Entry]:
     entries: list[Entry] = []
     if data.overdue:
         entries.append(Entry(None, (f"Overdue ({len(data.overdue)})",), style="bold red"))
-        entries.extend(occurrence_entry(o) for o in data.overdue)
+        entries.extend(occurrence_entry(o, data.start) for o in data.overdue)
     for day, found in data.days.items():
         entries.append(day_header(day, data.start, len(found)))
         entries.extend(occurrence_entry(o) for o in found)
