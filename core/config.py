@@ -68,6 +68,28 @@ class WorkConfig:
 
 
 @dataclass
+class DailyConfig:
+    """Daily notes, with the defaults of Obsidian's Daily Notes plugin (except the folder)."""
+
+    folder: str = "notes/daily"
+    """Folder (vault-relative) of the daily notes."""
+    format: str = "YYYY-MM-DD"
+    """File name of a day's note, in Moment.js tokens as in Obsidian ("/" makes sub-folders)."""
+    template: str = ""
+    """Template file (vault-relative) a new daily note starts from; empty: an empty note."""
+
+
+@dataclass
+class NotesConfig:
+    """Where new notes and templates live."""
+
+    templates: str = "templates"
+    """Folder (vault-relative) of note templates (`solo add note --template NAME`)."""
+    new_note_folder: str = ""
+    """Folder of a note created from an unresolved link; empty: the linking note's folder."""
+
+
+@dataclass
 class Remote:
     """A sync server this vault syncs with."""
 
@@ -81,6 +103,8 @@ class Config:
 
     assistant: AssistantConfig = field(default_factory=AssistantConfig)
     work: WorkConfig = field(default_factory=WorkConfig)
+    daily: DailyConfig = field(default_factory=DailyConfig)
+    notes: NotesConfig = field(default_factory=NotesConfig)
     remotes: list[Remote] = field(default_factory=list)
     keys: dict[str, str] = field(default_factory=dict)
     """Key remaps for the TUI: binding id → keys."""
@@ -137,14 +161,16 @@ def _parse(path: Path, data: dict[str, Any]) -> Config:
         return Config(
             assistant=_section(AssistantConfig, data.get("assistant", {}), "assistant"),
             work=_section(WorkConfig, data.get("work", {}), "work"),
+            daily=_section(DailyConfig, data.get("daily", {}), "daily"),
+            notes=_section(NotesConfig, data.get("notes", {}), "notes"),
             remotes=remotes,
             keys={str(k): str(v) for k, v in data.get("keys", {}).items()},
             theme=str(data.get("theme", "dark")),
             urgency=_table(data.get("urgency", {}), "urgency"),
             front_matter="yaml" if data.get("front_matter") == "yaml" else "toml",
             extra={k: v for k, v in data.items()
-                   if k not in ("assistant", "work", "remotes", "keys", "theme", "urgency",
-                                "front_matter")},
+                   if k not in ("assistant", "work", "daily", "notes", "remotes", "keys",
+                                "theme", "urgency", "front_matter")},
         )
     except (KeyError, TypeError, ConfigError) as exc:
         raise ConfigError(f"{path}: {exc}") from None
@@ -227,7 +253,8 @@ def save_config(path: Path, config: Config) -> None:
 
 
 # --- reference, warnings and where values come from ----------------------------------------
-SECTIONS: dict[str, type] = {"assistant": AssistantConfig, "work": WorkConfig}
+SECTIONS: dict[str, type] = {"assistant": AssistantConfig, "work": WorkConfig,
+                             "daily": DailyConfig, "notes": NotesConfig}
 TOP_LEVEL = ("theme", "front_matter")
 ENVIRONMENT: dict[str, str] = {"assistant.host": "OLLAMA_HOST"}
 """Settings an environment variable overrides: dotted key → variable."""

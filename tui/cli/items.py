@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from solo.core import completion, model
+from solo.core.clock import now
+from solo.core.daily import from_template
 from solo.core.vault import Item, Vault
 from solo.tui.cli.common import (
     UserError,
@@ -56,7 +58,9 @@ def cmd_add(args: argparse.Namespace) -> int:
         key, value = parse_assignment(kind, assignment)
         fields[key] = value
     with open_vault(args) as vault:
-        item = vault.create(kind, args.title, fields, args.body or "")
+        item = (from_template(vault, args.template, kind, args.title, fields, now(),
+                              args.body or "") if args.template
+                else vault.create(kind, args.title, fields, args.body or ""))
         if args.json:
             print_json(item_json(item))
         else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 
 from rich.text import Text
 from textual import work
@@ -164,11 +165,11 @@ class TasksScreen(TaskActions):
         commands = self.task_palette_commands()
         for name in LISTS:
             commands.append((f"Show list: {name}", "GTD list",
-                             lambda name=name: self.show_list(name)))
+                             partial(self.show_list, name)))
         commands.append(("Sort by due / priority", "Toggle the order", self.action_sort))
         for key in ("tag", "project", "goal"):
             commands.append((f"Filter by {key}", "Empty clears",
-                             lambda key=key: self.action_filter(key)))
+                             partial(self.action_filter, key)))
         commands.append(("Clear filters", "Show the whole list", self._clear_filters))
         return commands
 
