@@ -38,6 +38,8 @@ from solo.core import checkbox, fileformat, markdown
 from solo.core.index import Row
 
 PARSER_VERSION = "1"
+LINE_KEYS = ("line", "text", "checkbox", "note", "plan_line")
+"""The keys a line task's fields hold beside the task's own (where it is, how it reads)."""
 ID_LENGTH = 8
 SKIPPED_KINDS = ("task",)
 

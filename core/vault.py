@@ -219,6 +219,13 @@ class Vault:
         lines = [r for r in self.line_tasks() if wanted is None or (r.status or "inbox") in wanted]
         return self.rows("task", wanted) + lines
 
+    def items_of(self, kind: str | None = None, statuses: Iterable[str] | None = None
+                 ) -> list[Row]:
+        """`rows`, with the checkbox tasks of notes among the tasks."""
+        if kind == "task":
+            return self.tasks(statuses)
+        return self.rows(kind, statuses) + (self.line_tasks() if kind is None else [])
+
     def resolve(self, ref: str) -> Row:
         return self.items.resolve(ref)
 
