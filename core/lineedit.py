@@ -102,11 +102,12 @@ def next_dates(fields: Mapping[str, str], today: dt.date, *, force: bool = False
 def complete(text: str, note: str, task_id: str, expected: str | None, today: dt.date, *,
              force: bool = False) -> Edited:
     """Finish the task once (see the module's rules)."""
-    match, found = locate(text, note, task_id, expected)
+    match, found = locate(text, note, task_id, None)
     task = match.task
-    if task.status == "done":
+    if task.status == "done":  # also when ticked since it was read: say so, not "changed"
         when = match.fields.get("done")
         raise CompletionRefused("already done" + (f" on {when}" if when else ""))
+    locate(text, note, task_id, expected)
     if task.status == "cancelled" and not force:
         raise CompletionRefused("is cancelled; use --force to mark it done anyway")
     lines = split_lines(text)
