@@ -204,3 +204,33 @@ def test_the_cli_lists_filters_ranks_and_finishes_line_tasks(tmp_path: Path) -> 
     assert again.returncode == 1 and "already done on 2025-01-15" in again.stderr
     assert "- [x] Renew passport 📅 2025-02-14 ⏫ #admin ✅ 2025-01-15" in \
         (root / NOTE).read_text()
+
+
+def test_the_watcher_picks_up_line_tasks_an_editor_writes(tmp_path: Path) -> None:
+    import time
+
+    from solo.core.watch import VaultWatcher
+
+    root = tmp_path / "v"
+    root.mkdir()
+    with Vault.init(root) as vault:
+        vault.scan()
+        seen: list[list[str]] = []
+        vault.on_change(seen.append)
+        with VaultWatcher(vault, debounce=0.05):
+            (root / "inbox.md").write_text("# Inbox\n- [ ] Phone the garage 📅 2025-01-16\n")
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and not vault.line_tasks():
+                time.sleep(0.02)
+            (row,) = vault.line_tasks()
+            assert (row.title, row.due, row.fields["line"]) == ("Phone the garage", "2025-01-16", 2)
+            with (root / "inbox.md").open("a") as handle:  # an editor appends below it
+                handle.write("- [ ] Check the tyres\n")
+            while time.monotonic() < deadline and len(vault.line_tasks()) < 2:
+                time.sleep(0.02)
+            assert [r.title for r in vault.line_tasks()] == ["Phone the garage", "Check the tyres"]
+            assert vault.line_tasks()[0].short_id == row.short_id
+            vault.complete(row.short_id, TODAY)
+            assert (root / "inbox.md").read_text() == (
+                "# Inbox\n- [x] Phone the garage 📅 2025-01-16 ✅ 2025-01-15\n"
+                "- [ ] Check the tyres\n")
