@@ -35,7 +35,10 @@ from pathlib import Path
 from typing import Any
 
 from solo.core import checkbox, fileformat, markdown
+from solo.core.checkbox import page_properties
 from solo.core.index import Row
+
+__all__ = ["LINE_KEYS", "Found", "LineTaskStore", "is_line_task", "page_properties", "scan"]
 
 PARSER_VERSION = "1"
 LINE_KEYS = ("line", "text", "checkbox", "note", "plan_line")

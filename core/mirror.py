@@ -29,7 +29,7 @@ from solo.core.files import VaultFiles, kind_of
 from solo.core.fsutil import atomic_write_bytes, fsync_dir, is_temp_name
 from solo.core.ids import is_document_id, new_document_id
 from solo.core.index import Index, Row
-from solo.core.linetasks import LineTaskStore
+from solo.core.linetasks import LineTaskStore, page_properties
 from solo.core.store import StoreError
 
 MAX_MIRROR_BYTES = 1024 * 1024
@@ -477,7 +477,7 @@ class FileMirror:
 
     def _index_row(self, rel: str, doc_id: str, parsed: fileformat.Parsed, st: os.stat_result,
                    sha: str) -> str | None:
-        fields = parsed.meta
+        fields = parsed.meta or page_properties(parsed.body)  # Logseq `key:: value`, read only
         tags = markdown.item_tags(fields.get("tags"), parsed.body)
 
         def text_or_none(key: str) -> str | None:

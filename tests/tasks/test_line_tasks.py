@@ -234,3 +234,18 @@ def test_the_watcher_picks_up_line_tasks_an_editor_writes(tmp_path: Path) -> Non
             assert (root / "inbox.md").read_text() == (
                 "# Inbox\n- [x] Phone the garage 📅 2025-01-16 ✅ 2025-01-15\n"
                 "- [ ] Check the tyres\n")
+
+
+def test_logseq_page_properties_are_read_as_fields(tmp_path: Path) -> None:
+    root = tmp_path / "logseq"
+    shutil.copytree(FIXTURES / "logseq", root)
+    before = (root / "pages/Chores.md").read_bytes()
+    with Vault.init(root) as vault:
+        vault.scan()
+        row = vault.resolve("pages/Chores.md")
+        assert row.fields == {"type": "chores", "tags": ["home", "weekly"],
+                              "aliases": ["Housework"]}
+        assert row.tags[:2] == ["home", "weekly"] and "outside" in row.tags
+        assert [r.path for r in vault.rows(tag="weekly")] == ["pages/Chores.md"]
+        vault.doctor()
+    assert (root / "pages/Chores.md").read_bytes() == before  # read only: never written
