@@ -90,8 +90,8 @@ def next_dates(fields: Mapping[str, str], today: dt.date, *, force: bool = False
     following = complete_task(base, today, force=force).fields
     if only_start:
         return {"start": following["scheduled"]}
-    out = {k: following[k] for k in ("due", "scheduled") if k in base or k == "due" and
-           len(base) == 2}
+    out: dict[str, dt.date] = {k: following[k] for k in ("due", "scheduled")
+                               if k in base or k == "due" and len(base) == 2}
     anchor = "due" if dates["due"] is not None else "scheduled"
     old = dates[anchor]
     if dates["start"] is not None and old is not None:

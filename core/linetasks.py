@@ -177,6 +177,7 @@ class LineTaskStore:
         self._db = sqlite3.connect(path, check_same_thread=False, timeout=30.0,
                                    isolation_level=None)
         self._db.execute("PRAGMA busy_timeout=30000")
+        self._db.execute("PRAGMA synchronous=NORMAL")  # as the index: derived data, WAL
         self._db.executescript(_SCHEMA)
         version = self._db.execute(
             "SELECT value FROM line_tasks_meta WHERE key = 'version'").fetchone()
@@ -191,14 +192,19 @@ class LineTaskStore:
 
     def record(self, doc_id: str, sha: str, head: str, body: str) -> None:
         """Store the tasks of one file's content (called from the ingest path)."""
-        found = scan(head, body, doc_id)
+        self._record_many([(doc_id, sha, head, body)])
+
+    def _record_many(self, files: Iterable[tuple[str, str, str, str]]) -> None:
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
-                self._db.execute("DELETE FROM line_tasks WHERE doc_id = ?", (doc_id,))
-                rows = [(doc_id, sha, n, item.id, json.dumps(_data(item), ensure_ascii=False))
+                for doc_id, sha, head, body in files:
+                    found = scan(head, body, doc_id)
+                    self._db.execute("DELETE FROM line_tasks WHERE doc_id = ?", (doc_id,))
+                    rows: list[tuple[str, str, int, str | None, str | None]] = [
+                        (doc_id, sha, n, item.id, json.dumps(_data(item), ensure_ascii=False))
                         for n, item in enumerate(found)] or [(doc_id, sha, 0, None, None)]
-                self._db.executemany("INSERT INTO line_tasks VALUES (?,?,?,?,?)", rows)
+                    self._db.executemany("INSERT INTO line_tasks VALUES (?,?,?,?,?)", rows)
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
@@ -211,6 +217,7 @@ class LineTaskStore:
                 "SELECT f.path, f.doc_id, f.sha FROM files f WHERE f.doc_id IS NOT NULL "
                 "AND f.problem IS NULL AND NOT EXISTS (SELECT 1 FROM line_tasks t "
                 "WHERE t.doc_id = f.doc_id AND t.sha = f.sha)").fetchall()
+        batch: list[tuple[str, str, str, str]] = []
         for path, doc_id, sha in missing:
             data = read(path)
             if data is None or hashlib.sha256(data).hexdigest() != sha:
@@ -220,7 +227,12 @@ class LineTaskStore:
             except UnicodeDecodeError:
                 continue
             parsed = fileformat.split(text)
-            self.record(doc_id, sha, parsed.head, parsed.body)
+            batch.append((doc_id, sha, parsed.head, parsed.body))
+            if len(batch) >= 500:
+                self._record_many(batch)
+                batch.clear()
+        if batch:
+            self._record_many(batch)
 
     def rows(self, read: Callable[[str], bytes | None] | None = None,
              ids: Iterable[str] | None = None, note: str | None = None) -> list[Row]:

@@ -14,7 +14,6 @@ from solo.core import completion, model
 from solo.core.vault import Item, Vault
 from solo.tui.cli.common import (
     UserError,
-    where,
     item_json,
     open_vault,
     parse_assignment,
@@ -24,6 +23,7 @@ from solo.tui.cli.common import (
     today,
     vault_path,
     wait_until_stopped,
+    where,
 )
 
 

@@ -18,8 +18,15 @@ from pathlib import Path
 from typing import Any
 
 from solo.core import dates, model
-from solo.core.filters import (Context, Filter, FilterError, parse_filter, parse_sort, row_key,
-                                sort_rows)
+from solo.core.filters import (
+    Context,
+    Filter,
+    FilterError,
+    parse_filter,
+    parse_sort,
+    row_key,
+    sort_rows,
+)
 from solo.core.index import Row
 from solo.core.linetasks import is_line_task
 from solo.core.vault import Vault
