@@ -197,7 +197,7 @@ def parse(line: str) -> LineTask | None:
     title = _SPACES.sub(" ", title_text).strip()
     if not title:
         return None
-    tags = tuple(tag.name for tag in markdown.tags(title))
+    tags = tuple(tag.name for tag in markdown.tags(title)) if "#" in title else ()
     return LineTask(match.group("indent"), match.group("bullet"), match.group("gap"),
                     None if marker else match.group("box"), marker, rest, fields,
                     tuple(spans), title, tags, tuple(problems))

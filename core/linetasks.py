@@ -40,7 +40,7 @@ from solo.core.index import Row
 
 __all__ = ["LINE_KEYS", "Found", "LineTaskStore", "is_line_task", "page_properties", "scan"]
 
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 LINE_KEYS = ("line", "text", "checkbox", "note", "plan_line")
 """The keys a line task's fields hold beside the task's own (where it is, how it reads)."""
 ID_LENGTH = 8
@@ -76,7 +76,7 @@ def task_key(task: checkbox.LineTask) -> str:
 
 def make_id(doc_id: str, key: str, occurrence: int) -> str:
     digest = hashlib.sha1(f"{doc_id}\0{key}\0{occurrence}".encode()).digest()
-    return base64.b32encode(digest).decode("ascii").lower()[:ID_LENGTH]
+    return base64.b32encode(digest[:5]).decode("ascii").lower()  # 40 bits, 8 characters
 
 
 def split_lines(text: str) -> list[str]:
