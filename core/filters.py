@@ -82,28 +82,34 @@ class Context:
             self._graph["refs"] = Refs(self.rows)
         return self._graph["refs"]
 
-    def _deps(self) -> tuple[set[str], set[str]]:
-        """(paths of tasks blocked by an open task, paths of open tasks blocking one)."""
+    def _deps(self) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+        """(keys of tasks blocked by an open task, keys of open tasks blocking one)."""
         if "deps" not in self._graph:
             refs = self.refs()
-            blocked: set[str] = set()
-            blocking: set[str] = set()
+            blocked: set[tuple[str, str]] = set()
+            blocking: set[tuple[str, str]] = set()
             for row in self.rows:
                 if row.kind != "task" or not is_open(row):
                     continue
                 for ref in ref_list(row.fields.get("depends")):
                     target = refs.get(ref, "task")
-                    if target is not None and target.path != row.path and is_open(target):
-                        blocked.add(row.path)
-                        blocking.add(target.path)
+                    if target is not None and row_key(target) != row_key(row) \
+                            and is_open(target):
+                        blocked.add(row_key(row))
+                        blocking.add(row_key(target))
             self._graph["deps"] = (blocked, blocking)
         return self._graph["deps"]
 
     def blocked(self, row: Row) -> bool:
-        return row.path in self._deps()[0]
+        return row_key(row) in self._deps()[0]
 
     def blocking(self, row: Row) -> bool:
-        return row.path in self._deps()[1]
+        return row_key(row) in self._deps()[1]
+
+
+def row_key(row: Row) -> tuple[str, str]:
+    """What tells rows apart: the path, and the id (several checkbox tasks share a path)."""
+    return row.path, row.short_id
 
 
 def is_open(row: Row) -> bool:
@@ -433,13 +439,13 @@ def parse_sort(text: str) -> tuple[str, bool]:
 
 
 def sort_rows(rows: Sequence[Row], key: str, descending: bool = False,
-              scores: dict[str, float] | None = None) -> list[Row]:
+              scores: dict[tuple[str, str], float] | None = None) -> list[Row]:
     """Rows ordered by `key` (missing values last either way; ties by path). Priorities
     order low < medium < high, as in Taskwarrior: `priority-` puts high first; `urgency`
-    reads `scores` (path → score)."""
+    reads `scores` (`row_key` → score)."""
     def value(row: Row) -> Any:
         if key == "urgency":
-            return (scores or {}).get(row.path)
+            return (scores or {}).get(row_key(row))
         if key == "priority":
             rank = model.priority_rank(row.priority)
             return None if rank == len(model.PRIORITIES) else -rank  # high sorts first

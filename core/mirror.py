@@ -29,6 +29,7 @@ from solo.core.files import VaultFiles, kind_of
 from solo.core.fsutil import atomic_write_bytes, fsync_dir, is_temp_name
 from solo.core.ids import is_document_id, new_document_id
 from solo.core.index import Index, Row
+from solo.core.linetasks import LineTaskStore, page_properties
 from solo.core.store import StoreError
 
 MAX_MIRROR_BYTES = 1024 * 1024
@@ -201,6 +202,7 @@ class FileMirror:
         self.events: Listeners[FileEvent] = Listeners()
         self._seen: dict[str, tuple[tuple[int, int, int, int], str]] = {}
         self.bad_names: set[str] = set()  # names the last walk skipped (not UTF-8), printable
+        self.line_tasks = LineTaskStore(index.path)  # checkbox tasks of each file (linetasks)
 
     def notify(self, paths: Iterable[str], origin: Origin = ORIGIN_LOCAL) -> None:
         paths = tuple(paths)
@@ -475,7 +477,7 @@ class FileMirror:
 
     def _index_row(self, rel: str, doc_id: str, parsed: fileformat.Parsed, st: os.stat_result,
                    sha: str) -> str | None:
-        fields = parsed.meta
+        fields = parsed.meta or page_properties(parsed.body)  # Logseq `key:: value`, read only
         tags = markdown.item_tags(fields.get("tags"), parsed.body)
 
         def text_or_none(key: str) -> str | None:
@@ -491,6 +493,7 @@ class FileMirror:
                   size=st.st_size, sha=sha,
                   problem=parsed.problem and f"{rel}: {parsed.problem}; kept as body text")
         self.index.upsert(row, parsed.body)
+        self.line_tasks.record(doc_id, sha, parsed.head, parsed.body)
         return row.problem
 
     def ingest(self, paths: Iterable[str], origin: Origin = ORIGIN_LOCAL) -> dict[str, str | None]:

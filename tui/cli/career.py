@@ -316,7 +316,7 @@ def focus_status(args: argparse.Namespace) -> int:
 # --- review ---------------------------------------------------------------------------------
 def review_new(args: argparse.Namespace) -> int:
     with open_vault(args) as vault:
-        rows = _rows(vault)
+        rows = _rows(vault) + vault.line_tasks()  # checkbox tasks finished this week count
         try:
             draft = review.review_draft(rows, today(), args.week, vault.config)
         except ValueError as exc:

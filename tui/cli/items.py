@@ -25,6 +25,7 @@ from solo.tui.cli.common import (
     today,
     vault_path,
     wait_until_stopped,
+    where,
 )
 
 
@@ -120,8 +121,11 @@ def goal_summary(vault: Vault, item: Item) -> dict[str, Any]:
 def cmd_done(args: argparse.Namespace) -> int:
     with open_vault(args) as vault:
         done, following = vault.complete(args.id, today(), force=args.force)
-        print(f"Done: {done.title} ({done.path})")
-        if following:
+        print(f"Done: {done.title} ({where(done.row)})")
+        if following and "checkbox" in following.fields:
+            due = following.fields.get("due") or following.fields.get("scheduled") or ""
+            print(f"Next occurrence: {due} (new line {where(following.row)})")
+        elif following:
             due = following.fields.get("due") or following.fields.get("scheduled") or ""
             count = len(completion.completion_dates(following.fields))
             times = "1 time" if count == 1 else f"{count} times"
