@@ -7,6 +7,7 @@ from tui_helpers import settle
 
 from solo.core.vault import Vault
 
+
 def steadied(run_before):
     """`run_before`, then every cursor shown without blinking: a blink every 0.5 s otherwise
     decides whether a loaded machine's screenshot shows the cursor (it flaked under load)."""
