@@ -7,6 +7,18 @@ from tui_helpers import settle
 
 from solo.core.vault import Vault
 
+
+def steadied(run_before):
+    """`run_before`, then every cursor shown without blinking: a blink every 0.5 s otherwise
+    decides whether a loaded machine's screenshot shows the cursor (it flaked under load)."""
+    async def run(pilot) -> None:
+        await run_before(pilot)
+        for widget in pilot.app.screen.query("Input, TextArea"):
+            widget.cursor_blink = False
+        await pilot.pause()
+    return run
+
+
 SCREEN_KEYS = {"today": "1", "tasks": "2", "notes": "3", "career": "4", "reviews": "5",
                "upcoming": "6"}
 
@@ -21,7 +33,7 @@ def test_screen(snap_compare, make_app, screen: str, size: tuple[int, int]) -> N
         await pilot.pause(0.1)
         await settle(pilot)
 
-    assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
+    assert snap_compare(make_app(), terminal_size=size, run_before=steadied(run_before))
 
 
 def test_quick_add_dialog(snap_compare, make_app) -> None:
@@ -30,7 +42,7 @@ def test_quick_add_dialog(snap_compare, make_app) -> None:
         await pilot.press("a", *"Call Karim due:fri !high")
         await settle(pilot)
 
-    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=steadied(run_before))
 
 
 def test_light_theme_notes(snap_compare, make_app, tui_root) -> None:
@@ -44,7 +56,7 @@ def test_light_theme_notes(snap_compare, make_app, tui_root) -> None:
         await pilot.press("3")
         await settle(pilot)
 
-    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=steadied(run_before))
 
 
 SIZES = pytest.mark.parametrize("size", [(80, 24), (140, 40)], ids=["80x24", "140x40"])
@@ -68,7 +80,7 @@ def test_modal(snap_compare, make_app, modal: str, size: tuple[int, int]) -> Non
         await pilot.pause(0.1)
         await settle(pilot)
 
-    assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
+    assert snap_compare(make_app(), terminal_size=size, run_before=steadied(run_before))
 
 
 @SIZES
@@ -101,4 +113,4 @@ def test_assistant_pane(snap_compare, make_app, tui_root, size: tuple[int, int])
             await pilot.press(*"When is the")
             await settle(pilot)
 
-        assert snap_compare(app, terminal_size=size, run_before=run_before)
+        assert snap_compare(app, terminal_size=size, run_before=steadied(run_before))
