@@ -257,6 +257,37 @@ class Doc:
         self.validate()
 
 
+# --- history (what `solo log`, `solo undo` and `solo restore` read) ---------------------------
+class ChangeInfo:
+    """One change of a document: its hash, author (actor), sequence number and parents."""
+
+    __slots__ = ("actor", "deps", "hash", "seq")
+
+    def __init__(self, hash: bytes, actor: bytes, seq: int, deps: list[bytes]) -> None:
+        self.hash = hash
+        self.actor = actor
+        self.seq = seq
+        self.deps = deps
+
+
+def history(doc: Doc) -> list[ChangeInfo]:
+    """Every change of `doc`, parents before children. (This binding records no change
+    times: every timestamp reads 1970, so times come from Solo's own journal.)"""
+    with doc._call("cannot read history") as raw:
+        return [ChangeInfo(bytes(c.hash), bytes(c.actor_id), int(c.seq),
+                           [bytes(d) for d in c.deps]) for c in raw.get_changes([])]
+
+
+def doc_at(doc: Doc, heads: Sequence[bytes]) -> Doc:
+    """A copy of `doc` as it was at `heads` (an empty list: before any change)."""
+    if not heads:
+        return Doc.new()
+    if not doc.contains(heads):
+        raise CrdtError("the document does not hold that version")
+    with doc._call("cannot read an earlier version") as raw:
+        return Doc(raw.fork(list(heads)))
+
+
 def sync_message_heads(data: bytes) -> list[bytes] | None:
     """The heads an encoded Automerge sync message announces, sorted; None if it is not one.
 

@@ -17,6 +17,7 @@ from solo.core import clock, completion, fileformat, model, naming, refs
 from solo.core.errors import VaultError
 from solo.core.events import ORIGIN_LOCAL
 from solo.core.index import Index, Row, short_id
+from solo.core.journal import ActionJournal
 from solo.core.lock import VaultLock
 from solo.core.mirror import FileMirror
 
@@ -53,10 +54,21 @@ class Item:
 class Items:
     """Item operations over a mirror and its index."""
 
-    def __init__(self, mirror: FileMirror, index: Index, lock: VaultLock) -> None:
+    def __init__(self, mirror: FileMirror, index: Index, lock: VaultLock,
+                 journal: ActionJournal | None = None) -> None:
         self.mirror = mirror
         self.index = index
         self.lock = lock
+        self.journal = journal  # what `solo undo` reverts (None: not recorded)
+
+    def heads(self, doc_id: str | None) -> list[bytes]:
+        """The current heads of an item's document (none for an unknown one)."""
+        return self.mirror.repo.load(doc_id).heads() if doc_id and self.mirror.repo.exists(doc_id) \
+            else []
+
+    def _record(self, action: str, row: Row, before: list[bytes], after: list[bytes]) -> None:
+        if self.journal is not None and row.doc_id:
+            self.journal.record(action, row.doc_id, row.path, row.title, before, after)
 
     def resolve(self, ref: str) -> Row:
         """An item by id (or unique id prefix), vault-relative path, or file stem."""
@@ -118,14 +130,19 @@ class Items:
             if body and not body.endswith("\n"):
                 body += "\n"
             self.mirror.write_text(rel, head + body, ORIGIN_LOCAL)
-            return self.read(rel)
+            item = self.read(rel)
+            self._record("add", item.row, [], self.heads(item.row.doc_id))
+            return item
 
     def update(self, ref: str | Row, set_fields: Mapping[str, Any] | None = None,
-               unset: Iterable[str] = (), body: str | None = None) -> Item:
-        """Change front matter keys and/or the body, keeping every other byte of the file."""
+               unset: Iterable[str] = (), body: str | None = None, *,
+               action: str = "modify") -> Item:
+        """Change front matter keys and/or the body, keeping every other byte of the file
+        (journalled as `action` for `solo undo`)."""
         with self.lock:
             row = ref if isinstance(ref, Row) else self.resolve(ref)
             self.mirror.ingest_file(row.path)
+            before = self.heads(row.doc_id)
             item = self.read(row.path)
             head = item.head
             if set_fields or unset:
@@ -133,7 +150,9 @@ class Items:
             new_text = head + (item.body if body is None else body)
             if new_text != item.head + item.body:
                 self.mirror.write_text(row.path, new_text, ORIGIN_LOCAL)
-            return self.read(row.path)
+            updated = self.read(row.path)
+            self._record(action, updated.row, before, self.heads(updated.row.doc_id))
+            return updated
 
     def complete(self, ref: str | Row, today: dt.date | None = None, *,
                  force: bool = False) -> tuple[Item, Item | None]:
@@ -156,16 +175,20 @@ class Items:
             changes = {k: v for k, v in finished.fields.items() if fields.get(k) != v}
             removed = [k for k in fields if k not in finished.fields]
             body = completion.reset_checkboxes(item.body) if finished.repeats else None
-            updated = self.update(row, changes, removed, body=body)
+            updated = self.update(row, changes, removed, body=body, action="done")
             return updated, updated if finished.repeats else None
 
     def delete(self, ref: str | Row) -> Row:
         with self.lock:
             row = ref if isinstance(ref, Row) else self.resolve(ref)
+            self.mirror.ingest_file(row.path)  # an edit not ingested yet is kept in history
+            row = self.index.by_path(row.path) or row
+            heads = self.heads(row.doc_id)
             try:
                 self.mirror.files.unlink(row.path)
             except FileNotFoundError:
                 pass
             self.mirror.remove(row.path)
+            self._record("delete", row, heads, heads)
         self.mirror.notify([row.path], ORIGIN_LOCAL)
         return row
