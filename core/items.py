@@ -117,6 +117,8 @@ class Items:
         written as TOML (`+++`) or, with `front_matter="yaml"`, YAML (`---`)."""
         if kind not in model.KINDS:
             raise VaultError(f"unknown kind {kind!r} (one of {', '.join(model.KINDS)})")
+        if not title.strip():
+            raise VaultError(f"title: a {kind} needs a title (it names the file)")
         values: dict[str, Any] = {"kind": kind, "title": title}
         values.update(fields or {})
         values.setdefault("created", clock.today())
@@ -136,9 +138,9 @@ class Items:
 
     def update(self, ref: str | Row, set_fields: Mapping[str, Any] | None = None,
                unset: Iterable[str] = (), body: str | None = None, *,
-               action: str = "modify") -> Item:
+               action: str | None = "modify") -> Item:
         """Change front matter keys and/or the body, keeping every other byte of the file
-        (journalled as `action` for `solo undo`)."""
+        (journalled as `action` for `solo undo`; None: not journalled)."""
         with self.lock:
             row = ref if isinstance(ref, Row) else self.resolve(ref)
             self.mirror.ingest_file(row.path)
@@ -151,7 +153,8 @@ class Items:
             if new_text != item.head + item.body:
                 self.mirror.write_text(row.path, new_text, ORIGIN_LOCAL)
             updated = self.read(row.path)
-            self._record(action, updated.row, before, self.heads(updated.row.doc_id))
+            if action is not None:
+                self._record(action, updated.row, before, self.heads(updated.row.doc_id))
             return updated
 
     def complete(self, ref: str | Row, today: dt.date | None = None, *,

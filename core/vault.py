@@ -225,8 +225,10 @@ class Vault:
                                  front_matter=self.config.front_matter)
 
     def update(self, ref: str | Row, set_fields: Mapping[str, Any] | None = None,
-               unset: Iterable[str] = (), body: str | None = None) -> Item:
-        return self.items.update(ref, set_fields, unset, body)
+               unset: Iterable[str] = (), body: str | None = None, *,
+               action: str | None = "modify") -> Item:
+        """`action`: what `solo undo` calls it (None: not journalled, e.g. an editor's autosave)."""
+        return self.items.update(ref, set_fields, unset, body, action=action)
 
     def complete(self, ref: str | Row, today: dt.date | None = None, *,
                  force: bool = False) -> tuple[Item, Item | None]:

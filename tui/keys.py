@@ -10,6 +10,7 @@ APP_BINDINGS: list[Binding] = [
     Binding("slash", "search", "Search", id="app.search"),
     Binding("a", "quick_add", "Add", id="app.quick_add"),
     Binding("e", "external_editor", "$EDITOR", id="app.editor"),
+    Binding("u", "undo", "Undo", show=False, id="app.undo"),
     Binding("F", "stop_focus", "Stop timer", show=False, id="app.focus_stop"),
     Binding("1", "goto('today')", "Today", show=False, id="screen.today"),
     Binding("2", "goto('tasks')", "Tasks", show=False, id="screen.tasks"),

@@ -23,6 +23,7 @@ from solo.tui.cli.common import (
     today,
     vault_path,
     wait_until_stopped,
+    warn_findings,
 )
 
 
@@ -57,6 +58,7 @@ def cmd_add(args: argparse.Namespace) -> int:
         fields[key] = value
     with open_vault(args) as vault:
         item = vault.create(kind, args.title, fields, args.body or "")
+        warn_findings(vault, [item.path])
         if args.json:
             print_json(item_json(item))
         else:
@@ -160,7 +162,11 @@ def cmd_watch(args: argparse.Namespace) -> int:
     from solo.tui.cli.sync import start_watch_sync
 
     with open_vault(args) as vault:
-        vault.on_change(lambda paths: print("ingested: " + ", ".join(paths), flush=True))
+        def ingested(paths: list[str]) -> None:
+            print("ingested: " + ", ".join(paths), flush=True)
+            warn_findings(vault, [p for p in paths if vault.is_vault_file(p)])
+
+        vault.on_change(ingested)
         with VaultWatcher(vault):
             print(f"Watching {vault.root} (Ctrl-C to stop)", flush=True)
             live = start_watch_sync(vault)  # None when no remote is configured

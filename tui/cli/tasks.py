@@ -21,7 +21,7 @@ from solo.core import dates, model
 from solo.core.filters import Context, Filter, FilterError, parse_filter, parse_sort, sort_rows
 from solo.core.index import Row
 from solo.core.vault import Vault
-from solo.tui.cli.common import UserError, open_vault, print_json, row_json, today
+from solo.tui.cli.common import UserError, open_vault, print_json, row_json, today, warn_findings
 from solo.tui.cli.table import CONFIRM_ABOVE
 
 
@@ -408,6 +408,7 @@ def cmd_modify(args: argparse.Namespace) -> int:
             except VaultError as exc:
                 raise UserError(str(exc)) from None
             print(f"Modified {item.id}: {item.title} ({item.path})")
+            warn_findings(vault, [item.path], only=[*fields, *unset])
     return 0
 
 
