@@ -278,14 +278,33 @@ def history(doc: Doc) -> list[ChangeInfo]:
                            [bytes(d) for d in c.deps]) for c in raw.get_changes([])]
 
 
-def doc_at(doc: Doc, heads: Sequence[bytes]) -> Doc:
-    """A copy of `doc` as it was at `heads` (an empty list: before any change)."""
+def content_at(doc: Doc, heads: Sequence[bytes], *, check: bool = True) -> dict[str, JsonValue]:
+    """The plain content of `doc` as it was at `heads`, read in place (no copy: a fork costs
+    a copy of the whole history). `check=False` when the heads come from `history(doc)`."""
     if not heads:
-        return Doc.new()
-    if not doc.contains(heads):
+        return {}
+    if check and not doc.contains(heads):
         raise CrdtError("the document does not hold that version")
+    at = list(heads)
     with doc._call("cannot read an earlier version") as raw:
-        return Doc(raw.fork(list(heads)))
+
+        def extract(obj: bytes) -> JsonValue:
+            kind = raw.object_type(obj)
+            if kind == am.ObjType.Text:
+                return raw.text(obj, at)
+            if kind == am.ObjType.Map:
+                return {key: value(raw.get(obj, key, at)) for key in raw.keys(obj, at)}
+            return [value(raw.get(obj, i, at)) for i in range(raw.length(obj, at))]
+
+        def value(found: Any) -> JsonValue:
+            if found is None:
+                return None
+            scalar, obj = found
+            return extract(obj) if isinstance(scalar, am.ObjType) else _scalar_out(scalar)
+
+        result = extract(am.ROOT)
+    assert isinstance(result, dict)
+    return result
 
 
 def sync_message_heads(data: bytes) -> list[bytes] | None:

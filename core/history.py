@@ -24,7 +24,7 @@ from solo.core.errors import SoloError
 from solo.core.events import ORIGIN_LOCAL
 from solo.core.index import Row, short_id
 from solo.core.journal import Action
-from solo.core.mirror import BadDocument, render_doc
+from solo.core.mirror import BadDocument, render_content, render_doc
 from solo.core.store import StoreError
 
 if TYPE_CHECKING:
@@ -38,11 +38,13 @@ class HistoryError(SoloError):
     """Nothing to undo, an item without history, or a version that does not exist."""
 
 
-def _parsed(doc: Doc, heads: list[bytes] | None = None) -> fileformat.Parsed:
+def _parsed(doc: Doc, heads: list[bytes] | None = None, *,
+            check: bool = True) -> fileformat.Parsed:
     """The file a document renders to (at `heads`, when given) as head, fields and body."""
-    version = doc if heads is None else crdt.doc_at(doc, heads)
     try:
-        return fileformat.split(render_doc(version))
+        if heads is None:
+            return fileformat.split(render_doc(doc))
+        return fileformat.split(render_content(crdt.content_at(doc, heads, check=check)))
     except BadDocument as exc:
         raise HistoryError(f"that version cannot be read: {exc}") from None
 
@@ -325,9 +327,11 @@ def log(vault: Vault, ref: str) -> tuple[Found, list[LogEntry]]:
     journal = vault.journal.times(found.doc_id)
     mine = vault.actor.hex()
     out = []
+    seen: dict[bytes, fileformat.Parsed] = {}  # a change's version, for its children
     for number, change in enumerate(crdt.history(doc), 1):
-        old = _parsed(doc, change.deps)
-        new = _parsed(doc, [change.hash])
+        old = seen[change.deps[0]] if len(change.deps) == 1 and change.deps[0] in seen \
+            else _parsed(doc, change.deps, check=False)
+        new = seen[change.hash] = _parsed(doc, [change.hash], check=False)
         action, at = journal.get(change.hash.hex(), (None, None))
         actor = change.actor.hex()
         out.append(LogEntry(number, change.hash.hex()[:12], actor,
