@@ -76,9 +76,8 @@ class ActionJournal:
                     tail.seek(-1, os.SEEK_END)
                     if tail.read(1) != b"\n":
                         line = b"\n" + line  # after a torn line a crash left
-            handle.write(line)
-            handle.flush()
-            os.fsync(handle.fileno())
+            handle.write(line)  # not fsynced: a power cut may drop the newest line, which
+            # only makes that action not undoable; the change itself is in the fsynced store
         self._count = (self._size(), number)
 
     def record(self, action: str, doc_id: str, path: str, title: str,

@@ -16,12 +16,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import Any
 
 from solo.core import model, schema
 from solo.core.career import Refs, clean_ref, ref_list
 from solo.core.dates import as_date, as_datetime
-from solo.core.index import Row
+from solo.core.index import Index, Row
 
 # kind → (field, kind of item it must name); `project` is checked on its own (a name or a ref).
 REFERENCES: dict[str, tuple[tuple[str, str | None], ...]] = {
@@ -104,7 +105,8 @@ def dangling(kind: str, fields: Mapping[str, Any], path: str, refs: Refs,
         project = fields.get("project")
         if isinstance(project, str) and project.strip() and refs.get(project) is None:
             key = clean_ref(project)
-            shared = any(r.path != path and r.kind == "task"
+            shared = refs.others_with_project(path, project) if isinstance(refs, IndexRefs) \
+                else any(r.path != path and r.kind == "task"
                          and clean_ref(r.fields.get("project")) == key for r in rows)
             if not shared:
                 out.append(Finding(path, "project", f"project {project!r} matches no item "
@@ -119,14 +121,54 @@ def row_findings(row: Row, today: dt.date, now: dt.datetime | None = None) -> li
     return check(row.kind, row.fields, path=row.path, today=today, now=now)
 
 
-def vault_findings(rows: Sequence[Row], paths: Iterable[str], today: dt.date,
+class IndexRefs(Refs):
+    """`Refs` answered by index look-ups, for checking a few items of a large vault without
+    loading every row: paths and ids by key, stems from the path list, goals and skills (few)
+    loaded whole."""
+
+    def __init__(self, index: Index) -> None:
+        super().__init__(())
+        self.index = index
+        self._stems: dict[str, str] | None = None
+        self._small: dict[str, Refs] = {}
+
+    def get(self, ref: object, kind: str | None = None) -> Row | None:
+        key = clean_ref(ref)
+        if not key:
+            return None
+        if kind in ("goal", "skill"):
+            if kind not in self._small:
+                self._small[kind] = Refs(self.index.rows(kind))
+            return self._small[kind].get(ref, kind)
+        row = self.index.by_path(key) or self.index.by_path(key + ".md")
+        if row is None and len(key) >= 4:
+            matches = self.index.by_prefix(key)
+            row = matches[0] if len(matches) == 1 else None
+        if row is None:
+            if self._stems is None:
+                self._stems = {}
+                for known in sorted(self.index.stats()):
+                    self._stems.setdefault(PurePosixPath(known).stem.lower(), known)
+            found = self._stems.get(key)
+            row = self.index.by_path(found) if found else None
+        if row is not None and kind is not None and row.kind != kind:
+            return None
+        return row
+
+    def others_with_project(self, path: str, project: str) -> bool:
+        return any(r.path != path for r in self.index.rows("task", where={"project": project}))
+
+
+def index_findings(index: Index, paths: Iterable[str], today: dt.date,
                    now: dt.datetime | None = None) -> list[Finding]:
-    """Every finding about the items at `paths`, references checked against `rows`."""
-    wanted = dict.fromkeys(paths)
-    refs = Refs(rows)
-    return [f for row in rows if row.path in wanted and not row.problem
-            for f in check(row.kind, row.fields, path=row.path, today=today, now=now,
-                           rows=rows, refs=refs)]
+    """Every finding about the items at `paths` (references looked up in the index)."""
+    refs = IndexRefs(index)
+    out: list[Finding] = []
+    for path in dict.fromkeys(paths):
+        row = index.by_path(path)
+        if row is not None and not row.problem:
+            out += check(row.kind, row.fields, path=row.path, today=today, now=now, refs=refs)
+    return out
 
 
 def lines(findings: Iterable[Finding]) -> list[str]:

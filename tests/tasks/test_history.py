@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from solo.core import fileformat, history
+from solo.core import clock, fileformat, history
 from solo.core.errors import VaultError
 from solo.core.vault import Vault
 
@@ -170,3 +171,28 @@ def test_undo_after_any_sequence_restores_each_earlier_state(edits: list[tuple[s
                 assert state(vault, path) == earlier
         finally:
             vault.close()
+
+
+def test_undo_of_done_on_a_repeating_task_puts_its_dates_and_boxes_back(vault: Vault) -> None:
+    item = vault.create("task", "Water plants", {"recur": "every week", "due": "2026-11-20"},
+                        "- [x] balcony\n- [ ] kitchen\n")
+    before = state(vault, item.path)
+    vault.complete(item.path, dt.date(2026, 11, 26))
+    moved = state(vault, item.path)
+    assert moved[0]["due"] != before[0]["due"] and "- [x]" not in moved[1]
+    history.undo(vault)
+    assert state(vault, item.path) == before
+
+
+def test_restore_at_a_time_this_device_recorded(vault: Vault) -> None:
+    with clock.fixed(dt.date(2026, 11, 20), dt.datetime(2026, 11, 20, 9, 0)):
+        item = vault.create("note", "Plan", {}, "monday plan\n")
+    with clock.fixed(dt.date(2026, 11, 25), dt.datetime(2026, 11, 25, 9, 0)):
+        vault.update(item.path, body="wednesday plan\n")
+    with clock.fixed(dt.date(2026, 11, 26), dt.datetime(2026, 11, 26, 9, 0)):
+        history.restore(vault, item.path, at="2026-11-21")
+        assert vault.read(item.path).body == "monday plan\n"
+        history.restore(vault, item.path, at="yesterday 10:00")
+        assert vault.read(item.path).body == "wednesday plan\n"
+        with pytest.raises(history.HistoryError, match="recorded no version"):
+            history.restore(vault, item.path, at="2026-11-01")

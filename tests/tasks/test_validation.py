@@ -151,6 +151,16 @@ def test_add_and_modify_keep_but_say_unknown_keys_and_dangling_refs(root: Path) 
     assert r.stderr == "solo: warning: tasks/study.md: goal 'cerf' matches no goal\n"
     r = solo(root, "modify", "study", "priority=low")  # the old finding is not said again
     assert r.returncode == 0 and r.stderr == ""
+    r = solo(root, "add", "task", "Paint", "--set", "project=house")
+    assert r.stderr == ("solo: warning: tasks/paint.md: project 'house' matches no item and "
+                        "no other task\n")
+    assert solo(root, "add", "task", "Sand", "--set", "project=house").stderr == ""
+    r = solo(root, "add", "focus", "Session", "--set", "task=study", "--set",
+             "start=2026-11-26T08:00", "--set", "minutes=30")
+    assert r.returncode == 0 and r.stderr == ""  # a file stem found through the index
+    r = solo(root, "add", "focus", "Later", "--set", "task=stud", "--set",
+             "start=2026-11-26T08:00", "--set", "minutes=30")
+    assert r.stderr == "solo: warning: focus/later.md: task 'stud' matches no task\n"
 
 
 def test_an_editor_edit_picked_up_by_a_scan_is_kept_and_said(root: Path) -> None:

@@ -62,7 +62,7 @@ def warn_findings(vault: Vault, paths: Sequence[str], only: Sequence[str] | None
 
     if not paths:
         return
-    findings = [f for f in validation.vault_findings(vault.rows(), paths, today(), clock.now())
+    findings = [f for f in validation.index_findings(vault.index, paths, today(), clock.now())
                 if only is None or f.field in only]
     for line in validation.lines(findings):
         print(f"solo: warning: {line}", file=sys.stderr)

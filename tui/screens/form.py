@@ -125,8 +125,7 @@ def say_findings(app: SoloApp, path: str, only: list[str] | None = None) -> None
     """Notify what validation finds about the item just saved (kept as saved, but said)."""
     clock = getattr(app, "clock", None)
     today, now = (clock.today(), clock.now()) if clock is not None else (None, None)
-    found = validation.vault_findings(app.vault.rows(), [path], today or core_clock.today(),
-                                      now)
+    found = validation.index_findings(app.vault.index, [path], today or core_clock.today(), now)
     for line in validation.lines(f for f in found if only is None or f.field in only):
         app.notify(f"⚠ {line}", title="Saved; check this", severity="warning", timeout=6,
                    markup=False)
