@@ -244,8 +244,9 @@ def find(vault: Vault, ref: str) -> Found:
     return Found(doc_id, str(entry.get("path", "")), str(title), True)
 
 
-def restore(vault: Vault, ref: str, at: str | None = None) -> str:
-    """Bring back a deleted item, or (with `at`) an item's earlier version; a message."""
+def restore(vault: Vault, ref: str, at: str | None = None) -> tuple[Found, str]:
+    """Bring back a deleted item, or (with `at`) an item's earlier version: the item as it
+    is now (its path may differ, when the old one was taken) and a message."""
     with vault.lock:
         found = find(vault, ref)
         doc = vault.repo.load(found.doc_id)
@@ -269,7 +270,7 @@ def restore(vault: Vault, ref: str, at: str | None = None) -> str:
                              title, before,
                              vault.items.heads(found.doc_id))
         which = f" as of {at}" if at else ""
-        return f"Restored {title!r}{which}: {rel}"
+        return Found(found.doc_id, rel, title, False), f"Restored {title!r}{which}: {rel}"
 
 
 _HEX = re.compile(r"[0-9a-f]{6,64}")

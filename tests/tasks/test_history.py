@@ -109,7 +109,8 @@ def test_restore_a_deleted_item_by_path_and_an_earlier_version(vault: Vault) -> 
         vault.resolve(item.path)
     found, _ = history.log(vault, item.path)
     assert found.deleted
-    message = history.restore(vault, item.path)
+    back, message = history.restore(vault, item.path)
+    assert back.path == item.path and not back.deleted
     assert item.path in message and vault.read(item.path).body == "second draft\n"
     assert vault.root_entries()[item.row.doc_id]["deleted"] is False
     history.restore(vault, item.id, at="1")
@@ -126,8 +127,9 @@ def test_restore_to_a_taken_path_lands_beside_it(vault: Vault) -> None:
     item = vault.create("note", "Taken", {}, "old words\n")
     vault.delete(item.path)
     vault.write_file(item.path, "a new file in its place\n")
-    message = history.restore(vault, item.id)
-    assert "taken-2.md" in message or "taken-1.md" in message
+    back, message = history.restore(vault, item.id)
+    assert back.path == "notes/taken-2.md" and back.path in message
+    assert vault.resolve(back.path).doc_id == item.row.doc_id
     assert vault.abs(item.path).read_text() == "a new file in its place\n"
 
 

@@ -43,8 +43,7 @@ def cmd_log(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     with open_vault(args) as vault:
         try:
-            message = history.restore(vault, args.ref, args.at)
-            found = history.find(vault, args.ref)
+            found, message = history.restore(vault, args.ref, args.at)
         except history.HistoryError as exc:
             raise UserError(str(exc)) from None
     if args.json:
