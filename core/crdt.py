@@ -257,6 +257,56 @@ class Doc:
         self.validate()
 
 
+# --- history (what `solo log`, `solo undo` and `solo restore` read) ---------------------------
+class ChangeInfo:
+    """One change of a document: its hash, author (actor), sequence number and parents."""
+
+    __slots__ = ("actor", "deps", "hash", "seq")
+
+    def __init__(self, hash: bytes, actor: bytes, seq: int, deps: list[bytes]) -> None:
+        self.hash = hash
+        self.actor = actor
+        self.seq = seq
+        self.deps = deps
+
+
+def history(doc: Doc) -> list[ChangeInfo]:
+    """Every change of `doc`, parents before children. (This binding records no change
+    times: every timestamp reads 1970, so times come from Solo's own journal.)"""
+    with doc._call("cannot read history") as raw:
+        return [ChangeInfo(bytes(c.hash), bytes(c.actor_id), int(c.seq),
+                           [bytes(d) for d in c.deps]) for c in raw.get_changes([])]
+
+
+def content_at(doc: Doc, heads: Sequence[bytes], *, check: bool = True) -> dict[str, JsonValue]:
+    """The plain content of `doc` as it was at `heads`, read in place (no copy: a fork costs
+    a copy of the whole history). `check=False` when the heads come from `history(doc)`."""
+    if not heads:
+        return {}
+    if check and not doc.contains(heads):
+        raise CrdtError("the document does not hold that version")
+    at = list(heads)
+    with doc._call("cannot read an earlier version") as raw:
+
+        def extract(obj: bytes) -> JsonValue:
+            kind = raw.object_type(obj)
+            if kind == am.ObjType.Text:
+                return raw.text(obj, at)
+            if kind == am.ObjType.Map:
+                return {key: value(raw.get(obj, key, at)) for key in raw.keys(obj, at)}
+            return [value(raw.get(obj, i, at)) for i in range(raw.length(obj, at))]
+
+        def value(found: Any) -> JsonValue:
+            if found is None:
+                return None
+            scalar, obj = found
+            return extract(obj) if isinstance(scalar, am.ObjType) else _scalar_out(scalar)
+
+        result = extract(am.ROOT)
+    assert isinstance(result, dict)
+    return result
+
+
 def sync_message_heads(data: bytes) -> list[bytes] | None:
     """The heads an encoded Automerge sync message announces, sorted; None if it is not one.
 

@@ -23,7 +23,8 @@ A filter is a list of terms, all of which must hold:
 Dates take every `dates.parse_when` form (`eow`, `fri 17:00`, `+3d`…); a day compares
 by day, a time by time (a stored day without a time then counts as its midnight). Without `--all` or
 a `status:` term, only open tasks show (and items of other kinds), and a task waiting
-until a later day (`wait`) stays hidden until that day. A bad term raises FilterError
+until a later day (`wait`) stays hidden until that day, and one past its `until` day
+(expired) stays hidden too. A bad term raises FilterError
 naming the term and the closest valid attribute or value.
 """
 
@@ -143,13 +144,14 @@ def waiting(row: Row, today: dt.date) -> bool:
 
 
 def hidden(row: Row, today: dt.date) -> bool:
-    """Hidden from default lists: a closed task, or one whose `wait` date is still ahead."""
+    """Hidden from default lists: a closed task, one whose `wait` date is still ahead, or
+    one expired (its `until` day is past)."""
     if row.kind != "task":
         return False
     if not is_open(row):
         return True
-    wait = day_of(row.fields.get("wait"))
-    return wait is not None and wait > today
+    wait, until = day_of(row.fields.get("wait")), day_of(row.fields.get("until"))
+    return (wait is not None and wait > today) or (until is not None and until < today)
 
 
 def _virtual(name: str, row: Row, ctx: Context) -> bool:

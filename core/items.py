@@ -17,6 +17,7 @@ from solo.core import clock, completion, fileformat, lineedit, model, naming, re
 from solo.core.errors import VaultError
 from solo.core.events import ORIGIN_LOCAL
 from solo.core.index import Index, Row, short_id
+from solo.core.journal import ActionJournal
 from solo.core.linetasks import ID_LENGTH, is_line_task
 from solo.core.lock import VaultLock
 from solo.core.mirror import FileMirror
@@ -54,10 +55,21 @@ class Item:
 class Items:
     """Item operations over a mirror and its index."""
 
-    def __init__(self, mirror: FileMirror, index: Index, lock: VaultLock) -> None:
+    def __init__(self, mirror: FileMirror, index: Index, lock: VaultLock,
+                 journal: ActionJournal | None = None) -> None:
         self.mirror = mirror
         self.index = index
         self.lock = lock
+        self.journal = journal  # what `solo undo` reverts (None: not recorded)
+
+    def heads(self, doc_id: str | None) -> list[bytes]:
+        """The current heads of an item's document (none for an unknown one)."""
+        return self.mirror.repo.load(doc_id).heads() if doc_id and self.mirror.repo.exists(doc_id) \
+            else []
+
+    def _record(self, action: str, row: Row, before: list[bytes], after: list[bytes]) -> None:
+        if self.journal is not None and row.doc_id:
+            self.journal.record(action, row.doc_id, row.path, row.title, before, after)
 
     def resolve(self, ref: str) -> Row:
         """An item by id (or unique id prefix), vault-relative path, or file stem."""
@@ -117,6 +129,8 @@ class Items:
         written as TOML (`+++`) or, with `front_matter="yaml"`, YAML (`---`)."""
         if kind not in model.KINDS:
             raise VaultError(f"unknown kind {kind!r} (one of {', '.join(model.KINDS)})")
+        if not title.strip():
+            raise VaultError(f"title: a {kind} needs a title (it names the file)")
         values: dict[str, Any] = {"kind": kind, "title": title}
         values.update(fields or {})
         values.setdefault("created", clock.today())
@@ -130,11 +144,15 @@ class Items:
             if body and not body.endswith("\n"):
                 body += "\n"
             self.mirror.write_text(rel, head + body, ORIGIN_LOCAL)
-            return self.read(rel)
+            item = self.read(rel)
+            self._record("add", item.row, [], self.heads(item.row.doc_id))
+            return item
 
     def update(self, ref: str | Row, set_fields: Mapping[str, Any] | None = None,
-               unset: Iterable[str] = (), body: str | None = None) -> Item:
-        """Change front matter keys and/or the body, keeping every other byte of the file."""
+               unset: Iterable[str] = (), body: str | None = None, *,
+               action: str | None = "modify") -> Item:
+        """Change front matter keys and/or the body, keeping every other byte of the file
+        (journalled as `action` for `solo undo`; None: not journalled)."""
         with self.lock:
             row = ref if isinstance(ref, Row) else self.resolve(ref)
             if is_line_task(row):
@@ -145,6 +163,7 @@ class Items:
                 return self._edit_line(row, lambda text: lineedit.update(
                     text, row.fields["note"], row.short_id, row.fields.get("text"), changes))[0]
             self.mirror.ingest_file(row.path)
+            before = self.heads(row.doc_id)
             item = self.read(row.path)
             head = item.head
             if set_fields or unset:
@@ -152,7 +171,10 @@ class Items:
             new_text = head + (item.body if body is None else body)
             if new_text != item.head + item.body:
                 self.mirror.write_text(row.path, new_text, ORIGIN_LOCAL)
-            return self.read(row.path)
+            updated = self.read(row.path)
+            if action is not None:
+                self._record(action, updated.row, before, self.heads(updated.row.doc_id))
+            return updated
 
     def complete(self, ref: str | Row, today: dt.date | None = None, *,
                  force: bool = False) -> tuple[Item, Item | None]:
@@ -179,7 +201,7 @@ class Items:
             changes = {k: v for k, v in finished.fields.items() if fields.get(k) != v}
             removed = [k for k in fields if k not in finished.fields]
             body = completion.reset_checkboxes(item.body) if finished.repeats else None
-            updated = self.update(row, changes, removed, body=body)
+            updated = self.update(row, changes, removed, body=body, action="done")
             return updated, updated if finished.repeats else None
 
     def _edit_line(self, row: Row, edit: Callable[[str], lineedit.Edited]
@@ -212,10 +234,14 @@ class Items:
             if is_line_task(row):
                 raise VaultError(f"{row.path}:{row.fields.get('line')}: a checkbox task is a "
                                  "line of its note; delete it in the note")
+            self.mirror.ingest_file(row.path)  # an edit not ingested yet is kept in history
+            row = self.index.by_path(row.path) or row
+            heads = self.heads(row.doc_id)
             try:
                 self.mirror.files.unlink(row.path)
             except FileNotFoundError:
                 pass
             self.mirror.remove(row.path)
+            self._record("delete", row, heads, heads)
         self.mirror.notify([row.path], ORIGIN_LOCAL)
         return row

@@ -102,7 +102,11 @@ def file_content(doc: Doc) -> tuple[str, str, dict[str, Any]]:
     A missing part is empty; a null meta value means the key is gone (as clearing a field in
     a JS app intends) in TOML front matter, which has no null, and an empty property in YAML. Text that is not text, a meta that is not a map, or a value front
     matter cannot hold (bytes) raise BadDocument naming the problem."""
-    content = doc.to_python()
+    return content_parts(doc.to_python())
+
+
+def content_parts(content: Mapping[str, Any]) -> tuple[str, str, dict[str, Any]]:
+    """`file_content` of a document's plain content (e.g. an earlier version's)."""
     head = content.get("head")
     body = content.get("body")
     meta = content.get("meta")
@@ -119,7 +123,12 @@ def file_content(doc: Doc) -> tuple[str, str, dict[str, Any]]:
 
 def render_doc(doc: Doc) -> str:
     """The file text of a file document (BadDocument when it cannot be one)."""
-    head, body, meta = file_content(doc)
+    return render_content(doc.to_python())
+
+
+def render_content(content: Mapping[str, Any]) -> str:
+    """`render_doc` of a document's plain content (e.g. an earlier version's)."""
+    head, body, meta = content_parts(content)
     try:
         return fileformat.render(head, body, meta)
     except (TypeError, ValueError, OverflowError) as exc:

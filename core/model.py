@@ -152,6 +152,11 @@ KIND_FIELDS: dict[str, tuple[FieldSpec, ...]] = {
         FieldSpec("recur", "recurrence", doc='Repeat rule, e.g. "every week", "every 2 days".'),
         FieldSpec("done", "date", doc="Day it was completed."),
         FieldSpec("waiting_for", "str", doc="Who or what it waits for."),
+        FieldSpec("wait", "date", doc="Hidden from default lists until this day (not the "
+                  "`waiting` status, which says who it waits for)."),
+        FieldSpec("until", "date", doc="Expires: hidden from default lists after this day."),
+        FieldSpec("depends", "refs", doc="Tasks to finish first (ids or file stems); "
+                  "+BLOCKED until they are done."),
     ),
     "note": (),
     "goal": (
@@ -197,6 +202,10 @@ KIND_FIELDS: dict[str, tuple[FieldSpec, ...]] = {
     "review": (
         FieldSpec("period", "str", doc='Period reviewed, e.g. "2026-W47".'),
         FieldSpec("date", "date", doc="Day of the review."),
+        FieldSpec("focus_minutes", "minutes", doc="Focus time logged that week.", minimum=0),
+        FieldSpec("hours_cap", "number", doc="The weekly cap on working hours.", minimum=0),
+        FieldSpec("hours_worked", "number", doc="Hours actually worked that week.", minimum=0),
+        FieldSpec("energy", "int", doc="Energy that week, 1–5.", minimum=1, maximum=5),
     ),
     "focus": (
         FieldSpec("task", "ref", doc="Task worked on (file stem or id)."),

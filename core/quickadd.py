@@ -19,6 +19,10 @@ _KEYS: dict[str, str] = {  # token key → task field
     "estimate": "estimate",
     "recur": "recur",
     "every": "recur",
+    "wait": "wait",
+    "until": "until",
+    "depends": "depends",
+    "dep": "depends",
 }
 _PRIORITIES: dict[str, str] = {
     **dict.fromkeys(("high", "h", "1"), "high"),
@@ -92,7 +96,8 @@ def parse_quickadd(line: str, today: date) -> QuickAdd:
     relative to `today`), `#tag` (must hold a letter; a `#` inside a word is not a tag),
     `!high|!medium|!low` (also `!h/!m/!l`, `!1/!2/!3`), `+project`, `project:x`, `goal:x`,
     `est:`/`estimate:` (30m, 1h, 1h30 → minutes), `~status` (a task status, e.g. ~someday),
-    `recur:"every week"` or `every:week` / `every:2weeks`. Keys are case-insensitive; a
+    `recur:"every week"` or `every:week` / `every:2weeks`, `wait:`/`until:` (dates),
+    `depends:`/`dep:` (comma-separated ids or file stems). Keys are case-insensitive; a
     later token overrides an earlier one, tags accumulate. Anything else, including a known
     key with nothing after the colon, stays in the title in order. A `"quoted part"` is
     literal title text (the quotes are dropped). Raises ValueError with a clear message for

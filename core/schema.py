@@ -37,6 +37,10 @@ DERIVED: dict[str, tuple[tuple[str, str], ...]] = {
     "focus": (("time per day, task, goal, skill", "Sum of `minutes` (`solo report time`)."),),
 }
 
+# Keys Solo writes itself beside the schema's fields.
+OWN_KEYS: frozenset[str] = frozenset({"id", "completions", "uuid"})
+OWN_KIND_KEYS: dict[str, frozenset[str]] = {"review": frozenset({"progress"})}
+
 # Words people use for a field under another name (tried before spelling similarity).
 SYNONYMS: dict[str, str] = {
     "billing": "period", "billed": "period", "frequency": "period", "price": "cost",
@@ -104,12 +108,14 @@ def unknown_keys(kind_name: str, fields: Mapping[str, Any]) -> list[str]:
     """One line per front-matter key the kind does not define, with the closest known key.
 
     Unknown keys are allowed (Solo keeps them); this is for warnings such as a resource's
-    `billing`, which Solo would not use as `period`. `id` is Solo's own and never reported.
+    `billing`, which Solo would not use as `period`. Solo's own keys (`OWN_KEYS`: `id`, a
+    repeating task's `completions`, a Taskwarrior task's `uuid`, a review's `progress`) are
+    never reported.
     """
     known = [spec.name for spec in model.fields_for(kind_name)]
     out = []
     for key in fields:
-        if key in known or key == "id":
+        if key in known or key in OWN_KEYS or key in OWN_KIND_KEYS.get(kind_name, ()):
             continue
         synonym = SYNONYMS.get(key.lower())
         close = [synonym] if synonym in known else difflib.get_close_matches(key, known, n=1)

@@ -25,6 +25,7 @@ from solo.core.files import VaultFiles
 from solo.core.ids import document_url
 from solo.core.index import Hit, Index, Row, short_id
 from solo.core.items import Item, Items
+from solo.core.journal import ActionJournal
 from solo.core.lock import VaultLock
 from solo.core.maintenance import Maintenance
 from solo.core.mirror import MAX_MIRROR_BYTES, FileMirror, ScanReport, content_sha, render_doc
@@ -67,7 +68,8 @@ class Vault:
         self.mirror = FileMirror(self.files, self.repo, self.index, self.solo_dir)
         self.config_path = self.solo_dir / "config.toml"
         self.config: Config = load_config(self.config_path)
-        self.items = Items(self.mirror, self.index, self.lock)
+        self.journal = ActionJournal(self.solo_dir)
+        self.items = Items(self.mirror, self.index, self.lock, self.journal)
         self.maintenance = Maintenance(self.repo, self.mirror, self.index, self.lock)
         if self.index.count() == 0 and self.store.exists(self.root_id) and any(
                 not e.get("deleted") for e in self.root_entries().values()):
@@ -241,8 +243,10 @@ class Vault:
                                  front_matter=self.config.front_matter)
 
     def update(self, ref: str | Row, set_fields: Mapping[str, Any] | None = None,
-               unset: Iterable[str] = (), body: str | None = None) -> Item:
-        return self.items.update(ref, set_fields, unset, body)
+               unset: Iterable[str] = (), body: str | None = None, *,
+               action: str | None = "modify") -> Item:
+        """`action`: what `solo undo` calls it (None: not journalled, e.g. an editor's autosave)."""
+        return self.items.update(ref, set_fields, unset, body, action=action)
 
     def complete(self, ref: str | Row, today: dt.date | None = None, *,
                  force: bool = False) -> tuple[Item, Item | None]:

@@ -18,8 +18,9 @@ from textual.reactive import reactive
 from textual.screen import ModalScreen
 from textual.widget import Widget
 
-from solo.core import agenda, daily, focus
+from solo.core import agenda, daily, focus, history
 from solo.core.config import binding_warnings
+from solo.core.errors import SoloError
 from solo.core.focus import TimerError
 from solo.core.quickadd import QuickAdd
 from solo.core.vault import Vault, VaultError
@@ -34,6 +35,7 @@ from solo.tui.keys import APP_BINDINGS, binding_ids
 from solo.tui.messages import FocusLogged, NavigateTo, ScanFinished, VaultChanged
 from solo.tui.screens.base import SoloScreen
 from solo.tui.screens.career import CareerScreen
+from solo.tui.screens.form import file_warning, say_findings
 from solo.tui.screens.help import HelpScreen
 from solo.tui.screens.notes import NotesScreen
 from solo.tui.screens.quick_add import QuickAddScreen
@@ -195,6 +197,11 @@ class SoloApp(App[int]):
             if problem and self._problems.get(path) != problem:
                 self.notify(f"⚠ {problem}", title="Cannot read a file", severity="error",
                             timeout=8, markup=False)
+            elif not problem and (warning := file_warning(self.vault, path, self.clock.today())) \
+                    and self._problems.get(path) != warning:
+                self.notify(f"⚠ {warning}", title="Check this file", severity="warning",
+                            timeout=8, markup=False)  # kept as it is, but said
+                problem = warning
             if problem:
                 self._problems[path] = problem
             else:
@@ -389,8 +396,18 @@ class SoloApp(App[int]):
                 self.notify(str(exc), severity="error", markup=False)
                 return
             self.notify(f"Added {item.path}", timeout=2, markup=False)
+            say_findings(self, item.path)
 
         self.push_screen(QuickAddScreen(self.clock.today().isoformat()), added)
+
+    def action_undo(self) -> None:
+        """`u`: revert the last change made through Solo on this device, and say what."""
+        try:
+            result = history.undo(self.vault)
+        except SoloError as exc:
+            self.notify(str(exc), title="Undo", severity="warning", timeout=5, markup=False)
+            return
+        self.notify(result.message, title="Undo", timeout=5, markup=False)
 
     def action_external_editor(self) -> None:
         screen = self.screen

@@ -8,6 +8,7 @@ from typing import Any
 
 from rich.text import Text
 
+from solo.core import validation
 from solo.core.index import Row
 from solo.tui.widgets.item_list import Entry
 
@@ -28,6 +29,8 @@ def task_entry(row: Row, today: dt.date) -> Entry:
     mark, mark_style = PRIORITY_MARK.get(row.priority or "", (" ", ""))
     if row.problem:
         mark, mark_style = "⚠", "bold red"
+    elif validation.row_findings(row, today):  # kept as written, but marked (see `Check this file`)
+        mark, mark_style = "⚠", "bold yellow"
     when = row.due or row.scheduled
     when_style = ""
     if row.due and row.due[:10] < today.isoformat() and row.status not in ("done", "cancelled"):

@@ -10,6 +10,7 @@ APP_BINDINGS: list[BindingType] = [
     Binding("slash", "search", "Search", id="app.search"),
     Binding("a", "quick_add", "Add", id="app.quick_add"),
     Binding("e", "external_editor", "$EDITOR", id="app.editor"),
+    Binding("u", "undo", "Undo", show=False, id="app.undo"),
     Binding("F", "stop_focus", "Stop timer", show=False, id="app.focus_stop"),
     Binding("ctrl+d", "daily_note", "Daily note", show=False, id="app.daily"),
     Binding("number_sign", "tags", "Tags", show=False, id="app.tags"),

@@ -51,7 +51,21 @@ def open_vault(args: argparse.Namespace, scan: bool = True) -> Vault:
         report = vault.scan()
         for problem in report.problems.values():
             print(f"solo: warning: {problem}", file=sys.stderr)
+        warn_findings(vault, report.added + report.changed)  # an editor's edits: said, kept
     return vault
+
+
+def warn_findings(vault: Vault, paths: Sequence[str], only: Sequence[str] | None = None) -> None:
+    """Print one `solo: warning:` line per validation finding of these items (references
+    checked against the whole vault); `only`: just the findings about these fields."""
+    from solo.core import validation
+
+    if not paths:
+        return
+    findings = [f for f in validation.index_findings(vault.index, paths, today(), clock.now())
+                if only is None or f.field in only]
+    for line in validation.lines(findings):
+        print(f"solo: warning: {line}", file=sys.stderr)
 
 
 def today() -> dt.date:

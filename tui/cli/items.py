@@ -25,6 +25,7 @@ from solo.tui.cli.common import (
     today,
     vault_path,
     wait_until_stopped,
+    warn_findings,
     where,
 )
 
@@ -62,6 +63,7 @@ def cmd_add(args: argparse.Namespace) -> int:
         item = (from_template(vault, args.template, kind, args.title, fields, now(),
                               args.body or "") if args.template
                 else vault.create(kind, args.title, fields, args.body or ""))
+        warn_findings(vault, [item.path])
         if args.json:
             print_json(item_json(item))
         else:
@@ -168,7 +170,11 @@ def cmd_watch(args: argparse.Namespace) -> int:
     from solo.tui.cli.sync import start_watch_sync
 
     with open_vault(args) as vault:
-        vault.on_change(lambda paths: print("ingested: " + ", ".join(paths), flush=True))
+        def ingested(paths: list[str]) -> None:
+            print("ingested: " + ", ".join(paths), flush=True)
+            warn_findings(vault, [p for p in paths if vault.is_vault_file(p)])
+
+        vault.on_change(ingested)
         with VaultWatcher(vault):
             print(f"Watching {vault.root} (Ctrl-C to stop)", flush=True)
             live = start_watch_sync(vault)  # None when no remote is configured

@@ -250,6 +250,29 @@ def _daily(p: argparse.ArgumentParser) -> None:
                    help="print the note's path (created if missing) instead of opening $EDITOR")
 
 
+# --- history and the task timer ---------------------------------------------------------------
+
+
+def _log(p: argparse.ArgumentParser) -> None:
+    p.add_argument("id", help="id, path or file name (a deleted item's too)")
+    p.add_argument("--json", action="store_true")
+
+
+def _restore(p: argparse.ArgumentParser) -> None:
+    p.add_argument("ref", metavar="PATH|ID", help="a deleted item, or any item with --at")
+    p.add_argument("--at", metavar="TIME", help="an earlier version: a change number or hash "
+                   "from `solo log`, or a time this device recorded (e.g. yesterday, 'mon 9:00')")
+    p.add_argument("--json", action="store_true")
+
+
+def _start(p: argparse.ArgumentParser) -> None:
+    p.add_argument("id", help="the task (the timer `solo focus` shares)")
+
+
+def _stop(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--note", help="what was done (the session's body)")
+
+
 # --- the table (order = order in `solo --help`) ----------------------------------------------
 ITEMS = "solo.tui.cli.items"
 SYNC = "solo.tui.cli.sync"
@@ -257,6 +280,7 @@ CAREER = "solo.tui.cli.career"
 ASSISTANT = "solo.tui.cli.assistant"
 TASKS = "solo.tui.cli.tasks"
 DESCRIBE = "solo.tui.cli.describe"
+HISTORY = "solo.tui.cli.history"
 
 COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("init", "make a folder a vault", f"{ITEMS}:cmd_init", _init),
@@ -307,4 +331,13 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("review", "weekly reviews", f"{CAREER}:cmd_review", _review),
     CommandSpec("daily", "open a day's note in $EDITOR (created from its template if missing)",
                 "solo.tui.cli.daily:cmd_daily", _daily),
+    CommandSpec("undo", "revert the last change made through Solo on this device (again: the "
+                "one before)", f"{HISTORY}:cmd_undo"),
+    CommandSpec("log", "an item's history: when, which device, which fields",
+                f"{HISTORY}:cmd_log", _log),
+    CommandSpec("restore", "bring back a deleted item, or an earlier version (--at)",
+                f"{HISTORY}:cmd_restore", _restore),
+    CommandSpec("start", "start the focus timer on a task", f"{HISTORY}:cmd_start", _start),
+    CommandSpec("stop", "stop the timer and log the minutes on its task",
+                f"{HISTORY}:cmd_stop", _stop),
 )

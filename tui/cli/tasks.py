@@ -30,7 +30,15 @@ from solo.core.filters import (
 from solo.core.index import Row
 from solo.core.linetasks import is_line_task
 from solo.core.vault import Vault
-from solo.tui.cli.common import UserError, open_vault, print_json, row_json, today, where
+from solo.tui.cli.common import (
+    UserError,
+    open_vault,
+    print_json,
+    row_json,
+    today,
+    warn_findings,
+    where,
+)
 from solo.tui.cli.table import CONFIRM_ABOVE
 
 
@@ -419,6 +427,7 @@ def cmd_modify(args: argparse.Namespace) -> int:
             except VaultError as exc:
                 raise UserError(str(exc)) from None
             print(f"Modified {item.id}: {item.title} ({item.path})")
+            warn_findings(vault, [item.path], only=[*fields, *unset])
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -11,9 +12,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from solo.core import model
+from solo.core import clock as core_clock
+from solo.core import model, validation
 from solo.core.index import Row
-from solo.core.vault import VaultError
+from solo.core.vault import Vault, VaultError
 from solo.tui.format import value_text
 
 if TYPE_CHECKING:
@@ -111,11 +113,30 @@ class FormScreen(ModalScreen[bool]):
         if set_fields or unset:
             app: SoloApp = self.app  # type: ignore[assignment]
             try:
-                app.vault.update(self.item_row, set_fields, unset)
+                item = app.vault.update(self.item_row, set_fields, unset)
             except VaultError as exc:
                 self.notify(str(exc), severity="error", markup=False)
                 return
+            say_findings(app, item.path, [*set_fields, *unset])
         self.dismiss(bool(set_fields or unset))
+
+
+def say_findings(app: SoloApp, path: str, only: list[str] | None = None) -> None:
+    """Notify what validation finds about the item just saved (kept as saved, but said)."""
+    clock = getattr(app, "clock", None)
+    today, now = (clock.today(), clock.now()) if clock is not None else (None, None)
+    found = validation.index_findings(app.vault.index, [path], today or core_clock.today(), now)
+    for line in validation.lines(f for f in found if only is None or f.field in only):
+        app.notify(f"⚠ {line}", title="Saved; check this", severity="warning", timeout=6,
+                   markup=False)
+
+
+def file_warning(vault: Vault, path: str, today: dt.date) -> str | None:
+    """What validation finds in one indexed file on its own (no reference look-ups: cheap
+    enough for every change event), as one line; None when nothing."""
+    row = vault.index.by_path(path)
+    found = validation.lines(validation.row_findings(row, today)) if row is not None else []
+    return "; ".join(found) or None
 
 
 def _hint(spec: model.FieldSpec) -> str:

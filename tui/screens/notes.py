@@ -137,7 +137,8 @@ class NotesScreen(SoloScreen):
             return
         text = self.editor.text
         try:
-            self.vault.update(self.open_path, body=text)
+            # An autosave is not journalled for `u`: the editor has its own undo.
+            self.vault.update(self.open_path, body=text, action=None)
         except VaultError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
