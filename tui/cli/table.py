@@ -242,6 +242,11 @@ def _review(p: argparse.ArgumentParser) -> None:
     q.set_defaults(career_handler="review_new")
 
 
+def _links(p: argparse.ArgumentParser) -> None:
+    p.add_argument("id", help="an id, path or file name")
+    p.add_argument("--json", action="store_true")
+
+
 # --- the table (order = order in `solo --help`) ----------------------------------------------
 ITEMS = "solo.tui.cli.items"
 SYNC = "solo.tui.cli.sync"
@@ -249,6 +254,7 @@ CAREER = "solo.tui.cli.career"
 ASSISTANT = "solo.tui.cli.assistant"
 TASKS = "solo.tui.cli.tasks"
 DESCRIBE = "solo.tui.cli.describe"
+LINKS = "solo.tui.cli.links"
 
 COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("init", "make a folder a vault", f"{ITEMS}:cmd_init", _init),
@@ -297,4 +303,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("focus", "focus sessions: log, start, stop, status", f"{CAREER}:cmd_focus",
                 _focus),
     CommandSpec("review", "weekly reviews", f"{CAREER}:cmd_review", _review),
+    CommandSpec("links", "an item's outgoing links and the file each resolves to",
+                f"{LINKS}:cmd_links", _links),
+    CommandSpec("backlinks", "every item linking to an item, with the line",
+                f"{LINKS}:cmd_backlinks", _links),
 )
