@@ -36,6 +36,8 @@ from solo.core.paths import conflict_name
 KIND = "attachment"
 DEFAULT_MAX_MB = 20
 MARKDOWN_SUFFIXES = (".md", ".markdown")
+# Editors' and downloaders' scratch files: backups (`x~`), swap files, partial downloads.
+SCRATCH_SUFFIXES = ("~", ".tmp", ".swp", ".swx", ".part", ".crdownload")
 
 Commit = Callable[[str, Doc, list[bytes], Origin], None]
 RecordRev = Callable[[str, Doc, Origin], None]
@@ -47,8 +49,9 @@ class NotAnAttachment(SoloError):
 
 def is_attachment_name(name: str) -> bool:
     """A file name that is an attachment: not Markdown, not hidden, not an editor's temp file."""
-    return not name.lower().endswith(MARKDOWN_SUFFIXES) and not name.startswith(".") \
-        and not is_temp_name(name)
+    lower = name.lower()
+    return not lower.endswith(MARKDOWN_SUFFIXES + SCRATCH_SUFFIXES) and not name.startswith(".") \
+        and not is_temp_name(name) and name != "4913"  # vim's write test
 
 
 def is_attachment_path(rel: str) -> bool:
