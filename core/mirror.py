@@ -21,8 +21,13 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from solo.core import fileformat, markdown, model
-from solo.core.attachments import (Attachments, NotAnAttachment, is_attachment_content,
-                                   is_attachment_doc, is_attachment_path)
+from solo.core.attachments import (
+    Attachments,
+    NotAnAttachment,
+    is_attachment_content,
+    is_attachment_doc,
+    is_attachment_path,
+)
 from solo.core.crdt import CrdtError, Doc, storable_problem
 from solo.core.docrepo import DocRepo, doc_rev
 from solo.core.errors import SoloError
