@@ -114,6 +114,8 @@ class Config:
     """`[urgency]` coefficient overrides for `solo next` (names in `solo.core.urgency`)."""
     front_matter: str = "toml"
     """Front matter format of files Solo creates: "toml" (`+++`) or "yaml" (`---`)."""
+    attachments_max_mb: float = 20
+    """Largest attachment (image, PDF, any non-Markdown file) Solo syncs, in MB; 0 turns attachments off."""
     extra: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     """Unknown keys found while reading the file, one line each (the keys are kept)."""
@@ -134,6 +136,12 @@ def _section(cls: type, data: Any, name: str) -> Any:
                               f"not {type(value).__name__}")
         values[key] = value
     return cls(**values)
+
+
+def _size_mb(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise ConfigError(f"attachments_max_mb must be a number of MB, 0 or more, not {value!r}")
+    return float(value)
 
 
 def _table(data: Any, name: str) -> dict[str, Any]:
@@ -168,9 +176,10 @@ def _parse(path: Path, data: dict[str, Any]) -> Config:
             theme=str(data.get("theme", "dark")),
             urgency=_table(data.get("urgency", {}), "urgency"),
             front_matter="yaml" if data.get("front_matter") == "yaml" else "toml",
+            attachments_max_mb=_size_mb(data.get("attachments_max_mb", 20)),
             extra={k: v for k, v in data.items()
                    if k not in ("assistant", "work", "daily", "notes", "remotes", "keys",
-                                "theme", "urgency", "front_matter")},
+                                "theme", "urgency", "front_matter", "attachments_max_mb")},
         )
     except (KeyError, TypeError, ConfigError) as exc:
         raise ConfigError(f"{path}: {exc}") from None
@@ -184,6 +193,8 @@ def _wanted(config: Config) -> dict[str, Any]:
         data["theme"] = config.theme
     if config.front_matter != Config().front_matter:
         data["front_matter"] = config.front_matter
+    if config.attachments_max_mb != Config().attachments_max_mb:
+        data["attachments_max_mb"] = config.attachments_max_mb
     for name, cls in SECTIONS.items():
         section, default = getattr(config, name), cls()
         changed = {f.name: getattr(section, f.name) for f in fields(cls)
@@ -246,6 +257,7 @@ def save_config(path: Path, config: Config) -> None:
     except (tomlkit.exceptions.ParseError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: {exc}; fix it by hand before Solo changes it") from None
     defaults = {"theme": Config().theme, "front_matter": Config().front_matter,
+                "attachments_max_mb": Config().attachments_max_mb,
                 **{name: {f.name: getattr(cls(), f.name) for f in fields(cls)}
                    for name, cls in SECTIONS.items()}}
     _edit(doc, old, wanted, defaults)
@@ -255,7 +267,7 @@ def save_config(path: Path, config: Config) -> None:
 # --- reference, warnings and where values come from ----------------------------------------
 SECTIONS: dict[str, type] = {"assistant": AssistantConfig, "work": WorkConfig,
                              "daily": DailyConfig, "notes": NotesConfig}
-TOP_LEVEL = ("theme", "front_matter")
+TOP_LEVEL = ("theme", "front_matter", "attachments_max_mb")
 ENVIRONMENT: dict[str, str] = {"assistant.host": "OLLAMA_HOST"}
 """Settings an environment variable overrides: dotted key → variable."""
 

@@ -156,6 +156,12 @@ def _key(path: str) -> str:
     return (stem if ext.lower() in (".md", ".markdown") else path).casefold()
 
 
+def name_key(path: str) -> str:
+    """The file name a reference or a path is looked up by: case-folded, a note's without its
+    extension ("Plugins/Canvas.md" → "canvas", "img/Photo.PNG" → "photo.png")."""
+    return _key(path).rsplit("/", 1)[-1]
+
+
 def _closeness(source_dir: list[str], path: str) -> tuple[int, int, int, str]:
     """Sort key: same folder first, then the deepest common ancestor, then the shortest path."""
     folder = path.split("/")[:-1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from solo.core.attachments import KIND as ATTACHMENT
 from solo.core.crdt import CrdtError
 from solo.core.docrepo import DocRepo, doc_rev
 from solo.core.index import Index
@@ -34,6 +35,8 @@ class Maintenance:
                     if repair:
                         self.repo.set_root_entry(row.doc_id, path=path, deleted=False,
                                                  kind=row.kind)
+                if row.doc_id and row.kind == ATTACHMENT:
+                    continue  # bytes: ingesting compares them (the rebuild below)
                 if row.doc_id:
                     try:
                         doc = self.repo.load(row.doc_id)
@@ -70,6 +73,7 @@ class Maintenance:
             doc_for = {e["path"]: doc_id for doc_id, e in entries.items()
                        if not e.get("deleted") and isinstance(e.get("path"), str)}
             self.index.clear()
+            self.mirror.links.clear()
             for rel, _stat in self.mirror.walk():
                 doc_id = doc_for.get(rel)
                 if doc_id and self.repo.exists(doc_id):

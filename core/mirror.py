@@ -21,6 +21,13 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from solo.core import fileformat, markdown, model
+from solo.core.attachments import (
+    Attachments,
+    NotAnAttachment,
+    is_attachment_content,
+    is_attachment_doc,
+    is_attachment_path,
+)
 from solo.core.crdt import CrdtError, Doc, storable_problem
 from solo.core.docrepo import DocRepo, doc_rev
 from solo.core.errors import SoloError
@@ -30,6 +37,7 @@ from solo.core.fsutil import atomic_write_bytes, fsync_dir, is_temp_name
 from solo.core.ids import is_document_id, new_document_id
 from solo.core.index import Index, Row
 from solo.core.linetasks import LineTaskStore, page_properties
+from solo.core.linkindex import LinkIndex
 from solo.core.store import StoreError
 
 MAX_MIRROR_BYTES = 1024 * 1024
@@ -107,6 +115,8 @@ def file_content(doc: Doc) -> tuple[str, str, dict[str, Any]]:
 
 def content_parts(content: Mapping[str, Any]) -> tuple[str, str, dict[str, Any]]:
     """`file_content` of a document's plain content (e.g. an earlier version's)."""
+    if is_attachment_content(content):
+        raise BadDocument("it is an attachment (bytes), not a note")
     head = content.get("head")
     body = content.get("body")
     meta = content.get("meta")
@@ -212,6 +222,8 @@ class FileMirror:
         self._seen: dict[str, tuple[tuple[int, int, int, int], str]] = {}
         self.bad_names: set[str] = set()  # names the last walk skipped (not UTF-8), printable
         self.line_tasks = LineTaskStore(index.path)  # checkbox tasks of each file (linetasks)
+        self.links = LinkIndex(solo_dir / "links.sqlite")
+        self.attachments = Attachments(files, repo, index, self.links, self.commit, self.record_rev)
 
     def notify(self, paths: Iterable[str], origin: Origin = ORIGIN_LOCAL) -> None:
         paths = tuple(paths)
@@ -228,7 +240,7 @@ class FileMirror:
     def is_vault_file(self, rel: str) -> bool:
         parts = rel.split("/")
         return (_utf8_name(rel) and not rel.startswith("..") and all(not p.startswith(".") for p in parts)
-                and is_markdown(parts[-1]))
+                and is_markdown(parts[-1])) or self.attachments.is_path(rel)
 
     def walk(self) -> Iterator[tuple[str, os.stat_result]]:
         """Every Markdown file in the vault (hidden folders and `.solo/` skipped), with lstat."""
@@ -249,7 +261,7 @@ class FileMirror:
                 try:
                     if entry.is_dir(follow_symlinks=False):
                         stack.append(Path(entry.path))
-                    elif is_markdown(entry.name):
+                    elif is_markdown(entry.name) or self.attachments.wants(entry.name):
                         yield self.rel(entry.path), entry.stat(follow_symlinks=False)
                 except OSError:
                     continue
@@ -362,6 +374,8 @@ class FileMirror:
                 if previous:
                     self.remove(rel, origin)
                 return None
+        if is_attachment_path(rel):
+            return self.attachments.ingest(rel, data, st, origin)
         if stat_module.S_ISLNK(st.st_mode):
             return self._problem_row(rel, st, "", f"{rel}: symbolic link, not followed", previous)
         if not stat_module.S_ISREG(st.st_mode):
@@ -482,6 +496,7 @@ class FileMirror:
                   private=previous.private if previous else False,
                   mtime_ns=st.st_mtime_ns, size=st.st_size, sha=sha, problem=problem)
         self.index.upsert(row, None)
+        self.links.set_target(rel)
         return problem
 
     def _index_row(self, rel: str, doc_id: str, parsed: fileformat.Parsed, st: os.stat_result,
@@ -503,6 +518,9 @@ class FileMirror:
                   problem=parsed.problem and f"{rel}: {parsed.problem}; kept as body text")
         self.index.upsert(row, parsed.body)
         self.line_tasks.record(doc_id, sha, parsed.head, parsed.body)
+        self.links.update(rel, parsed.body, first_line=parsed.head.count("\n") + 1,
+                          aliases=markdown.normalize_aliases(fields.get("aliases")),
+                          title=row.title)
         return row.problem
 
     def ingest(self, paths: Iterable[str], origin: Origin = ORIGIN_LOCAL) -> dict[str, str | None]:
@@ -525,6 +543,7 @@ class FileMirror:
         """A file moved from `old` to `new` on disk: keep its identity (index and root)."""
         row = self.index.by_path(old)
         self.index.move(old, new)
+        self.links.move(old, new)
         if row and row.doc_id:
             self.repo.set_root_entry(row.doc_id, origin=origin, path=new,
                                      kind=model.kind_for(new, row.fields))
@@ -533,6 +552,7 @@ class FileMirror:
         """A file is gone: its index row goes, its root entry becomes a tombstone."""
         row = self.index.by_path(rel)
         self.index.remove(rel)
+        self.links.remove(rel)
         if row and row.doc_id:
             try:
                 doc = self.repo.load(row.doc_id)
@@ -553,6 +573,7 @@ class FileMirror:
         other = self.index.by_doc(doc_id)
         if other is not None:
             self.index.remove(other.path)
+            self.links.remove(other.path)
         self.index.upsert(Row(path=rel, doc_id=doc_id, kind="note", title="", status=None,
                               due=None, scheduled=None, priority=None, tags=[], fields={},
                               private=False, mtime_ns=0, size=0, sha="", problem=None), None)
@@ -566,6 +587,8 @@ class FileMirror:
         row = self.index.by_doc(doc_id)
         if row is None:
             return
+        if is_attachment_path(row.path):
+            return self.attachments.check_local_edit(row)
         seen = self._seen.get(row.path)
         try:
             st = self.files.lstat(row.path)
@@ -585,11 +608,21 @@ class FileMirror:
     def forget_seen(self) -> None:
         """End of one locked operation: what was seen on disk may change from now on."""
         self._seen.clear()
+        self.attachments.forget_seen()
 
     def write_doc(self, rel: str, doc_id: str, doc: Doc,
                   origin: Origin = ORIGIN_LOCAL) -> None:
         """Render the document once and write it to `rel` when the bytes differ; its index
         row is built from that text (the file is not read back, nor ingested again)."""
+        if is_attachment_doc(doc) or is_attachment_path(rel):
+            try:
+                kept = self.attachments.write(rel, doc_id, doc, origin)
+            except NotAnAttachment as exc:
+                raise BadDocument(f"{exc} (at the attachment path {rel})") from None
+            if kept is not None:
+                raise NotMirroredError(rel, kept)
+            self.notify([rel], origin)
+            return
         text = render_doc(doc)
         data = text.encode("utf-8")
         sha = content_sha(data)
@@ -626,6 +659,7 @@ class FileMirror:
         """Move a file on disk and its index row (the root entry is the caller's business)."""
         self.files.rename(old, new)
         self.index.move(old, new)
+        self.links.move(old, new)
         self.notify([old, new], origin)
 
     def delete_if_rendered(self, doc_id: str, origin: Origin = ORIGIN_LOCAL) -> bool:
@@ -635,6 +669,10 @@ class FileMirror:
         row = self.index.by_doc(doc_id)
         if row is None:
             return True
+        if is_attachment_path(row.path):
+            gone = self.attachments.delete_if_rendered(row, doc_id)
+            self.notify([row.path] if gone else [], origin)
+            return gone
         try:
             data = self.files.read(row.path)
         except FileNotFoundError:
@@ -653,6 +691,7 @@ class FileMirror:
             return False
         self.files.unlink(row.path)
         self.index.remove(row.path)
+        self.links.remove(row.path)
         self.repo.forget(doc_id)
         self.notify([row.path], origin)
         return True

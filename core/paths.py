@@ -21,7 +21,8 @@ class UnsafePath(SoloError, ValueError):
 
 
 def check_relative_path(path: object) -> str:
-    """Return `path` when it is a safe vault-relative Markdown path, else raise UnsafePath."""
+    """Return `path` when it is a safe vault-relative Markdown or attachment path, else raise
+    UnsafePath."""
     if not isinstance(path, str) or not path:
         raise UnsafePath(f"not a path: {path!r}")
     if len(path) > MAX_PATH_LENGTH:
@@ -44,8 +45,10 @@ def check_relative_path(path: object) -> str:
             raise UnsafePath(f"segment too long: {part[:40]!r}…")
         if part.split(".")[0].lower() in _RESERVED:
             raise UnsafePath(f"reserved device name {part!r}")
-    if not parts[-1].lower().endswith((".md", ".markdown")):
-        raise UnsafePath(f"not a Markdown file: {path!r}")
+    from solo.core.attachments import is_attachment_name  # attachments imports this module
+
+    if not parts[-1].lower().endswith((".md", ".markdown")) and not is_attachment_name(parts[-1]):
+        raise UnsafePath(f"not a Markdown file nor an attachment: {path!r}")
     return path
 
 

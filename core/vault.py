@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from solo.core import identity
+from solo.core import fileformat, identity, markdown
+from solo.core.attachments import KIND as ATTACHMENT
 from solo.core.config import Config, load_config, save_config
 from solo.core.crdt import Doc
 from solo.core.docrepo import DocRepo, doc_rev
@@ -26,6 +27,8 @@ from solo.core.ids import document_url
 from solo.core.index import Hit, Index, Row, short_id
 from solo.core.items import Item, Items
 from solo.core.journal import ActionJournal
+from solo.core.linkindex import Link, fragment_line
+from solo.core.links import Reference, parse_reference
 from solo.core.lock import VaultLock
 from solo.core.maintenance import Maintenance
 from solo.core.mirror import MAX_MIRROR_BYTES, FileMirror, ScanReport, content_sha, render_doc
@@ -68,6 +71,7 @@ class Vault:
         self.mirror = FileMirror(self.files, self.repo, self.index, self.solo_dir)
         self.config_path = self.solo_dir / "config.toml"
         self.config: Config = load_config(self.config_path)
+        self.mirror.attachments.max_bytes = int(self.config.attachments_max_mb * 1024 * 1024)
         self.journal = ActionJournal(self.solo_dir)
         self.items = Items(self.mirror, self.index, self.lock, self.journal)
         self.maintenance = Maintenance(self.repo, self.mirror, self.index, self.lock)
@@ -76,6 +80,8 @@ class Vault:
             # The derived index is gone (deleted, or a new schema): rebuild it from the root
             # document's path → document map, so no file is mistaken for a new item.
             self.rebuild_index()
+        elif self.mirror.links.target_count() == 0 and self.index.count() > 0:
+            self.rebuild_links()  # a vault from before the link index, or links.sqlite lost
 
     @classmethod
     def init(cls, root: Path, root_id: str | None = None, *,
@@ -100,6 +106,7 @@ class Vault:
     def close(self) -> None:
         self.mirror.line_tasks.close()
         self.index.close()
+        self.mirror.links.close()
         self.repo.forget_all()
 
     def __enter__(self) -> Vault:
@@ -209,7 +216,12 @@ class Vault:
     # --- items (delegated) ---------------------------------------------------------------
     def rows(self, kind: str | None = None, statuses: Iterable[str] | None = None,
              tag: str | None = None, where: Mapping[str, str] | None = None) -> list[Row]:
-        return self.index.rows(kind, list(statuses) if statuses else None, tag, where)
+        rows = self.index.rows(kind, list(statuses) if statuses else None, tag, where)
+        return rows if kind else [r for r in rows if r.kind != ATTACHMENT]
+
+    def attachments(self) -> list[Row]:
+        """Every attachment (non-Markdown file) the vault mirrors or skipped, by path."""
+        return self.index.rows(ATTACHMENT)
 
     def line_tasks(self) -> list[Row]:
         """The checkbox tasks inside notes, as task rows (`core.linetasks`)."""
@@ -255,12 +267,64 @@ class Vault:
     def delete(self, ref: str | Row) -> Row:
         return self.items.delete(ref)
 
+    # --- links (the link index) ----------------------------------------------------------
+    def links(self, ref: str | Row) -> list[Link]:
+        """The item's outgoing links in order, each with the path it resolves to or None."""
+        row = ref if isinstance(ref, Row) else self.resolve(ref)
+        return self.mirror.links.outgoing(row.path)
+
+    def backlinks(self, ref: str | Row) -> list[Link]:
+        """Every link in the vault that resolves to the item (or attachment), with its line."""
+        row = ref if isinstance(ref, Row) else self.resolve(ref)
+        return self.mirror.links.incoming(row.path)
+
+    def unresolved_links(self) -> list[Link]:
+        """Every link that names no file in the vault (for `doctor` and the TUI)."""
+        return self.mirror.links.unresolved()
+
+    def link_target(self, ref: str, source: str | None = None) -> tuple[str, int | None] | None:
+        """Where a link written in `source` leads: (path, file line of its `#Heading` or
+        `#^block`, None without one or when it is not found), or None when unresolved."""
+        path = self.mirror.links.resolver().resolve(ref, source)
+        if path is None:
+            return None
+        reference = links_reference(ref)
+        if not (reference.heading or reference.block):
+            return path, None
+        try:
+            item = self.read(path)
+        except VaultError:
+            return path, None
+        return path, fragment_line(item.body, reference.heading, reference.block,
+                                   item.head.count("\n") + 1)
+
+    def rebuild_links(self) -> None:
+        """Rebuild `.solo/links.sqlite` from the files the index lists."""
+        def notes() -> Iterable[tuple[str, str, int, list[str], str]]:
+            for row in self.index.rows():
+                if row.kind == ATTACHMENT:
+                    continue
+                try:
+                    parsed = fileformat.split(self.files.read(row.path).decode("utf-8"))
+                except (OSError, UnicodeDecodeError):
+                    continue
+                yield (row.path, parsed.body, parsed.head.count("\n") + 1,
+                       markdown.normalize_aliases(row.fields.get("aliases")), row.title)
+
+        with self.lock:
+            self.mirror.links.rebuild(notes(), [r.path for r in self.attachments()])
+
     # --- maintenance (delegated) ---------------------------------------------------------
     def doctor(self, repair: bool = True) -> list[str]:
         return self.maintenance.doctor(repair)
 
     def rebuild_index(self) -> None:
         self.maintenance.rebuild_index()
+
+
+def links_reference(ref: str) -> Reference:
+    """A link's target split from its `#Heading` / `#^block` part."""
+    return parse_reference(ref)
 
 
 def short(doc_id: str | None) -> str:

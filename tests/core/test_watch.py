@@ -107,11 +107,13 @@ def test_new_file_in_new_folder(watched: Vault) -> None:
 def test_ignores_hidden_temp_and_solo_files(watched: Vault, tmp_path: Path) -> None:
     (watched.root / ".obsidian").mkdir()
     (watched.root / ".obsidian" / "x.md").write_text("hidden\n")
-    (watched.root / "notes" / "photo.png").write_bytes(b"\x89PNG")
+    (watched.root / ".obsidian" / "x.png").write_bytes(b"\x89PNG")
+    (watched.root / "notes" / ".photo.png").write_bytes(b"\x89PNG")
     (watched.root / "notes" / "c.md").write_text("visible\n")
     wait_for(lambda: watched.index.by_path("notes/c.md") is not None)
     assert watched.index.by_path(".obsidian/x.md") is None
-    assert watched.index.by_path("notes/photo.png") is None
+    assert watched.index.by_path(".obsidian/x.png") is None  # images are attachments (see
+    assert watched.index.by_path("notes/.photo.png") is None  # test_attachments), not hidden ones
 
 
 def _wait_for_ingest_of(seen: list[list[str]], path: str) -> None:

@@ -248,7 +248,9 @@ process.on("uncaughtException", err => {
 })
 
 main().then(
-  () => process.exit(EXIT.ok),
+  // Exit once stdout is flushed: a pipe takes 64 KiB at a time, and a document holding an
+  // attachment prints megabytes.
+  () => process.stdout.write("", () => process.exit(EXIT.ok)),
   err => {
     const code = err instanceof Exit ? err.code : EXIT.failure
     process.stderr.write(`error: ${err instanceof Exit ? err.message : err?.stack ?? err}\n`)

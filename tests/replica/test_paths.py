@@ -11,7 +11,7 @@ from solo.core.paths import UnsafePath, check_relative_path, conflict_name, reso
 
 BAD = [
     "/etc/passwd.md", "../outside.md", "notes/../../x.md", "notes/./x.md", ".solo/store/x.md",
-    "notes/.hidden.md", "", "notes//x.md", "C:/x.md", "notes/x.txt", "notes/con.md",
+    "notes/.hidden.md", "", "notes//x.md", "C:/x.md", "notes/x.md~", "notes/con.md",
     "notes/aux.note.md", "notes/x\x00.md", "notes/x\n.md", "notes/x.md ", "notes/x.md.",
     "notes\\x.md", "notes/x?.md", "e\u0301te.md", "a" * 300 + ".md", "notes/" * 100 + "x.md",
     "notes/lpt1.md", " notes/x.md",

@@ -29,7 +29,7 @@ def fingerprint(root: Path, skip: str | None = None) -> dict[str, str]:
     out = {}
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root).as_posix()
-        if not path.is_file() or rel == skip or rel.startswith((".solo/index", ".solo/assistant.sqlite")) \
+        if not path.is_file() or rel == skip or rel.startswith((".solo/index", ".solo/links", ".solo/assistant.sqlite")) \
                 or "transcript" in rel or rel.endswith((".lock", "/lock")):
             continue
         out[rel] = hashlib.sha256(path.read_bytes()).hexdigest()

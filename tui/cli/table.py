@@ -273,6 +273,11 @@ def _stop(p: argparse.ArgumentParser) -> None:
     p.add_argument("--note", help="what was done (the session's body)")
 
 
+def _links(p: argparse.ArgumentParser) -> None:
+    p.add_argument("id", help="an id, path or file name")
+    p.add_argument("--json", action="store_true")
+
+
 # --- the table (order = order in `solo --help`) ----------------------------------------------
 ITEMS = "solo.tui.cli.items"
 SYNC = "solo.tui.cli.sync"
@@ -281,6 +286,7 @@ ASSISTANT = "solo.tui.cli.assistant"
 TASKS = "solo.tui.cli.tasks"
 DESCRIBE = "solo.tui.cli.describe"
 HISTORY = "solo.tui.cli.history"
+LINKS = "solo.tui.cli.links"
 
 COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("init", "make a folder a vault", f"{ITEMS}:cmd_init", _init),
@@ -340,4 +346,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("start", "start the focus timer on a task", f"{HISTORY}:cmd_start", _start),
     CommandSpec("stop", "stop the timer and log the minutes on its task",
                 f"{HISTORY}:cmd_stop", _stop),
+    CommandSpec("links", "an item's outgoing links and the file each resolves to",
+                f"{LINKS}:cmd_links", _links),
+    CommandSpec("backlinks", "every item linking to an item, with the line",
+                f"{LINKS}:cmd_backlinks", _links),
 )

@@ -244,16 +244,14 @@ class NotesScreen(SoloScreen):
         for key in REF_FIELDS:
             for row in self.vault.rows(where={key: stem}):
                 found[row.path] = row
-        for hit in self.vault.search(stem.replace("-", " "), limit=50):
-            if hit.row.path == path or hit.row.path in found:
-                continue
-            try:
-                body = self.vault.read(hit.row).body
-            except VaultError:
-                continue
-            if any(links.normalize_ref(t).casefold() == stem.casefold()
-                   for t in links.wikilinks(body)):
-                found[hit.row.path] = hit.row
+        try:
+            linking = self.vault.backlinks(path)  # the link index: complete, by Obsidian's rules
+        except VaultError:
+            linking = []
+        for link in linking:
+            linked = self.row(link.src)
+            if linked is not None and link.src != path:
+                found.setdefault(link.src, linked)
         rows = sorted(found.values(), key=lambda r: r.title.lower())
         self.app.call_from_thread(self._show_backlinks, path, rows)
 
