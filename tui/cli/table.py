@@ -39,7 +39,7 @@ def _init(p: argparse.ArgumentParser) -> None:
 
 def _add(p: argparse.ArgumentParser) -> None:
     p.add_argument("kind", help="task, note, goal, skill, learning, achievement, resource, "
-                   "review, focus")
+                   "review, focus, block, person, post")
     p.add_argument("title")
     p.add_argument("--due")
     p.add_argument("--priority", choices=["high", "medium", "low"])
@@ -242,6 +242,27 @@ def _review(p: argparse.ArgumentParser) -> None:
     q.set_defaults(career_handler="review_new")
 
 
+# --- plan, people, posts --------------------------------------------------------------------
+def _plan(p: argparse.ArgumentParser) -> None:
+    p.add_argument("words", nargs="*", metavar="DATE | add SPAN TITLE | move ID SPAN | remove ID",
+                   help="a day to show (default today), or add/move/remove a block")
+    p.add_argument("--task", help="task the block is for (add)")
+    p.add_argument("--goal", help="goal the block serves (add)")
+    p.add_argument("--kind", choices=["focus", "meeting", "admin", "break", "learning"],
+                   help="what the block is for (add; default focus)")
+    p.add_argument("--date", help="day of the block (add, move; default today)")
+    p.add_argument("--json", action="store_true")
+
+
+def _people(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--due", action="store_true", help="only those due a catch-up")
+    p.add_argument("--json", action="store_true")
+
+
+def _posts(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true")
+
+
 # --- the table (order = order in `solo --help`) ----------------------------------------------
 ITEMS = "solo.tui.cli.items"
 SYNC = "solo.tui.cli.sync"
@@ -249,6 +270,8 @@ CAREER = "solo.tui.cli.career"
 ASSISTANT = "solo.tui.cli.assistant"
 TASKS = "solo.tui.cli.tasks"
 DESCRIBE = "solo.tui.cli.describe"
+PLAN = "solo.tui.cli.plan"
+PEOPLE = "solo.tui.cli.people"
 
 COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("init", "make a folder a vault", f"{ITEMS}:cmd_init", _init),
@@ -297,4 +320,10 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("focus", "focus sessions: log, start, stop, status", f"{CAREER}:cmd_focus",
                 _focus),
     CommandSpec("review", "weekly reviews", f"{CAREER}:cmd_review", _review),
+    CommandSpec("plan", "a day in time blocks: show, add, move, remove", f"{PLAN}:cmd_plan",
+                _plan),
+    CommandSpec("people", "your network: last contact, catch-ups due by cadence",
+                f"{PEOPLE}:cmd_people", _people),
+    CommandSpec("posts", "the content calendar: posts by status, this month's published",
+                f"{PEOPLE}:cmd_posts", _posts),
 )

@@ -1,0 +1,210 @@
+"""People: last contact from the notes that link them, catch-ups due by cadence, and the month's days without human contact.
+
+The rule for last contact, computed on read and never written into the person's file: the
+latest of the person's own `last_contact` field and the date of every note that links
+`[[Person]]` (by file stem or title), where a note's date is its `date` field, else the
+`YYYY-MM-DD` its file name starts with (daily and meeting notes), else its `created` day.
+Notes dated after today (a meeting planned ahead) do not count yet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from solo.core.career import ItemRef, visible
+from solo.core.config import Config, WorkConfig
+from solo.core.dates import as_date
+from solo.core.index import Row
+from solo.core.links import link_stem, stem_of, wikilinks
+from solo.core.recur import next_date, parse_recurrence
+from solo.core.wellbeing import is_working_day
+
+CONTACT_TAGS = ("meeting", "call", "1:1", "one-on-one", "coffee")
+"""A note with one of these tags is a human interaction even when it links nobody."""
+_DATED_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
+
+
+def note_date(row: Row) -> dt.date | None:
+    """A note's day: its `date` field, else the date its file name starts with, else `created`."""
+    day = as_date(row.fields.get("date"))
+    if day is not None:
+        return day
+    match = _DATED_NAME.match(stem_of(row.path))
+    if match:
+        try:
+            return dt.date.fromisoformat(match.group(1))
+        except ValueError:
+            pass
+    return as_date(row.fields.get("created"))
+
+
+class LinkCache:
+    """Link targets (case-folded stems) of each note body, kept while the file's sha stays."""
+
+    def __init__(self) -> None:
+        self._links: dict[str, tuple[str, frozenset[str]]] = {}
+
+    def links(self, row: Row, read_body: Callable[[Row], str | None]) -> frozenset[str]:
+        known = self._links.get(row.path)
+        if known is not None and known[0] == row.sha:
+            return known[1]
+        body = read_body(row)
+        targets = frozenset(link_stem(t) for t in wikilinks(body)) if body else frozenset()
+        self._links[row.path] = (row.sha, targets)
+        return targets
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A note that links a person, and its day."""
+
+    note: ItemRef
+    day: dt.date
+
+
+def _person_keys(person: Row) -> set[str]:
+    return {stem_of(person.path).casefold(), person.title.casefold()}
+
+
+def mentions(rows: Sequence[Row], read_body: Callable[[Row], str | None],
+             cache: LinkCache | None = None) -> dict[str, list[Mention]]:
+    """Person path → the dated notes linking them, newest first."""
+    cache = cache or LinkCache()
+    people = visible(rows, "person")
+    by_key: dict[str, list[str]] = {}
+    for person in people:
+        for key in _person_keys(person):
+            by_key.setdefault(key, []).append(person.path)
+    out: dict[str, list[Mention]] = {}
+    if not people:
+        return out
+    for note in rows:
+        if note.kind != "note" or note.problem:
+            continue
+        day = note_date(note)
+        if day is None:
+            continue
+        hit: set[str] = set()
+        for target in cache.links(note, read_body):
+            hit.update(by_key.get(target, ()))
+        for path in hit:
+            out.setdefault(path, []).append(Mention(ItemRef.of(note), day))
+    for found in out.values():
+        found.sort(key=lambda m: m.day, reverse=True)
+    return out
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A person, when you were last in touch, and when a catch-up is due by their cadence."""
+
+    person: ItemRef
+    organisation: str
+    role: str
+    cadence: str | None
+    last_contact: dt.date | None
+    source: str
+    """"field", a note's path, or "" when never in touch"""
+    due: dt.date | None
+    overdue_days: int
+    notes: list[Mention] = field(default_factory=list)
+
+    @property
+    def is_due(self) -> bool:
+        return self.due is not None and self.overdue_days >= 0
+
+
+def _text(value: object) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def contacts(rows: Sequence[Row], today: dt.date, found: dict[str, list[Mention]]) -> list[Contact]:
+    """Every person with their last contact (the module's rule) and catch-up date; the most
+    overdue first, then the ones due soonest, then the ones without a cadence by name.
+
+    A person with a cadence and no contact ever is due today."""
+    out = []
+    for person in visible(rows, "person"):
+        notes = [m for m in found.get(person.path, []) if m.day <= today]
+        manual = as_date(person.fields.get("last_contact"))
+        last, source = manual, "field" if manual else ""
+        if notes and (last is None or notes[0].day > last):
+            last, source = notes[0].day, notes[0].note.path
+        rule_text = person.fields.get("cadence")
+        due: dt.date | None = None
+        cadence = None
+        if isinstance(rule_text, str) and rule_text.strip():
+            try:
+                rule = parse_recurrence(rule_text)
+                cadence = str(rule)
+                due = next_date(rule, last) if last else today
+            except ValueError:
+                cadence = None
+        overdue = (today - due).days if due else -1
+        out.append(Contact(person=ItemRef.of(person), organisation=_text(
+            person.fields.get("organisation")), role=_text(person.fields.get("role")),
+            cadence=cadence, last_contact=last, source=source, due=due, overdue_days=overdue,
+            notes=notes))
+    return sorted(out, key=lambda c: (c.due is None, -c.overdue_days,
+                                      c.person.title.lower()))
+
+
+def due_contacts(people: Iterable[Contact]) -> list[Contact]:
+    """The people whose catch-up day has come, most overdue first."""
+    return [c for c in people if c.is_due]
+
+
+@dataclass(frozen=True)
+class ContactTrend:
+    """Working days of a month so far, and those with no human interaction logged."""
+
+    month: str
+    working_days: int
+    without_contact: int
+    days: list[dt.date]
+    """the days without contact, oldest first"""
+
+    @property
+    def line(self) -> str:
+        if not self.working_days:
+            return f"Contact: no working day yet in {self.month}."
+        if not self.without_contact:
+            return (f"Contact: someone every working day of {self.month} so far "
+                    f"({self.working_days} days).")
+        return (f"Contact: {self.without_contact} of {self.working_days} working days in "
+                f"{self.month} with no meeting, call or note with someone — worth a coffee?")
+
+
+def contact_days(rows: Sequence[Row], found: dict[str, list[Mention]]) -> set[dt.date]:
+    """Days with a human interaction: a note linking a person, a note tagged as a meeting or
+    call, or a meeting block."""
+    days = {m.day for notes in found.values() for m in notes}
+    for row in visible(rows, "note"):
+        if {t.lower() for t in row.tags} & set(CONTACT_TAGS):
+            day = note_date(row)
+            if day:
+                days.add(day)
+    for row in visible(rows, "block"):
+        day = as_date(row.fields.get("date"))
+        if day and row.fields.get("type") == "meeting":
+            days.add(day)
+    return days
+
+
+def contact_trend(rows: Sequence[Row], found: dict[str, list[Mention]], today: dt.date,
+                  config: WorkConfig | Config) -> ContactTrend:
+    """This month's working days up to today and the ones without contact (a trend to
+    notice, not a score)."""
+    with_contact = contact_days(rows, found)
+    day, working, without = today.replace(day=1), 0, []
+    while day <= today:
+        if is_working_day(day, config):
+            working += 1
+            if day not in with_contact:
+                without.append(day)
+        day += dt.timedelta(days=1)
+    return ContactTrend(month=f"{today:%B %Y}", working_days=working,
+                        without_contact=len(without), days=without)
