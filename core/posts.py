@@ -8,8 +8,9 @@ A key result says what it counts with a `counts` key in its table:
 
 `counts = "posts"` is the number of published posts linked to the goal (`goal = "…"`), with
 a `publish` day on or before today; `"followers"` the sum of their `followers_gained`;
-`"views"` and `"reactions"` the sums of those. An optional `channel` keeps one channel. The
-count replaces `current`; a key result without `counts` keeps its hand-written `current`.
+`"views"` and `"reactions"` the sums of those. An optional `channel` keeps one channel, an
+optional `base` is added (followers you had before you logged posts). The count replaces
+`current`; a key result without `counts` keeps its hand-written `current`.
 This module needs only rows: `career` calls it, so it must not import `career`.
 """
 
@@ -54,7 +55,9 @@ def counted_current(entry: Mapping[str, object], posts: Iterable[Row], today: dt
         return None
     summed = COUNTS[what.strip().lower()]
     channel = entry.get("channel")
-    total = 0
+    base = entry.get("base")
+    total = base if isinstance(base, int | float) and not isinstance(base, bool) \
+        and math.isfinite(base) else 0
     for row in posts:
         if not is_published(row, today) or not names_goal(row.fields.get("goal")):
             continue
