@@ -19,6 +19,7 @@ from solo.core.config import Config, WorkConfig
 from solo.core.dates import as_date
 from solo.core.focus import week_range
 from solo.core.index import Row
+from solo.core.taskwarrior import CalendarEvent
 from solo.core.wellbeing import is_working_day
 
 DEFAULT_MINUTES = 60
@@ -241,3 +242,21 @@ def planned_vs_focused(rows: Sequence[Row], monday: dt.date,
         out.append(GoalTime(goal=key, title=goal.title if goal else titles.get(key, key),
                             planned=planned.get(key, 0), focused=per_goal_focus.get(key, 0)))
     return sorted(out, key=lambda g: (g.goal == "(no goal)", -(g.planned + g.focused), g.goal))
+
+
+def calendar_events(rows: Sequence[Row]) -> list[CalendarEvent]:
+    """Every well-formed time block (private ones left out) as a calendar event, for
+    `solo export --format ics`; `rows` should hold the tasks and goals the blocks name."""
+    shown = [r for r in rows if not r.private]
+    found, _ = blocks_between(shown, dt.date.min, dt.date.max, Refs(shown))
+    out = []
+    for b in found:
+        day = dt.datetime.combine(b.day, dt.time())
+        about = [f"Task: {b.task}"] if b.task else []
+        about += [f"Goal: {b.goal}"] if b.goal else []
+        about.append(f"Solo {b.item.id} ({b.item.path})")
+        out.append(CalendarEvent(uid=f"{b.item.id or b.item.stem}-block@solo",
+                                 title=b.item.title, start=day + dt.timedelta(minutes=b.start),
+                                 end=day + dt.timedelta(minutes=b.end), category=b.type,
+                                 description="\n".join(about)))
+    return out

@@ -158,24 +158,22 @@ def due_contacts(people: Iterable[Contact]) -> list[Contact]:
 
 
 @dataclass(frozen=True)
-class ContactTrend:
-    """Working days of a month so far, and those with no human interaction logged."""
+class ContactMonth:
+    """One month's working days (up to today for the current one) and those with no human
+    interaction logged."""
 
-    month: str
+    month: dt.date
+    """the first day of the month"""
     working_days: int
     without_contact: int
     days: list[dt.date]
     """the days without contact, oldest first"""
+    partial: bool = False
 
     @property
-    def line(self) -> str:
-        if not self.working_days:
-            return f"Contact: no working day yet in {self.month}."
-        if not self.without_contact:
-            return (f"Contact: someone every working day of {self.month} so far "
-                    f"({self.working_days} days).")
-        return (f"Contact: {self.without_contact} of {self.working_days} working days in "
-                f"{self.month} with no meeting, call or note with someone — worth a coffee?")
+    def label(self) -> str:
+        return f"{self.month:%b}{' so far' if self.partial else ''} " \
+               f"{self.without_contact}/{self.working_days}"
 
 
 def contact_days(rows: Sequence[Row], found: dict[str, list[Mention]]) -> set[dt.date]:
@@ -194,17 +192,37 @@ def contact_days(rows: Sequence[Row], found: dict[str, list[Mention]]) -> set[dt
     return days
 
 
-def contact_trend(rows: Sequence[Row], found: dict[str, list[Mention]], today: dt.date,
-                  config: WorkConfig | Config) -> ContactTrend:
-    """This month's working days up to today and the ones without contact (a trend to
-    notice, not a score)."""
-    with_contact = contact_days(rows, found)
-    day, working, without = today.replace(day=1), 0, []
-    while day <= today:
+def _month(with_contact: set[dt.date], first: dt.date, last: dt.date,
+           config: WorkConfig | Config, partial: bool) -> ContactMonth:
+    day, working, without = first, 0, []
+    while day <= last:
         if is_working_day(day, config):
             working += 1
             if day not in with_contact:
                 without.append(day)
         day += dt.timedelta(days=1)
-    return ContactTrend(month=f"{today:%B %Y}", working_days=working,
-                        without_contact=len(without), days=without)
+    return ContactMonth(month=first, working_days=working, without_contact=len(without),
+                        days=without, partial=partial)
+
+
+def contact_trend(rows: Sequence[Row], found: dict[str, list[Mention]], today: dt.date,
+                  config: WorkConfig | Config, months: int = 3) -> list[ContactMonth]:
+    """The last `months` months, oldest first, this month (up to today) last: working days
+    with no human interaction logged. A trend to notice, never a score."""
+    with_contact = contact_days(rows, found)
+    firsts = [today.replace(day=1)]
+    while len(firsts) < months:
+        firsts.insert(0, (firsts[0] - dt.timedelta(days=1)).replace(day=1))
+    out = []
+    for first in firsts:
+        following = (first + dt.timedelta(days=32)).replace(day=1)
+        last = min(today, following - dt.timedelta(days=1))
+        out.append(_month(with_contact, first, last, config, partial=last == today))
+    return out
+
+
+def contact_line(trend: Sequence[ContactMonth]) -> str:
+    """The gentle line of the wellbeing report: working days with no meeting, call or note
+    with someone, month by month."""
+    return ("Contact — working days with no meeting, call or note with someone: "
+            + " · ".join(m.label for m in trend))

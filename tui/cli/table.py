@@ -222,7 +222,7 @@ def _focus(p: argparse.ArgumentParser) -> None:
                    "start for another day)")
     q.add_argument("--note", help="what was done (the session's body)")
     q.set_defaults(career_handler="focus_log")
-    q = actions.add_parser("start", help="start the focus timer on a task")
+    q = actions.add_parser("start", help="start the focus timer on a task, or on a time block (its task and goal)")
     q.add_argument("id")
     q.set_defaults(career_handler="focus_start")
     q = actions.add_parser("stop", help="stop the timer and log the session")
