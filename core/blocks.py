@@ -260,3 +260,19 @@ def calendar_events(rows: Sequence[Row]) -> list[CalendarEvent]:
                                  end=day + dt.timedelta(minutes=b.end), category=b.type,
                                  description="\n".join(about)))
     return out
+
+
+def day_facts(rows: Sequence[Row], day: dt.date,
+              config: WorkConfig | Config | None = None) -> list[tuple[Row, str]]:
+    """The day's blocks as (row, one line) for the assistant's structured facts."""
+    plan = day_plan(rows, day, config or WorkConfig())
+    by_path = {r.path: r for r in rows}
+    out = []
+    for b in plan.blocks:
+        bits = [f"time block {b.day} {b.span} ({b.type})"]
+        bits += [f"for task {b.task}"] if b.task else []
+        bits += [f"goal {b.goal}"] if b.goal else []
+        bits += [f"overlaps {', '.join(b.overlaps)}"] if b.overlaps else []
+        bits += ["outside working hours"] if b.outside_hours else []
+        out.append((by_path[b.item.path], ", ".join(bits)))
+    return out

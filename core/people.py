@@ -226,3 +226,16 @@ def contact_line(trend: Sequence[ContactMonth]) -> str:
     with someone, month by month."""
     return ("Contact — working days with no meeting, call or note with someone: "
             + " · ".join(m.label for m in trend))
+
+
+def due_facts(rows: Sequence[Row], today: dt.date,
+              read_body: Callable[[Row], str | None] | None) -> list[tuple[Row, str]]:
+    """People due a catch-up as (row, one line) for the assistant's structured facts."""
+    found = mentions(rows, read_body) if read_body is not None else {}
+    by_path = {r.path: r for r in rows}
+    out = []
+    for c in due_contacts(contacts(rows, today, found)):
+        last = f"last contact {c.last_contact}" if c.last_contact else "no contact recorded"
+        out.append((by_path[c.person.path], f"catch-up due ({c.cadence}), {last}, "
+                    f"{c.overdue_days} day(s) overdue"))
+    return out

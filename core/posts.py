@@ -141,3 +141,20 @@ def metrics_line(post: Post) -> str:
             f"{post.reactions} reactions" if post.reactions else "",
             f"+{post.followers_gained} followers" if post.followers_gained else ""]
     return " · ".join(b for b in bits if b)
+
+
+def pipeline_facts(rows: Sequence[Row], today: dt.date) -> list[tuple[Row, str]]:
+    """Posts not yet published, and the ones published this month, as (row, one line) for the
+    assistant's structured facts."""
+    out = []
+    first = today.replace(day=1)
+    for row in sorted(_rows(rows, True), key=lambda r: str(r.fields.get("publish") or "9")):
+        post = post_of(row)
+        if post.status != "published":
+            when = f", publish {post.publish}" if post.publish else ""
+            out.append((row, f"{post.channel or 'post'} {post.status}{when}"))
+        elif post.publish and first <= post.publish <= today:
+            metrics = metrics_line(post)
+            out.append((row, f"{post.channel or 'post'} published {post.publish}"
+                        + (f": {metrics}" if metrics else "")))
+    return out
