@@ -28,6 +28,10 @@ TASK_BINDINGS: list[Binding] = [
     Binding("ctrl+e", "form", "Fields", show=False, id="tasks.form"),
 ]
 
+DAY_BINDINGS: list[Binding] = [
+    Binding("b", "add_block", "Block", id="today.block"),
+]
+
 TASK_LIST_BINDINGS: list[Binding] = [
     Binding("left,[", "cycle_list(-1)", "List", show=False, id="tasks.prev_list"),
     Binding("right,]", "cycle_list(1)", "List", id="tasks.next_list"),
@@ -52,5 +56,6 @@ ITEM_BINDINGS: list[Binding] = [
 
 def binding_ids() -> list[str]:
     """Every binding id a `[keys]` entry of the config may remap."""
-    groups = (APP_BINDINGS, TASK_BINDINGS, TASK_LIST_BINDINGS, NOTE_BINDINGS, ITEM_BINDINGS)
+    groups = (APP_BINDINGS, TASK_BINDINGS, DAY_BINDINGS, TASK_LIST_BINDINGS, NOTE_BINDINGS,
+              ITEM_BINDINGS)
     return sorted({b.id for group in groups for b in group if b.id})

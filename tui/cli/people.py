@@ -71,7 +71,8 @@ def cmd_people(args: argparse.Namespace) -> int:
 
 
 def _post_json(p: posts.Post) -> dict[str, Any]:
-    return career.jsonable(p)  # type: ignore[no-any-return]
+    out: dict[str, Any] = career.jsonable(p)
+    return out
 
 
 def cmd_posts(args: argparse.Namespace) -> int:
