@@ -168,8 +168,9 @@ def structured(rows: RowSource, question: str, today: dt.date,
         goals = [r for r in visible("goal") if (r.status or "active") == "active"]
         if rank is not None:
             goals.sort(key=rank, reverse=True)
+        post_rows = visible("post")  # key results that count posts
         for row in goals:
-            add(row, goal_progress(row.fields, today))
+            add(row, goal_progress(posts.counted_fields(row, post_rows, today), today))
     if intent.renewals:
         for row in sorted(visible("resource"), key=lambda r: str(r.fields.get("renews") or "")):
             renews = _date(row.fields.get("renews"))

@@ -158,3 +158,26 @@ def pipeline_facts(rows: Sequence[Row], today: dt.date) -> list[tuple[Row, str]]
             out.append((row, f"{post.channel or 'post'} published {post.publish}"
                         + (f": {metrics}" if metrics else "")))
     return out
+
+
+def counted_fields(goal: Row, post_rows: Iterable[Row], today: dt.date) -> dict[str, object]:
+    """The goal's fields with each counting key result's `current` filled in from its posts
+    (a post names the goal by file stem, path or id), for readers of raw fields."""
+    names = {goal.path.lower().removesuffix(".md"), goal.path.rsplit("/", 1)[-1].lower()
+             .removesuffix(".md"), (goal.doc_id or "").lower()} - {""}
+
+    def names_goal(ref: object) -> bool:
+        if not isinstance(ref, str):
+            return False
+        key = ref.strip().removeprefix("[[").removesuffix("]]").split("|", 1)[0]
+        return key.strip().lower().removesuffix(".md") in names
+
+    fields = dict(goal.fields)
+    results = fields.get("key_results")
+    if isinstance(results, list):
+        shown = list(post_rows)
+        fields["key_results"] = [
+            {**kr, "current": counted} if isinstance(kr, Mapping) and (
+                counted := counted_current(kr, shown, today, names_goal)) is not None else kr
+            for kr in results]
+    return fields

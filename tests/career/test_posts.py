@@ -69,3 +69,15 @@ def test_brag_document_lists_published_posts_with_their_metrics(tmp_path: Path) 
             "<https://example.org/a>") in text
     assert "Post future" not in text and "Post d" not in text
     assert '<a href="https://example.org/a">' in brag.to_html(doc)
+
+
+def test_the_assistant_s_goal_facts_use_the_counted_key_results(tmp_path: Path) -> None:
+    from solo.core import facts
+
+    rows = rows_of(tmp_path, files())
+    (goal_row,) = [r for r in rows if r.kind == "goal"]
+    counted = posts.counted_fields(goal_row, rows, TODAY)
+    assert [kr["current"] for kr in counted["key_results"]] == [2, 1055, 2]
+    (passage,) = [p for p in facts.structured(rows, "how are my goals?", TODAY)
+                  if p.path == "goals/brand.md"]
+    assert passage.heading == "goal progress: 40% of key results"
