@@ -68,6 +68,7 @@ class TodayScreen(DayPlanning, TaskActions):
         yield Static(id="today-summary", classes="screen-title")
         yield Static(id="today-week", classes="detail")
         yield Static(id="today-people", classes="detail")
+        yield Static(id="today-plan", classes="detail")
         with Horizontal(id="today-columns"):
             yield ItemList(id="today-list", widths=TASK_WIDTHS, empty="Nothing due today.")
             yield DayView(id="today-day")

@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import PurePosixPath
 
 from rich.text import Text
+from textual.widgets import Static
 
 from solo.core import blocks, people
 from solo.core.index import Row
@@ -18,6 +19,25 @@ __all__ = ["DAY_BINDINGS", "DayPlanning", "people_text"]
 TODAY_PEOPLE = 2
 """How many overdue catch-ups Today names."""
 SNAP_MINUTES = 15
+WIDE = 110
+"""From this terminal width the day view sits beside the agenda; below it, one line."""
+
+
+def plan_line(plan: blocks.DayPlan, minute: int | None) -> Text:
+    """The day in one line for narrow terminals: the block running now and the next one."""
+    text = Text(f"Plan {plan.planned // 60}h{plan.planned % 60:02d}", "bold")
+    if not plan.blocks:
+        return text.append(" · nothing planned (b blocks time)", "dim")
+    now = blocks.block_at(plan, minute) if minute is not None else None
+    upcoming = [b for b in plan.blocks if minute is not None and b.start > minute]
+    marks = sum(1 for b in plan.blocks if b.overlaps or b.outside_hours)
+    if now is not None:
+        text.append(f" · now {now.item.title} (to {blocks.hhmm(now.end)})")
+    if upcoming:
+        text.append(f" · {blocks.hhmm(upcoming[0].start)} {upcoming[0].item.title}")
+    if marks:
+        text.append(f" · ⚠ {marks}", "bold red")
+    return text
 
 
 def people_text(due: list[people.Contact], working: bool) -> Text:
@@ -62,6 +82,18 @@ class DayPlanning(SoloScreen):
         now = self.solo.clock.now()
         minute = now.hour * 60 + now.minute if now.date() == plan.day else None
         self.query_one(DayView).show(plan, minute)
+        self.query_one("#today-plan", Static).update(plan_line(plan, minute))
+        self.fit_day_view()
+
+    def fit_day_view(self) -> None:
+        """The day view beside the agenda on wide terminals, one line above it otherwise."""
+        wide = self.app.size.width >= WIDE
+        self.query_one(DayView).display = wide
+        self.query_one("#today-plan", Static).display = not wide
+
+    def on_resize(self) -> None:
+        if self.query(DayView):
+            self.fit_day_view()
 
     # --- keys --------------------------------------------------------------------------
     def action_add_block(self) -> None:

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from solo.core.blocks import Block, DayPlan, hhmm
+from solo.core.blocks import Block, DayPlan
 
 TYPE_STYLES = {"focus": "bold green", "meeting": "bold cyan", "admin": "yellow",
                "break": "dim", "learning": "bold magenta"}
@@ -22,7 +22,7 @@ def _hour_range(plan: DayPlan) -> range:
 
 def _label(block: Block, width: int) -> Text:
     marks = (OVERLAP if block.overlaps else "") + (OUTSIDE if block.outside_hours else "")
-    head = f"{hhmm(block.start)} "
+    head = f":{block.start % 60:02d} " if block.start % 60 else ""  # the axis shows the hour
     room = max(width - len(head) - (len(marks) + 1 if marks else 0), 4)
     title = block.item.title if len(block.item.title) <= room else block.item.title[:room - 1] + "…"
     text = Text(head, "dim")
@@ -33,8 +33,9 @@ def _label(block: Block, width: int) -> Text:
 
 
 def render_day(plan: DayPlan, now_minute: int | None = None, width: int = 31) -> Text:
-    """The axis: one line per hour, a bar where blocks cover it (▌ outside working hours),
-    the blocks that start in that hour beside it, and ▸ at the current hour."""
+    """The axis: one line per hour, a bar where blocks cover it (▓ where they overlap), the
+    blocks that start in that hour beside it (":30" when not on the hour), ▸ at the current
+    hour."""
     text = Text()
     planned = plan.planned
     title = f"Plan · {planned // 60}h{planned % 60:02d}" if planned else "Plan · nothing yet"
@@ -72,7 +73,7 @@ class DayView(VerticalScroll):
     """The day view beside the agenda on Today; `show` puts a plan in it."""
 
     DEFAULT_CSS = """
-    DayView { width: 40%; min-width: 24; max-width: 38; height: 1fr;
+    DayView { width: 27; height: 1fr;
               border-left: vkey $primary 50%; padding: 0 0 0 1; }
     DayView > Static { width: 1fr; }
     """
@@ -91,7 +92,7 @@ class DayView(VerticalScroll):
     def _render_plan(self) -> None:
         if self.plan is None:
             return
-        width = max(self.content_region.width - 2, 20) if self.content_region.width else 31
+        width = max(self.content_region.width - 1, 20) if self.content_region.width else 31
         self.query_one("#day-view-text", Static).update(
             render_day(self.plan, self.now_minute, width))
 
