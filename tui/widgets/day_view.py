@@ -12,6 +12,7 @@ from solo.core.blocks import Block, DayPlan
 TYPE_STYLES = {"focus": "bold green", "meeting": "bold cyan", "admin": "yellow",
                "break": "dim", "learning": "bold magenta"}
 OVERLAP, OUTSIDE = "⚠", "☾"
+TEXT_WIDTH = 24
 
 
 def _hour_range(plan: DayPlan) -> range:
@@ -32,7 +33,7 @@ def _label(block: Block, width: int) -> Text:
     return text
 
 
-def render_day(plan: DayPlan, now_minute: int | None = None, width: int = 31) -> Text:
+def render_day(plan: DayPlan, now_minute: int | None = None, width: int = TEXT_WIDTH) -> Text:
     """The axis: one line per hour, a bar where blocks cover it (▓ where they overlap), the
     blocks that start in that hour beside it (":30" when not on the hour), ▸ at the current
     hour."""
@@ -90,11 +91,6 @@ class DayView(VerticalScroll):
         self._render_plan()
 
     def _render_plan(self) -> None:
-        if self.plan is None:
-            return
-        width = max(self.content_region.width - 1, 20) if self.content_region.width else 31
-        self.query_one("#day-view-text", Static).update(
-            render_day(self.plan, self.now_minute, width))
-
-    def on_resize(self) -> None:
-        self._render_plan()
+        if self.plan is not None:  # a fixed width: the view's CSS width less border and padding
+            self.query_one("#day-view-text", Static).update(
+                render_day(self.plan, self.now_minute, TEXT_WIDTH))
