@@ -13,6 +13,7 @@ from typing import Any
 from solo.core import assistant_tools, clock, facts
 from solo.core.assistant_tools import TOOL_SPECS, ProposedWrite, Toolbox
 from solo.core.embeddings import EmbeddingIndexer, VectorStore
+from solo.core.errors import SoloError
 from solo.core.ollama_client import AssistantUnavailable, OllamaGateway, resolve_host
 from solo.core.retrieval import ChunkIndex, Passage, fuse, query_terms
 from solo.core.vault import Item, Vault
@@ -220,8 +221,14 @@ class Assistant:
         def goal_rank(row: Any) -> float:
             return len(terms & set(query_terms(row.title + " " + row.path)))
 
+        def body(row: Any) -> str | None:  # people's last contact comes from linking notes
+            try:
+                return self.vault.read(row).body
+            except SoloError:
+                return None
+
         found = facts.structured(self.vault.items_of, question, self.today, folders,
-                                 rank=goal_rank)
+                                 rank=goal_rank, read_body=body)
         per_file: dict[str, int] = {p.path: MAX_PER_FILE for p in found}
         passages = list(found)
         count = 0

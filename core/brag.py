@@ -8,10 +8,11 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from solo.core.career import ItemRef, Refs, date_of, number, ref_list, stem, visible
 from solo.core.index import Row
+from solo.core.posts import Post, metrics_line, published_between
 
 OTHER = "Other achievements"
 
@@ -55,10 +56,12 @@ class BragDoc:
     """skill title → titles of the achievements and learning that show it"""
     learning: list[Finished]
     certifications: list[Finished]
+    posts: list[Post] = field(default_factory=list)
+    """published posts in the range, newest first, with their metrics"""
 
     @property
     def empty(self) -> bool:
-        return not (self.goals or self.learning or self.certifications)
+        return not (self.goals or self.learning or self.certifications or self.posts)
 
 
 def _in_range(day: dt.date | None, since: dt.date | None, until: dt.date | None) -> bool:
@@ -136,7 +139,8 @@ def brag_doc(rows: Sequence[Row], since: dt.date | None = None, until: dt.date |
                    skills=dict(sorted(by_skill.items(), key=lambda kv: kv[0].lower())),
                    learning=sorted(learning, key=lambda f: newest(f.finished), reverse=True),
                    certifications=sorted(certifications, key=lambda f: newest(f.finished),
-                                         reverse=True))
+                                         reverse=True),
+                   posts=published_between(shown, since, until or dt.date.max, include_private))
 
 
 def _range(doc: BragDoc) -> str:
@@ -153,6 +157,12 @@ def _finished_line(f: Finished) -> str:
     bits = [b for b in (f.provider, f"{f.hours:g} h" if f.hours else None) if b]
     return f"{f.finished or 'undated'} — {f.certification or f.item.title}" + (
         f" ({', '.join(bits)})" if bits else "")
+
+
+def _post_line(p: Post) -> str:
+    metrics = metrics_line(p)
+    return (f"{p.publish or 'undated'} — {p.title} ({p.channel or 'post'})"
+            + (f": {metrics}" if metrics else ""))
 
 
 def to_markdown(doc: BragDoc) -> str:
@@ -175,6 +185,10 @@ def to_markdown(doc: BragDoc) -> str:
                              ("Learning finished", doc.learning)):
         if entries:
             lines += [f"## {heading}", ""] + [f"- {_finished_line(f)}" for f in entries] + [""]
+    if doc.posts:
+        lines += ["## Published", ""]
+        lines += [f"- {_post_line(p)}" + (f" <{p.url}>" if p.url else "")
+                  for p in doc.posts] + [""]
     if doc.skills:
         lines += ["## By skill", ""]
         lines += [f"- **{skill}**: {'; '.join(titles)}" for skill, titles in doc.skills.items()]
@@ -219,6 +233,12 @@ def to_html(doc: BragDoc) -> str:
             out += [f"<h2>{heading}</h2>", "<ul>"]
             out += [f"<li>{e(_finished_line(f))}</li>" for f in entries]
             out.append("</ul>")
+    if doc.posts:
+        out += ["<h2>Published</h2>", "<ul>"]
+        out += [f"<li>{e(_post_line(p))}" + (f' <a href="{e(p.url)}">{e(p.url)}</a>' if
+                                             p.url.startswith(("https://", "http://")) else "")
+                + "</li>" for p in doc.posts]
+        out.append("</ul>")
     if doc.skills:
         out += ["<h2>By skill</h2>", "<ul>"]
         out += [f"<li><strong>{e(skill)}</strong>: {e('; '.join(titles))}</li>"

@@ -17,6 +17,7 @@ from typing import Any
 
 from solo.core.dates import as_date
 from solo.core.index import Row
+from solo.core.posts import counted_current
 
 AT_RISK_DAYS = 30
 """A goal whose target date is this close (or closer) is checked for risk."""
@@ -157,8 +158,11 @@ def key_result_progress(target: float, current: float) -> float:
     return min(max(current / target, 0.0), 1.0)
 
 
-def key_results(goal: Row) -> list[KeyResult]:
-    """The goal's well-formed key results (entries without a numeric target are skipped)."""
+def key_results(goal: Row, posts: Sequence[Row] = (), today: dt.date | None = None,
+                refs: Refs | None = None) -> list[KeyResult]:
+    """The goal's well-formed key results (entries without a numeric target are skipped); one
+    with `counts = "posts"` (or followers, views, reactions) counts the goal's published
+    `posts` instead of its `current` (`solo.core.posts`)."""
     out = []
     entries = goal.fields.get("key_results")
     for entry in entries if isinstance(entries, list) else []:
@@ -168,6 +172,10 @@ def key_results(goal: Row) -> list[KeyResult]:
         if target is None:
             continue
         current = number(entry.get("current")) or 0.0
+        if "counts" in entry and today is not None:
+            counted = counted_current(entry, posts, today, lambda ref: refs is not None
+                                      and refs.points_to(ref, goal))
+            current = current if counted is None else counted
         out.append(KeyResult(name=str(entry.get("name") or "key result"), target=target,
                              current=current, progress=key_result_progress(target, current)))
     return out
@@ -230,7 +238,7 @@ def goal_progress(goal: Row, rows: Sequence[Row], today: dt.date, refs: Refs | N
     `linked_tasks` already lists the goal's tasks)."""
     refs = refs or Refs(rows)
     status = str(goal.fields.get("status") or "active")
-    krs = key_results(goal)
+    krs = key_results(goal, [r for r in rows if r.kind == "post"], today, refs)
     if linked_tasks is None:
         linked_tasks = linked(rows, refs, goal, "task", "goal")
     tasks = [t for t in linked_tasks if t.status != "cancelled"]

@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from solo.core import blocks, people, posts
 from solo.core.chunks import describe_fields, is_private
 from solo.core.index import Row
 from solo.core.linetasks import LINE_KEYS, is_line_task
@@ -24,6 +25,10 @@ _IN_PROGRESS = re.compile(r"\bin[- ]progress\b|\bworking on\b|\bongoing\b|\bcurr
 _WAITING = re.compile(r"\bwait(ing)?\b|\bblocked\b|\bblockers?\b|\bpending\b|\bwho owes\b")
 _GOALS = re.compile(r"\bgoals?\b|\bprogress\b|\bon track\b|\bat risk\b|\bkey results?\b|\bkrs?\b")
 _RENEW = re.compile(r"\brenew(s|al|als|ing)?\b|\bsubscriptions?\b")
+_PLAN = re.compile(r"\b(time )?blocks?\b|\bmy day\b|\bplanned\b|\bcalendar\b|\bschedule\b")
+_PEOPLE = re.compile(r"\bcatch[- ]?ups?\b|\bnetwork\b|\bpeople\b|\bwho should i\b|\bget in touch\b|"
+                     r"\bkeep in touch\b|\bcontacts?\b")
+_POSTS = re.compile(r"\bposts?\b|\bcontent\b|\barticles?\b|\bpublish(ed|ing)?\b|\blinkedin\b")
 _AGENDA = re.compile(r"\b(what|anything|tasks?|plan|do i have)\b")
 _TODAY = re.compile(r"\btoday\b|\btonight\b")
 _TOMORROW = re.compile(r"\btomorrow\b")
@@ -42,11 +47,14 @@ class Intent:
     waiting: bool = False
     goals: bool = False
     renewals: bool = False
+    plan: bool = False
+    people: bool = False
+    posts: bool = False
 
     @property
     def any(self) -> bool:
         return bool(self.overdue or self.due or self.in_progress or self.waiting or self.goals
-                    or self.renewals)
+                    or self.renewals or self.plan or self.people or self.posts)
 
 
 def detect(question: str, today: dt.date) -> Intent:
@@ -75,7 +83,8 @@ def detect(question: str, today: dt.date) -> Intent:
     return Intent(overdue=overdue, due=window,
                   in_progress=_IN_PROGRESS.search(q) is not None,
                   waiting=_WAITING.search(q) is not None, goals=_GOALS.search(q) is not None,
-                  renewals=_RENEW.search(q) is not None)
+                  renewals=_RENEW.search(q) is not None, plan=_PLAN.search(q) is not None,
+                  people=_PEOPLE.search(q) is not None, posts=_POSTS.search(q) is not None)
 
 
 def _date(value: object) -> dt.date | None:
@@ -111,7 +120,8 @@ RowSource = Iterable[Row] | Callable[[str, Sequence[str] | None], list[Row]]
 
 def structured(rows: RowSource, question: str, today: dt.date,
                private_folders: Iterable[str] = (),
-               rank: Callable[[Row], float] | None = None) -> list[Passage]:
+               rank: Callable[[Row], float] | None = None,
+               read_body: Callable[[Row], str | None] | None = None) -> list[Passage]:
     """Items the question asks about by status or date, as passages (private ones never).
 
     `rows` is every row, or `vault.rows`-like `fetch(kind, statuses)` so that only the kinds
@@ -168,13 +178,25 @@ def structured(rows: RowSource, question: str, today: dt.date,
         goals = [r for r in visible("goal") if (r.status or "active") == "active"]
         if rank is not None:
             goals.sort(key=rank, reverse=True)
+        post_rows = visible("post")  # key results that count posts
         for row in goals:
-            add(row, goal_progress(row.fields, today))
+            add(row, goal_progress(posts.counted_fields(row, post_rows, today), today))
     if intent.renewals:
         for row in sorted(visible("resource"), key=lambda r: str(r.fields.get("renews") or "")):
             renews = _date(row.fields.get("renews"))
             if renews and today <= renews <= today + dt.timedelta(30):
                 add(row, f"renews {renews.isoformat()}")
+    if intent.plan:  # the day asked about (default today): blocks, their tasks and goals
+        day = intent.due[0] if intent.due else today
+        for row, note in blocks.day_facts(visible("block") + visible("task") + visible("goal"),
+                                          day):
+            add(row, note)
+    if intent.people:
+        for row, note in people.due_facts(visible("person") + visible("note"), today, read_body):
+            add(row, note)
+    if intent.posts:
+        for row, note in posts.pipeline_facts(visible("post"), today):
+            add(row, note)
     return list(found.values())[:MAX_FACTS]
 
 

@@ -78,6 +78,9 @@ class Session:
     task: str
     start: dt.datetime
     minutes: int
+    goal: str = ""
+    """the session's own `goal` (a session started from a block on a goal): counts when the
+    task names no goal"""
 
     @property
     def end(self) -> dt.datetime:
@@ -94,8 +97,9 @@ def sessions(rows: Iterable[Row]) -> list[Session]:
                 or minutes < 0:
             continue
         task = ref_list(row.fields.get("task"))
+        goal = ref_list(row.fields.get("goal"))
         out.append(Session(item=ItemRef.of(row), task=task[0] if task else "", start=start,
-                           minutes=minutes))
+                           minutes=minutes, goal=goal[0] if goal else ""))
     return sorted(out, key=lambda s: s.start)
 
 
@@ -144,13 +148,23 @@ class Attribution:
 
 
 def attribution(task_ref: str, refs: Refs,
-                cache: dict[str, Attribution] | None = None) -> Attribution:
-    """Where the minutes of a session on `task_ref` count (`cache` saves repeat look-ups)."""
+                cache: dict[str, Attribution] | None = None, goal_ref: str = "") -> Attribution:
+    """Where the minutes of a session on `task_ref` count (`cache` saves repeat look-ups);
+    `goal_ref` (the session's own goal) counts when the task names no goal."""
     if cache is not None:
-        if task_ref not in cache:
-            cache[task_ref] = attribution(task_ref, refs)
-        return cache[task_ref]
+        key = f"{task_ref}\0{goal_ref}"
+        if key not in cache:
+            cache[key] = attribution(task_ref, refs, None, goal_ref)
+        return cache[key]
     task = refs.get(task_ref)
+    if goal_ref and (task is None or not ref_list(task.fields.get("goal"))):
+        goal_row = refs.get(goal_ref, "goal")
+        return Attribution(task=stem(task) if task else task_ref or NO_TASK,
+                           task_title=task.title if task else task_ref or NO_TASK,
+                           goal=stem(goal_row) if goal_row else goal_ref,
+                           goal_title=goal_row.title if goal_row else goal_ref,
+                           skills=[refs.key(s, "skill") for s in
+                                   ref_list(goal_row.fields.get("skills"))] if goal_row else [])
     if task is None:
         return Attribution(task=task_ref or NO_TASK, task_title=task_ref or NO_TASK, goal=None,
                            goal_title=None, skills=[])
@@ -216,7 +230,7 @@ def time_report(rows: Sequence[Row], since: dt.date | None = None,
         for day, part in parts:
             per_day[day] = per_day.get(day, 0) + part
             _add(per_week, iso_week(day), part)
-        who = attribution(session.task, refs, cache)
+        who = attribution(session.task, refs, cache, session.goal)
         _add(per_task, who.task, minutes)
         titles[who.task] = who.task_title
         _add(per_goal, who.goal or NO_GOAL, minutes)
@@ -244,7 +258,7 @@ def goal_minutes_series(rows: Sequence[Row], today: dt.date,
     cache: dict[str, Attribution] = {}
     since, until = mondays[0], mondays[-1] + dt.timedelta(days=6)
     for session in sessions(rows):
-        who = attribution(session.task, refs, cache)
+        who = attribution(session.task, refs, cache, session.goal)
         name = who.goal_title or NO_GOAL
         for day, part in split_by_day(session.start, session.minutes):
             if since <= day <= until:
@@ -273,6 +287,8 @@ class RunningTimer:
     title: str
     start: dt.datetime
     planned: int = 0  # minutes of a Pomodoro phase (the TUI's `f`); 0: open-ended
+    block: str = ""  # the time block it was started from, if any
+    goal: str = ""  # the block's goal, logged with the session
 
     def elapsed_minutes(self, now: dt.datetime) -> int:
         return max(int((now - self.start).total_seconds() // 60), 0)
@@ -301,19 +317,21 @@ def running_timer(solo_dir: Path) -> RunningTimer | None:
     planned = data.get("minutes", 0)
     return RunningTimer(task=data["task"], title=str(data.get("title") or data["task"]),
                         start=start.replace(tzinfo=None),
-                        planned=planned if isinstance(planned, int) and planned > 0 else 0)
+                        planned=planned if isinstance(planned, int) and planned > 0 else 0,
+                        block=str(data.get("block") or ""), goal=str(data.get("goal") or ""))
 
 
 def start_timer(solo_dir: Path, task: str, title: str, now: dt.datetime,
-                planned: int = 0) -> RunningTimer:
+                planned: int = 0, block: str = "", goal: str = "") -> RunningTimer:
     """Record a running timer (`planned` minutes, or open-ended); TimerError when one runs."""
     current = running_timer(solo_dir)
     if current is not None:
         raise TimerError(f"a timer is already running on {current.title!r} since "
                          f"{current.start:%Y-%m-%d %H:%M}; stop it first")
     timer = RunningTimer(task=task, title=title, start=now.replace(microsecond=0),
-                         planned=max(planned, 0))
+                         planned=max(planned, 0), block=block, goal=goal)
     data: dict[str, object] = {"task": timer.task, "title": timer.title, "start": timer.start}
+    data.update({k: v for k, v in (("block", block), ("goal", goal)) if v})
     if timer.planned:
         data["minutes"] = timer.planned
     atomic_write_bytes(solo_dir / RUNNING_FILE, tomli_w.dumps(data).encode("utf-8"))
@@ -331,10 +349,13 @@ class Stopped:
 
 
 def log_session(vault: Any, task: str, title: str, start: dt.datetime, minutes: int,
-                note: str = "") -> Any:
-    """Write a focus session file `focus/YYYY-MM-DD-HHMM-<task>.md` titled after the task."""
+                note: str = "", block: str = "", goal: str = "") -> Any:
+    """Write a focus session file `focus/YYYY-MM-DD-HHMM-<task>.md` titled after the task
+    (with the `block` it was started from and that block's `goal`, when given)."""
+    extra = {k: v for k, v in (("block", block), ("goal", goal)) if v}
     item = vault.create("focus", session_title(start, title),
-                        {**session_fields(task, start, minutes), "created": start.date()}, note)
+                        {**session_fields(task, start, minutes), **extra,
+                         "created": start.date()}, note)
     return vault.update(item.row, {"title": title})
 
 
@@ -353,7 +374,8 @@ def stop_timer(vault: Any, now: dt.datetime, *, discard: bool = False, note: str
         message = (f"Timer discarded ({minutes} min on {timer.title} not logged)" if discard
                    else f"Under a minute on {timer.title}: nothing logged")
         return Stopped(timer, 0, None, message)
-    item = log_session(vault, timer.task, timer.title, timer.start, minutes, note)
+    item = log_session(vault, timer.task, timer.title, timer.start, minutes, note,
+                       timer.block, timer.goal)
     clear_timer(vault.solo_dir)
     return Stopped(timer, minutes, item.path, f"Logged {minutes} min on {timer.title} "
                                               f"({item.path})")

@@ -18,6 +18,7 @@ from solo.core.recur import parse_recurrence
 
 KINDS: tuple[str, ...] = (
     "task", "note", "goal", "skill", "learning", "achievement", "resource", "review", "focus",
+    "block", "person", "post",
 )
 DEFAULT_FOLDERS: dict[str, str] = {
     "task": "tasks",
@@ -29,6 +30,9 @@ DEFAULT_FOLDERS: dict[str, str] = {
     "resource": "stack",
     "review": "reviews",
     "focus": "focus",
+    "block": "blocks",
+    "person": "people",
+    "post": "posts",
 }
 # Folder name (case-insensitive) → kind: the default folders, plus each kind's own name in
 # singular and plural ("task/", "resources/") so hand-made vaults are read the obvious way.
@@ -92,6 +96,10 @@ PRIORITIES: tuple[str, ...] = ("high", "medium", "low")
 PRIORITY_RANK: dict[str, int] = {name: rank for rank, name in enumerate(PRIORITIES)}
 RESOURCE_CATEGORIES: tuple[str, ...] = ("tool", "equipment", "subscription", "service")
 RESOURCE_PERIODS: tuple[str, ...] = ("monthly", "yearly", "once")
+BLOCK_TYPES: tuple[str, ...] = ("focus", "meeting", "admin", "break", "learning")
+POST_CHANNELS: tuple[str, ...] = ("linkedin", "blog", "talk", "newsletter", "video", "other")
+POST_STATUSES: tuple[str, ...] = ("idea", "draft", "scheduled", "published")
+TIME_OF_DAY = r"([01]\d|2[0-3]):[0-5]\d|24:00"
 
 
 def priority_rank(value: object) -> int:
@@ -158,7 +166,10 @@ KIND_FIELDS: dict[str, tuple[FieldSpec, ...]] = {
         FieldSpec("depends", "refs", doc="Tasks to finish first (ids or file stems); "
                   "+BLOCKED until they are done."),
     ),
-    "note": (),
+    "note": (
+        FieldSpec("date", "date", doc="Day the note is about (a meeting, a call): the day "
+                  "a [[person]] it links was last in touch."),
+    ),
     "goal": (
         FieldSpec("target", "date", doc="Target date."),
         FieldSpec("status", "str", GOAL_STATUSES, "Goal status.", default="active"),
@@ -211,6 +222,37 @@ KIND_FIELDS: dict[str, tuple[FieldSpec, ...]] = {
         FieldSpec("task", "ref", doc="Task worked on (file stem or id)."),
         FieldSpec("start", "datetime", doc="Local start time."),
         FieldSpec("minutes", "minutes", doc="Length of the session in minutes.", minimum=0),
+        FieldSpec("block", "ref", doc="The time block the session was started from."),
+        FieldSpec("goal", "ref", doc="Goal the minutes count for when the task names none."),
+    ),
+    "block": (
+        FieldSpec("date", "date", doc="Day of the block."),
+        FieldSpec("start", "str", doc="Start time HH:MM.", pattern=TIME_OF_DAY),
+        FieldSpec("end", "str", doc="End time HH:MM (after start).", pattern=TIME_OF_DAY),
+        FieldSpec("type", "str", BLOCK_TYPES, "What the time is for (`kind` names the item "
+                  "kind, so a block's own kind is `type`).", default="focus"),
+        FieldSpec("task", "ref", doc="Task worked on in the block (file stem or id)."),
+        _GOAL_REF,
+    ),
+    "person": (
+        FieldSpec("organisation", "str", doc="Where they work."),
+        FieldSpec("role", "str", doc="Their role."),
+        FieldSpec("met", "str", doc="How and where you met."),
+        FieldSpec("last_contact", "date", doc="Last contact you record by hand; notes that "
+                  "link [[them]] move it on by themselves."),
+        FieldSpec("cadence", "recurrence", doc='How often to catch up, e.g. "every 6 weeks".'),
+        FieldSpec("links", "refs", doc="Notes and achievements about them."),
+    ),
+    "post": (
+        FieldSpec("channel", "str", POST_CHANNELS, "Where it is published."),
+        FieldSpec("status", "str", POST_STATUSES, "Pipeline status.", default="idea"),
+        FieldSpec("publish", "date", doc="Day it is (or was) published."),
+        FieldSpec("url", "str", doc="Link to the published post."),
+        FieldSpec("views", "int", doc="Views or reads.", minimum=0),
+        FieldSpec("reactions", "int", doc="Likes, reactions, claps.", minimum=0),
+        FieldSpec("followers_gained", "int", doc="Followers it brought.", minimum=0),
+        _GOAL_REF,
+        _SKILL_REFS,
     ),
 }
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from solo.core.blocks import GoalTime, planned_vs_focused
 from solo.core.career import (
     GoalProgress,
     ItemRef,
@@ -107,6 +108,8 @@ class ReviewDraft:
     previous_period: str | None
     questions: list[str]
     next_week: list[tuple[ItemRef, dt.date]]
+    planned: list[GoalTime] = field(default_factory=list)
+    """per goal, minutes planned in time blocks beside the minutes focused"""
 
 
 def _hours(minutes: int) -> str:
@@ -203,11 +206,13 @@ def review_draft(rows: Sequence[Row], today: dt.date, week: str | None = None,
             upcoming.append((ItemRef.of(row), when))
     upcoming.sort(key=lambda u: (u[1], u[0].title.lower()))
     as_of = min(today, sunday + dt.timedelta(days=1))
+    focus = time_report(rows, monday, sunday)
     return ReviewDraft(period=period, monday=monday, sunday=sunday, today=today,
-                       finished=finished, focus=time_report(rows, monday, sunday), load=load,
+                       finished=finished, focus=focus, load=load,
                        achievements=achievements, goals=goals,
                        previous_period=str(before.fields.get("period")) if before else None,
-                       questions=_questions(rows, goals, load, as_of), next_week=upcoming)
+                       questions=_questions(rows, goals, load, as_of), next_week=upcoming,
+                       planned=planned_vs_focused(rows, monday, focus.per_goal, focus.titles))
 
 
 def review_fields(draft: ReviewDraft) -> dict[str, Any]:
@@ -258,6 +263,11 @@ def review_body(draft: ReviewDraft) -> str:
             lines.append(f"- {name}: {_hours(minutes)}")
     else:
         lines.append("- (no focus time logged)")
+    if draft.planned:
+        lines += ["", "## Planned vs focused per goal", ""]
+        for g in draft.planned:
+            name = "no goal" if g.goal == NO_GOAL else f"[[{g.goal}]] {g.title}"
+            lines.append(f"- {name}: {_hours(g.planned)} planned, {_hours(g.focused)} focused")
     lines += ["", "## Achievements", ""]
     lines += [f"- {when} [[{item.stem}]] {item.title}" + (f" — {impact}" if impact else "")
               for item, when, impact in draft.achievements] \

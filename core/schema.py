@@ -35,6 +35,16 @@ DERIVED: dict[str, tuple[tuple[str, str], ...]] = {
                   "(`solo report spend`)."),),
     "task": (("overdue", "Open with `due` before today (Today screen, assistant facts)."),),
     "focus": (("time per day, task, goal, skill", "Sum of `minutes` (`solo report time`)."),),
+    "block": (("overlaps / outside hours", "Blocks of the same day that collide; a block "
+               "reaching outside the working hours, or on a day off (`solo plan`)."),
+              ("goal", "The block's `goal`, else its task's (planned vs focused in reviews)."),),
+    "person": (("last contact", "The later of `last_contact` and the date of the newest note "
+                "linking [[them]] (its `date`, else the date its file name starts with, else "
+                "`created`); never written back."),
+               ("due", "Last contact + `cadence` (`solo people --due`)."),),
+    "post": (("counted key results", "A goal's key result with `counts = \"posts\"` (or "
+              "followers, views, reactions; optional `channel`, `base`) counts its published "
+              "posts."),),
 }
 
 # Keys Solo writes itself beside the schema's fields.

@@ -448,6 +448,18 @@ class CalendarTask:
     description: str = ""
 
 
+@dataclass(frozen=True)
+class CalendarEvent:
+    """What a VEVENT needs from a time block (local, floating times)."""
+
+    uid: str
+    title: str
+    start: dt.datetime
+    end: dt.datetime
+    category: str = ""
+    description: str = ""
+
+
 ICS_PRIORITY: dict[str, int] = {"high": 1, "medium": 5, "low": 9}
 
 
@@ -458,8 +470,9 @@ def _ics_time(value: dt.date | dt.datetime, local: dt.tzinfo | None) -> str:
 
 
 def to_ics(tasks: Iterable[CalendarTask], stamp: dt.datetime, local: dt.tzinfo | None = None,
-           name: str = "Solo tasks") -> str:
-    """An iCalendar file with one VTODO per task: CRLF line endings, folded, escaped."""
+           name: str = "Solo tasks", events: Iterable[CalendarEvent] = ()) -> str:
+    """An iCalendar file with one VTODO per task and one VEVENT per time block (in local
+    "floating" time, as planned): CRLF line endings, folded, escaped."""
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Solo//Solo tasks//EN",
              "CALSCALE:GREGORIAN", f"X-WR-CALNAME:{ics_escape(name)}"]
     dtstamp = stamp.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -483,5 +496,14 @@ def to_ics(tasks: Iterable[CalendarTask], stamp: dt.datetime, local: dt.tzinfo |
         if task.description:
             lines.append(f"DESCRIPTION:{ics_escape(task.description)}")
         lines.append("END:VTODO")
+    for event in events:
+        lines += ["BEGIN:VEVENT", f"UID:{event.uid}", f"DTSTAMP:{dtstamp}",
+                  f"SUMMARY:{ics_escape(event.title)}",
+                  f"DTSTART:{event.start:%Y%m%dT%H%M%S}", f"DTEND:{event.end:%Y%m%dT%H%M%S}"]
+        if event.category:
+            lines.append(f"CATEGORIES:{ics_escape(event.category)}")
+        if event.description:
+            lines.append(f"DESCRIPTION:{ics_escape(event.description)}")
+        lines.append("END:VEVENT")
     lines.append("END:VCALENDAR")
     return "".join(ics_fold(line) + "\r\n" for line in lines)

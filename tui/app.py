@@ -237,9 +237,10 @@ class SoloApp(App[int]):
         self.update_status()
 
     # --- focus timer (one per vault: .solo/focus-running.toml, shared with `solo focus`) ---
-    def start_focus(self, task_stem: str, task_title: str) -> None:
+    def start_focus(self, task_stem: str, task_title: str, *, block: str = "",
+                    goal: str = "") -> None:
         try:
-            self.timer.start(task_stem, task_title, self.clock.now())
+            self.timer.start(task_stem, task_title, self.clock.now(), block=block, goal=goal)
         except TimerError as exc:
             self.notify(f"{exc} (F stops it)", severity="warning", timeout=4, markup=False)
             return

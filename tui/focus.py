@@ -54,11 +54,13 @@ class FocusTimer:
             self.finishing = False
         return self.running
 
-    def start(self, task_stem: str, task_title: str, now: dt.datetime) -> RunningTimer:
-        """Start a Pomodoro phase on a task; TimerError when a timer already runs."""
+    def start(self, task_stem: str, task_title: str, now: dt.datetime, *, block: str = "",
+              goal: str = "") -> RunningTimer:
+        """Start a Pomodoro phase on a task (from a time `block`, counting for its `goal`);
+        TimerError when a timer already runs."""
         self.refresh()
         timer = focus.start_timer(self.solo_dir, task_stem, task_title, now,
-                                  planned=self.focus_minutes)
+                                  planned=self.focus_minutes, block=block, goal=goal)
         self.break_ends = None
         self._stamp = None
         self.refresh()

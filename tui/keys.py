@@ -32,6 +32,10 @@ TASK_BINDINGS: list[BindingType] = [
     Binding("ctrl+e", "form", "Fields", show=False, id="tasks.form"),
 ]
 
+DAY_BINDINGS: list[BindingType] = [
+    Binding("b", "add_block", "Block", id="today.block"),
+]
+
 TASK_LIST_BINDINGS: list[BindingType] = [
     Binding("left,[", "cycle_list(-1)", "List", show=False, id="tasks.prev_list"),
     Binding("right,]", "cycle_list(1)", "List", id="tasks.next_list"),
@@ -58,5 +62,6 @@ ITEM_BINDINGS: list[BindingType] = [
 
 def binding_ids() -> list[str]:
     """Every binding id a `[keys]` entry of the config may remap."""
-    groups = (APP_BINDINGS, TASK_BINDINGS, TASK_LIST_BINDINGS, NOTE_BINDINGS, ITEM_BINDINGS)
+    groups = (APP_BINDINGS, TASK_BINDINGS, DAY_BINDINGS, TASK_LIST_BINDINGS, NOTE_BINDINGS,
+              ITEM_BINDINGS)
     return sorted({b.id for group in groups for b in group if isinstance(b, Binding) and b.id})

@@ -45,7 +45,7 @@ THURSDAY = date(2026, 11, 26)
 
 def test_kinds_and_default_folders() -> None:
     assert set(KINDS) == {"task", "note", "goal", "skill", "learning", "achievement",
-                          "resource", "review", "focus"}
+                          "resource", "review", "focus", "block", "person", "post"}
     assert set(DEFAULT_FOLDERS) == set(KINDS)
     assert DEFAULT_FOLDERS["resource"] == "stack"
     assert DEFAULT_FOLDERS["task"] == "tasks"
@@ -114,7 +114,7 @@ def test_fields_for_lists_common_then_kind_fields() -> None:
     assert names[:5] == ["title", "kind", "tags", "private", "created"]
     assert {"status", "due", "scheduled", "priority", "project", "goal", "estimate", "recur",
             "done", "waiting_for"} <= set(names)
-    assert [spec.name for spec in fields_for("note")] == names[:5]
+    assert [spec.name for spec in fields_for("note")] == [*names[:5], "date"]
     assert [spec.name for spec in fields_for("no-such-kind")] == names[:5]
 
 

@@ -13,10 +13,11 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from solo.core import brag, career, clock, dates, focus, review, spend, wellbeing
+from solo.core import brag, career, clock, dates, focus, people, review, spend, wellbeing
 from solo.core.index import Row
 from solo.core.vault import Vault
 from solo.tui.cli.common import UserError, open_vault, print_json, today
+from solo.tui.cli.people import read_body
 from solo.tui.cli.table import TIME_REPORT_WEEKS
 
 Handler = Callable[[argparse.Namespace], int]
@@ -189,9 +190,13 @@ def report_time(args: argparse.Namespace) -> int:
         report = focus.time_report(rows, since, until)
         week = wellbeing.week_status(rows, work, until)
         trend = wellbeing.weekly_trend(rows, work, until, TREND_WEEKS)
+        contact = people.contact_trend(rows, people.mentions(rows, read_body(vault)), until,
+                                       work)
     in_a_row = wellbeing.weeks_over_in_a_row(trend)
     if args.json:
         print_json({**career.jsonable(report), "week": career.jsonable(week),
+                    "contact": {"months": career.jsonable(contact),
+                                "line": people.contact_line(contact)},
                     "trend": career.jsonable(trend), "weeks_over_in_a_row": in_a_row,
                     "caps": {"daily_minutes": work.daily_cap_minutes,
                              "weekly_minutes": work.weekly_cap_minutes}})
@@ -221,6 +226,7 @@ def report_time(args: argparse.Namespace) -> int:
               f"{load.minutes / 60:5.1f} ({source}){mark}")
     if in_a_row >= 2:
         print(f"{in_a_row} weeks in a row over the cap.")
+    print(people.contact_line(contact))
     return 0
 
 
@@ -233,10 +239,11 @@ def _task(vault: Vault, ref: str) -> Row:
 
 
 def _write_session(vault: Vault, task: Row, start: dt.datetime, minutes: int,
-                   note: str = "") -> Any:
+                   note: str = "", block: str = "", goal: str = "") -> Any:
     # Created under a dated title for a dated file name, then titled after the task.
+    extra = {k: v for k, v in (("block", block), ("goal", goal)) if v}
     item = vault.create("focus", focus.session_title(start, task.title),
-                        {**focus.session_fields(career.stem(task), start, minutes),
+                        {**focus.session_fields(career.stem(task), start, minutes), **extra,
                          "created": start.date()}, note)
     return vault.update(item.row, {"title": task.title})
 
@@ -267,9 +274,18 @@ def focus_log(args: argparse.Namespace) -> int:
 
 def focus_start(args: argparse.Namespace) -> int:
     with open_vault(args) as vault:
-        task = _task(vault, args.id)
+        row = vault.resolve(args.id)
+        block, goal = "", ""
+        if row.kind == "block":  # a session started from a block counts for its task and goal
+            block = career.stem(row)
+            goal = career.ref_list(row.fields.get("goal"))[0] if row.fields.get("goal") else ""
+            task_ref = career.ref_list(row.fields.get("task"))
+            task = vault.resolve(task_ref[0]) if task_ref else row
+        else:
+            task = _task(vault, args.id)
         try:
-            timer = focus.start_timer(vault.solo_dir, career.stem(task), task.title, now())
+            timer = focus.start_timer(vault.solo_dir, career.stem(task), task.title, now(),
+                                      block=block, goal=goal)
         except focus.TimerError as exc:
             raise UserError(str(exc)) from None
     print(f"Focus on {timer.title} since {timer.start:%H:%M}; `solo focus stop` when done")
@@ -290,7 +306,8 @@ def focus_stop(args: argparse.Namespace) -> int:
             print("Timer discarded" if args.discard else "Under a minute: nothing logged")
             return 0
         task = vault.resolve(timer.task)
-        item = _write_session(vault, task, timer.start, minutes, args.note or "")
+        item = _write_session(vault, task, timer.start, minutes, args.note or "", timer.block,
+                              timer.goal)
         focus.clear_timer(vault.solo_dir)
     print(f"Logged {_hours(minutes)} on {task.title} ({item.path})")
     return 0

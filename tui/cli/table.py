@@ -39,7 +39,7 @@ def _init(p: argparse.ArgumentParser) -> None:
 
 def _add(p: argparse.ArgumentParser) -> None:
     p.add_argument("kind", help="task, note, goal, skill, learning, achievement, resource, "
-                   "review, focus")
+                   "review, focus, block, person, post")
     p.add_argument("title")
     p.add_argument("--due")
     p.add_argument("--priority", choices=["high", "medium", "low"])
@@ -224,7 +224,7 @@ def _focus(p: argparse.ArgumentParser) -> None:
                    "start for another day)")
     q.add_argument("--note", help="what was done (the session's body)")
     q.set_defaults(career_handler="focus_log")
-    q = actions.add_parser("start", help="start the focus timer on a task")
+    q = actions.add_parser("start", help="start the focus timer on a task, or on a time block (its task and goal)")
     q.add_argument("id")
     q.set_defaults(career_handler="focus_start")
     q = actions.add_parser("stop", help="stop the timer and log the session")
@@ -278,6 +278,29 @@ def _links(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true")
 
 
+# --- plan, people, posts --------------------------------------------------------------------
+
+
+def _plan(p: argparse.ArgumentParser) -> None:
+    p.add_argument("words", nargs="*", metavar="DATE | add SPAN TITLE | move ID SPAN | remove ID",
+                   help="a day to show (default today), or add/move/remove a block")
+    p.add_argument("--task", help="task the block is for (add)")
+    p.add_argument("--goal", help="goal the block serves (add)")
+    p.add_argument("--kind", choices=["focus", "meeting", "admin", "break", "learning"],
+                   help="what the block is for (add; default focus)")
+    p.add_argument("--date", help="day of the block (add, move; default today)")
+    p.add_argument("--json", action="store_true")
+
+
+def _people(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--due", action="store_true", help="only those due a catch-up")
+    p.add_argument("--json", action="store_true")
+
+
+def _posts(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true")
+
+
 # --- the table (order = order in `solo --help`) ----------------------------------------------
 ITEMS = "solo.tui.cli.items"
 SYNC = "solo.tui.cli.sync"
@@ -287,6 +310,8 @@ TASKS = "solo.tui.cli.tasks"
 DESCRIBE = "solo.tui.cli.describe"
 HISTORY = "solo.tui.cli.history"
 LINKS = "solo.tui.cli.links"
+PLAN = "solo.tui.cli.plan"
+PEOPLE = "solo.tui.cli.people"
 
 COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("init", "make a folder a vault", f"{ITEMS}:cmd_init", _init),
@@ -350,4 +375,10 @@ COMMANDS: tuple[CommandSpec, ...] = (
                 f"{LINKS}:cmd_links", _links),
     CommandSpec("backlinks", "every item linking to an item, with the line",
                 f"{LINKS}:cmd_backlinks", _links),
+    CommandSpec("plan", "a day in time blocks: show, add, move, remove", f"{PLAN}:cmd_plan",
+                _plan),
+    CommandSpec("people", "your network: last contact, catch-ups due by cadence",
+                f"{PEOPLE}:cmd_people", _people),
+    CommandSpec("posts", "the content calendar: posts by status, this month's published",
+                f"{PEOPLE}:cmd_posts", _posts),
 )

@@ -263,6 +263,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from solo.core import taskwarrior as tw
+    from solo.core.blocks import calendar_events
     from solo.core.career import Refs, ref_list
     from solo.core.filters import when_of
 
@@ -298,7 +299,8 @@ def cmd_export(args: argparse.Namespace) -> int:
                     priority=row.priority, tags=tuple(row.tags),
                     created=when_of(row.fields.get("created")),
                     done=when_of(row.fields.get("done")), description="\n".join(about)))
-            text = tw.to_ics(cal, dt.datetime.combine(today(), now().time()).astimezone())
+            text = tw.to_ics(cal, dt.datetime.combine(today(), now().time()).astimezone(),
+                             events=calendar_events(vault.rows("block") + vault.rows("task")))
     if args.output:
         from solo.core.fsutil import atomic_write_bytes
 

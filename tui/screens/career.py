@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -9,8 +10,9 @@ from rich.text import Text
 from textual.widget import Widget
 from textual.widgets import Static
 
-from solo.core import career, focus, spend
+from solo.core import career, focus, people, posts, spend
 from solo.core.index import Row
+from solo.core.vault import VaultError
 from solo.tui.format import bar, header, hours, money, short_date, sparkline
 from solo.tui.keys import ITEM_BINDINGS
 from solo.tui.messages import ListSelected
@@ -18,7 +20,7 @@ from solo.tui.screens.base import PaletteCommand
 from solo.tui.screens.task_actions import TaskActions
 from solo.tui.widgets.item_list import Entry, ItemList
 
-KINDS = ("goal", "skill", "learning", "achievement", "resource")
+KINDS = ("goal", "skill", "learning", "achievement", "resource", "post")
 CHART_WEEKS, CHART_MONTHS = 8, 12
 
 
@@ -31,6 +33,7 @@ class CareerData:
     spend: dict[str, list[tuple[str, float]]]
     recurring: dict[str, float]
     gaps: list[tuple[str, int, int]]
+    contacts: list[people.Contact]
 
 
 def amount(value: float) -> str:
@@ -44,6 +47,44 @@ def chart_line(label: str, values: list[float], total: str, width: int = 30) -> 
     return header(f"   {label:<{width}} {sparkline(values)}  {total}")
 
 
+def content_entries(rows: list[Row], today: dt.date) -> list[Entry]:
+    """The content calendar: the pipeline by status, then this month's published posts."""
+    flow = posts.pipeline(rows)
+    counts = ", ".join(f"{len(v)} {k}" for k, v in flow.items())
+    out = [header(f"Content pipeline ({counts})")]
+    for status in ("scheduled", "draft", "idea"):
+        for post in flow[status]:
+            out.append(Entry(post.path, (Text.assemble(post.title, (f" · {post.channel}", "dim")),
+                                         status, short_date(str(post.publish or ""), today))))
+    month = posts.month_published(rows, today)
+    out.append(header(f"Published in {today:%B} ({len(month)})"))
+    for post in month:
+        bits = ", ".join(b for b in (f"{post.reactions} reactions" if post.reactions else "",
+                                     f"+{post.followers_gained} followers"
+                                     if post.followers_gained else "") if b)
+        out.append(Entry(post.path, (Text.assemble(post.title, (f" · {post.channel}", "dim"),
+                                                   (f" · {bits}" if bits else "", "dim")),
+                                     f"{post.views} views" if post.views else "",
+                                     short_date(str(post.publish or ""), today))))
+    return out
+
+
+def network_entries(contacts: list[people.Contact]) -> list[Entry]:
+    """People, the most overdue catch-up first."""
+    due = sum(1 for c in contacts if c.is_due)
+    out = [header(f"Network ({due} catch-up(s) due)")]
+    for c in contacts:
+        when = ("" if c.due is None else f"{c.overdue_days}d overdue" if c.overdue_days > 0
+                else "due today" if c.overdue_days == 0 else f"due {c.due:%m-%d}")
+        title = Text.assemble(("! ", "bold yellow"), c.person.title) if c.is_due else \
+            Text(c.person.title)
+        if c.organisation:
+            title.append(f" · {c.organisation}", "dim")
+        last = f"last {c.last_contact:%m-%d}" if c.last_contact else "never"
+        out.append(Entry(c.person.path, (title, last, when)))
+    return out
+
+
 class CareerScreen(TaskActions):
     """Everything about growth on one scrolling list; Enter edits an item's fields."""
 
@@ -51,7 +92,7 @@ class CareerScreen(TaskActions):
     BINDINGS = ITEM_BINDINGS
 
     def compose_body(self) -> Iterable[Widget]:
-        yield Static("Career: goals, skills, learning, achievements, stack",
+        yield Static("Career: goals, skills, learning, content, network, achievements, stack",
                      classes="screen-title")
         yield ItemList(id="career-list", widths=(None, 16, 10))
 
@@ -62,13 +103,23 @@ class CareerScreen(TaskActions):
         return CareerData(rows, focus.goal_minutes_series(everything, today, CHART_WEEKS),
                           spend.spend_series(everything, today, CHART_MONTHS),
                           spend.spend_report(everything, today).recurring_total,
-                          career.skill_gap_series(everything))
+                          career.skill_gap_series(everything),
+                          people.contacts(everything, today, people.mentions(
+                              everything, self._read_body, self._links)))
+
+    _links = people.LinkCache()
+
+    def _read_body(self, row: Row) -> str | None:
+        try:
+            return self.vault.read(row).body
+        except VaultError:
+            return None
 
     def show(self, career_data: CareerData) -> None:
         today = self.solo.clock.today()
         data = career_data.rows
         entries: list[Entry] = [header("Goals")]
-        rows = data["goal"] + data["task"]
+        rows = data["goal"] + data["task"] + data["post"]
         for row in sorted(data["goal"], key=lambda r: str(r.fields.get("target", "9999"))):
             progress = career.goal_progress(row, rows, today)
             shown = f"{bar(progress.progress)} {progress.progress:4.0%}"
@@ -78,13 +129,10 @@ class CareerScreen(TaskActions):
             if progress.at_risk or progress.overdue:
                 title = Text.assemble(("⚠ ", "bold red"), title)
             entries.append(Entry(row.path, (title, shown, target)))
-            for kr in row.fields.get("key_results") or []:
-                if isinstance(kr, dict):
-                    entries.append(Entry(row.path, (
-                        Text(f"   · {kr.get('name', '')}", "dim"),
-                        Text(f"{kr.get('current', 0):g}/{kr.get('target', 0):g}", "dim")
-                        if isinstance(kr.get("target"), int | float)
-                        and isinstance(kr.get("current", 0), int | float) else "", "")))
+            for kr in progress.key_results:  # counted ones (`counts = "posts"`) included
+                entries.append(Entry(row.path, (Text(f"   · {kr.name}", "dim"),
+                                                Text(f"{kr.current:g}/{kr.target:g}", "dim"),
+                                                "")))
         entries.append(header(f"Time per goal (last {CHART_WEEKS} weeks)"))
         for goal, weeks in career_data.goal_minutes.items():
             minutes = [m for _, m in weeks]
@@ -104,6 +152,8 @@ class CareerScreen(TaskActions):
         for row in sorted(data["learning"], key=lambda r: str(r.fields.get("due", "9999"))):
             entries.append(Entry(row.path, (row.title, str(row.fields.get("status", "")),
                                             short_date(str(row.fields.get("due", "")), today))))
+        entries += content_entries(data["post"], today)
+        entries += network_entries(career_data.contacts)
         entries.append(header("Achievements"))
         for row in sorted(data["achievement"], key=lambda r: str(r.fields.get("date", "")),
                           reverse=True):

@@ -6,16 +6,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rich.text import Text
+from textual.containers import Horizontal
 from textual.widget import Widget
 from textual.widgets import Static
 
-from solo.core import agenda, wellbeing
+from solo.core import agenda, blocks, people, wellbeing
 from solo.core.index import Row
 from solo.tui.format import TASK_WIDTHS, header, hours, sparkline
 from solo.tui.keys import TASK_BINDINGS
 from solo.tui.messages import ListSelected
 from solo.tui.screens.base import PaletteCommand
 from solo.tui.screens.task_actions import TaskActions, entry
+from solo.tui.screens.today_plan import DAY_BINDINGS, DayPlanning, people_text
+from solo.tui.widgets.day_view import DayView
 from solo.tui.widgets.item_list import Entry, ItemList
 
 
@@ -28,6 +31,8 @@ class TodayData:
     week: wellbeing.WeekLoad
     trend: list[wellbeing.WeekLoad]
     nudges: list[str]
+    plan: blocks.DayPlan | None = None
+    due_people: list[people.Contact] | None = None
 
 
 WEEKS = 8
@@ -46,11 +51,11 @@ def week_text(data: TodayData, working: bool) -> Text:
     return text
 
 
-class TodayScreen(TaskActions):
+class TodayScreen(DayPlanning, TaskActions):
     """The first screen: what needs doing today, and how much of the day is left."""
 
     NAME = "today"
-    BINDINGS = TASK_BINDINGS
+    BINDINGS = [*TASK_BINDINGS, *DAY_BINDINGS]
 
     focus_minutes: int | None = None
     week: TodayData | None = None
@@ -62,7 +67,11 @@ class TodayScreen(TaskActions):
     def compose_body(self) -> Iterable[Widget]:
         yield Static(id="today-summary", classes="screen-title")
         yield Static(id="today-week", classes="detail")
-        yield ItemList(id="today-list", widths=TASK_WIDTHS, empty="Nothing due today.")
+        yield Static(id="today-people", classes="detail")
+        yield Static(id="today-plan", classes="detail")
+        with Horizontal(id="today-columns"):
+            yield ItemList(id="today-list", widths=TASK_WIDTHS, empty="Nothing due today.")
+            yield DayView(id="today-day")
 
     def load(self) -> TodayData:
         today, now, work = self.solo.clock.today(), self.solo.clock.now(), self.vault.config.work
@@ -72,7 +81,7 @@ class TodayScreen(TaskActions):
                          agenda.focus_sessions(focus, today),
                          wellbeing.week_status(logged, work, today),
                          wellbeing.weekly_trend(logged, work, today, WEEKS),
-                         wellbeing.nudges(logged, work, now))
+                         wellbeing.nudges(logged, work, now), *self.load_day(today))
 
     def show(self, data: TodayData) -> None:
         today = self.solo.clock.today()
@@ -90,6 +99,7 @@ class TodayScreen(TaskActions):
         self.query_one(ItemList).set_entries(entries)
         self.focus_minutes = minutes
         self.week = data
+        self.show_day(data.plan, data.due_people)
         self.update_summary()
 
     def update_summary(self) -> None:
@@ -105,6 +115,8 @@ class TodayScreen(TaskActions):
         if self.week is not None:
             working = wellbeing.is_working_time(now, self.vault.config.work)
             self.query_one("#today-week", Static).update(week_text(self.week, working))
+            self.query_one("#today-people", Static).update(
+                people_text(self.week.due_people or [], working))
 
     def current_row(self) -> Row | None:
         return self.row(self.query_one(ItemList).current_key)
