@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from solo.core import fileformat, model
+from solo.core.bulk import BulkIngest, Progress
 from solo.core.crdt import CrdtError, Doc
 from solo.core.docform import (
     MAX_MIRROR_BYTES,
@@ -216,8 +217,10 @@ class FileMirror:
         return data, None
 
     # --- files → documents -----------------------------------------------------------------
-    def scan(self, origin: Origin = ORIGIN_LOCAL) -> ScanReport:
-        """Bring documents and index up to date with the files (stat first, read only changes)."""
+    def scan(self, origin: Origin = ORIGIN_LOCAL, progress: Progress | None = None) -> ScanReport:
+        """Bring documents and index up to date with the files (stat first, read only changes).
+
+        New files are mirrored in bulk (`core.bulk`); `progress(done, total)` hears how far."""
         report = ScanReport()
         known = self.index.stats()
         on_disk = dict(self.walk())
@@ -235,6 +238,7 @@ class FileMirror:
         for path in missing:
             if path in known:
                 missing_by_sha.setdefault(known[path][2], []).append(path)
+        fresh: list[str] = []
         for path in sorted(changed):
             if path not in known and missing_by_sha:
                 data = self.read_small(path)
@@ -245,10 +249,17 @@ class FileMirror:
                     report.renamed.append((old, path))
                     missing.remove(old)
                     continue
+            if path not in known and path not in self.repo.root_path_map():
+                fresh.append(path)  # nothing knows this file yet: built in bulk below
+                continue
             problem = self.ingest_file(path, origin=origin)
             (report.changed if path in known else report.added).append(path)
             if problem:
                 report.problems[path] = problem
+        if fresh:
+            bulk = BulkIngest(self, origin, progress)
+            report.added += bulk.run(fresh)
+            report.problems.update(bulk.problems)
         for path in missing:
             self.remove(path, origin)
             report.removed.append(path)
