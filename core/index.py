@@ -11,12 +11,13 @@ import json
 import re
 import sqlite3
 import threading
+import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
@@ -31,9 +32,13 @@ CREATE TABLE IF NOT EXISTS files (
     problem TEXT
 );
 CREATE INDEX IF NOT EXISTS files_kind ON files(kind, status);
+CREATE TABLE IF NOT EXISTS texts (id INTEGER PRIMARY KEY, title TEXT NOT NULL,
+    body BLOB NOT NULL, tags TEXT NOT NULL);
+CREATE VIEW IF NOT EXISTS fts_source AS
+    SELECT id, title, solo_unzip(body) AS body, tags FROM texts;
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
-    title, body, tags, tokenize = 'unicode61 remove_diacritics 2',
-    detail = column
+    title, body, tags, content = 'fts_source', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2', detail = column
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 """
@@ -80,6 +85,19 @@ _COLUMNS = ", ".join(_FIELDS)
 _UPDATES = ", ".join(f"{f} = excluded.{f}" for f in _FIELDS[1:])
 
 
+def zip_text(text: str) -> bytes:
+    """A body as `texts` keeps it: compressed (read back only for snippets and deletes)."""
+    return zlib.compress(text.encode("utf-8"), 6)
+
+
+def unzip_text(data: bytes | str | None) -> str:
+    if data is None:
+        return ""
+    if isinstance(data, str):
+        return data
+    return zlib.decompress(data).decode("utf-8")
+
+
 def short_id(doc_id: str) -> str:
     return doc_id[:SHORT_ID_LENGTH]
 
@@ -114,13 +132,15 @@ class Index:
         self._db = sqlite3.connect(path, check_same_thread=False, timeout=30.0,
                                    isolation_level=None)
         self._db.row_factory = sqlite3.Row
+        self._db.create_function("solo_unzip", 1, unzip_text, deterministic=True)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
         self.rebuilt = version != SCHEMA_VERSION
         if version not in (0, SCHEMA_VERSION):
             self._db.executescript("DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS fts;"
-                                   "DROP TABLE IF EXISTS meta;")
+                                   "DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS texts;"
+                                   "DROP VIEW IF EXISTS fts_source;")
         self._db.executescript(_SCHEMA)
         if self.rebuilt:
             # Title matches weigh most, then tags, then body; `ORDER BY rank` uses these
@@ -147,6 +167,10 @@ class Index:
         """Store a file's row; `body` (when given) replaces its full-text entry."""
         with self._lock:
             if row.doc_id:
+                for (other,) in self._db.execute(
+                        "SELECT id FROM files WHERE doc_id = ? AND path != ?",
+                        (row.doc_id, row.path)).fetchall():
+                    self._drop_text(other)
                 self._db.execute("DELETE FROM files WHERE doc_id = ? AND path != ?",
                                  (row.doc_id, row.path))
             (rowid,) = self._db.execute(
@@ -156,9 +180,23 @@ class Index:
                  row.priority, json.dumps(row.tags), json.dumps(row.fields, default=str),
                  int(row.private), row.mtime_ns, row.size, row.sha, row.problem)).fetchone()
             if body is not None:
-                self._db.execute("DELETE FROM fts WHERE rowid = ?", (rowid,))
+                self._drop_text(rowid)
+                tags = " ".join(row.tags)
+                self._db.execute("INSERT INTO texts(id, title, body, tags) VALUES (?,?,?,?)",
+                                 (rowid, row.title, zip_text(body), tags))
                 self._db.execute("INSERT INTO fts(rowid, title, body, tags) VALUES (?,?,?,?)",
-                                 (rowid, row.title, body, " ".join(row.tags)))
+                                 (rowid, row.title, body, tags))
+
+    def _drop_text(self, rowid: int) -> None:
+        """Take a row's words out of the search index: an external-content table is told
+        exactly what it indexed, read back from `texts`."""
+        old = self._db.execute("SELECT title, body, tags FROM texts WHERE id = ?",
+                               (rowid,)).fetchone()
+        if old is not None:
+            self._db.execute("INSERT INTO fts(fts, rowid, title, body, tags) "
+                             "VALUES('delete', ?, ?, ?, ?)",
+                             (rowid, old[0], unzip_text(old[1]), old[2]))
+            self._db.execute("DELETE FROM texts WHERE id = ?", (rowid,))
 
     def touch(self, path: str, mtime_ns: int, size: int) -> None:
         with self._lock:
@@ -167,8 +205,9 @@ class Index:
 
     def remove(self, path: str) -> None:
         with self._lock:
-            self._db.execute("DELETE FROM fts WHERE rowid IN (SELECT id FROM files WHERE path = ?)",
-                             (path,))
+            for (rowid,) in self._db.execute("SELECT id FROM files WHERE path = ?",
+                                             (path,)).fetchall():
+                self._drop_text(rowid)
             self._db.execute("DELETE FROM files WHERE path = ?", (path,))
 
     def move(self, old: str, new: str) -> None:
@@ -182,7 +221,8 @@ class Index:
     def clear(self) -> None:
         with self._lock:
             self._db.execute("DELETE FROM files")
-            self._db.execute("DELETE FROM fts")
+            self._db.execute("DELETE FROM texts")
+            self._db.execute("INSERT INTO fts(fts) VALUES('delete-all')")
 
     def optimize(self) -> None:
         """Merge the full-text index's segments and reclaim free pages (after bulk changes)."""
