@@ -219,6 +219,7 @@ class BulkIngest:
              for b in built}, self.origin)
         self.repo.created_many([b.doc_id for b in built], self.origin)
         with self.mirror.index.transaction() as index:
+            index.prime([b.body for b in built])
             for b in built:
                 index.upsert(b.row, b.body)
                 if b.row.problem:

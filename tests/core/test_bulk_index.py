@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -19,10 +18,8 @@ def row(path: str, doc: str, title: str, tags: list[str]) -> Row:
 
 def integrity(index: Index) -> None:
     """FTS5 compares its index with the text it reads back from the content table."""
-    db = sqlite3.connect(index.path)
-    db.create_function("solo_unzip", 1, __import__("solo.core.index", fromlist=["x"]).unzip_text)
-    db.execute("INSERT INTO fts(fts, rank) VALUES('integrity-check', 1)")
-    db.close()
+    with index.transaction() as db:
+        db._db.execute("INSERT INTO fts(fts, rank) VALUES('integrity-check', 1)")  # noqa: SLF001
 
 
 WORDS = st.sampled_from(["alpha", "beta", "gamma", "délta", "émoji🙂", "zeta", "eta"])
@@ -74,8 +71,13 @@ def test_snippet_and_storage_come_from_the_compressed_copy(tmp_path: Path) -> No
     assert [h.row.path for h in hits] == ["a.md"] and "[needle]" in hits[0].snippet
     stored = index._db.execute("SELECT length(body) FROM texts").fetchone()[0]  # noqa: SLF001
     assert stored < len(body) / 4  # kept compressed, one copy
+    index.prime(["filler words here " * 2000])  # a dictionary from here on; old rows still read
+    index.upsert(row("b.md", "d2", "B", []), "filler words here " * 100 + "the needle")
+    assert {h.row.path for h in index.search("needle")} == {"a.md", "b.md"}
+    assert "[needle]" in index.search("needle")[0].snippet
+    integrity(index)
     index.upsert(row("a.md", "d1", "A note", ["x"]), "new words only")
-    assert index.search("needle") == [] and index.search("words")
+    assert [h.row.path for h in index.search("needle")] == ["b.md"] and index.search("words")
     integrity(index)
     index.clear()
     assert index.search("words") == []
