@@ -28,9 +28,8 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
-from multiprocessing import get_context
 from typing import TYPE_CHECKING
 
 from solo.core import fileformat
@@ -120,6 +119,9 @@ def _pool(count: int) -> Executor | None:
     workers = min(os.cpu_count() or 1, 8)
     if count < PARALLEL_FROM or workers < 2:
         return None
+    from concurrent.futures import ProcessPoolExecutor  # only a bulk ingest needs them
+    from multiprocessing import get_context
+
     # fork is cheap (the modules are loaded already) but unsafe beside other threads.
     method = "fork" if threading.active_count() == 1 and hasattr(os, "fork") else "spawn"
     return ProcessPoolExecutor(max_workers=workers, mp_context=get_context(method),
