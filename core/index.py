@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from solo.core import ranking
+
 SCHEMA_VERSION = 6
 
 _SCHEMA = """
@@ -44,9 +46,9 @@ CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
 CREATE VIRTUAL TABLE IF NOT EXISTS fts_terms USING fts5vocab(fts, 'col');
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 """
-# A query matching more rows than this ranks a bounded candidate set: the newest matches
-# and every title or tag match (see `Index.search`).
-RANK_BOUND = 1500
+# A query that can match more rows than this is ranked by `core.ranking`, not `ORDER BY rank`.
+RANK_BOUND = 300
+RANK_WEIGHTS = (5.0, 1.0, 2.0)  # title, body, tags: the table's `rank` setting
 
 
 @dataclass(frozen=True)
@@ -165,6 +167,7 @@ class Index:
         self._db = sqlite3.connect(path, check_same_thread=False, timeout=30.0,
                                    isolation_level=None)
         self._db.row_factory = sqlite3.Row
+        self._lengths_cache: tuple[tuple[int, int], ranking.Lengths] | None = None
         self.packer = Packer()
         self._db.create_function("solo_unzip", 1, self.packer.unpack, deterministic=True)
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -179,7 +182,8 @@ class Index:
         if self.rebuilt:
             # Title matches weigh most, then tags, then body; `ORDER BY rank` uses these
             # weights and runs about twice as fast as ordering by a bm25() expression.
-            self._db.execute("INSERT INTO fts(fts, rank) VALUES('rank', 'bm25(5.0, 1.0, 2.0)')")
+            self._db.execute("INSERT INTO fts(fts, rank) VALUES('rank', ?)",
+                             (f"bm25({', '.join(str(w) for w in RANK_WEIGHTS)})",))
         self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         found = self._db.execute("SELECT value FROM meta WHERE key = 'zdict'").fetchone()
         if found is not None:
@@ -336,10 +340,9 @@ class Index:
     def search(self, text: str, limit: int = 20, any_term: bool = False) -> list[Hit]:
         """BM25-ranked matches (title weighted above body) with a snippet each.
 
-        A query that matches a few thousand notes (a word in nearly every one) ranks a
-        bounded candidate set instead of every match: the newest `RANK_BOUND` matches, plus
-        every match in a title or tags when those are few. BM25 scores do not depend on the
-        candidate set, so the hits are ordered exactly as the full ranking orders them."""
+        A query that can match more than `RANK_BOUND` rows (a word in nearly every note) is
+        ranked by `core.ranking` from the index's statistics, with the same scores SQLite's
+        `ORDER BY rank` gives, without calling the rank function once per row."""
         query = fts_query(text, any_term)
         if not query:
             return []
@@ -351,27 +354,31 @@ class Index:
 
     def _search(self, query: str, text: str, limit: int, any_term: bool) -> list[Hit]:
         words = [_fold(w) for w in _FTS_WORD.findall(text)]
-        body_docs, head_docs = self._frequency(words, any_term)
-        if body_docs <= RANK_BOUND:
+        if self._frequency(words, any_term) <= RANK_BOUND:
             ranked = self._ranked(query, limit)
         else:
-            (cut,) = self._db.execute(
-                "SELECT min(rowid) FROM (SELECT rowid FROM fts WHERE fts MATCH ? "
-                "ORDER BY rowid DESC LIMIT ?)", (query, RANK_BOUND)).fetchone()
-            ranked = self._ranked(query, limit, "AND rowid >= ?", cut)
-            if head_docs <= RANK_BOUND:
-                ranked += self._ranked(f"{{title tags}} : ({query})", limit, "AND rowid < ?", cut)
-            ranked = sorted(ranked, key=lambda hit: hit[1])[:limit]
+            phrases = [f'"{w}"' for w in _FTS_WORD.findall(text)]
+            phrases[-1] += "*"
+            ranked = ranking.top(self._db, "fts", ("title", "body", "tags"), RANK_WEIGHTS,
+                                 phrases, self._lengths(), limit, any_term)
         if not ranked:
             return []
-        scores = dict(ranked)
-        marks = ",".join("?" * len(scores))
-        found = self._db.execute(
-            f"SELECT files.*, snippet(fts, 1, '[', ']', '…', 12) AS snip FROM fts "
-            f"JOIN files ON files.id = fts.rowid WHERE fts MATCH ? AND fts.rowid IN ({marks})",
-            (query, *scores)).fetchall()
-        hits = [Hit(row=_row(r), snippet=r["snip"] or "", score=scores[r["id"]]) for r in found]
-        return sorted(hits, key=lambda hit: hit.score)
+        hits = []
+        for rowid, score in ranked:  # snippets for the kept rows only, one lookup each
+            found = self._db.execute(
+                "SELECT files.*, snippet(fts, 1, '[', ']', '…', 12) AS snip FROM fts "
+                "JOIN files ON files.id = fts.rowid WHERE fts MATCH ? AND fts.rowid = ?",
+                (query, rowid)).fetchone()
+            if found is not None:
+                hits.append(Hit(row=_row(found), snippet=found["snip"] or "", score=score))
+        return hits
+
+    def _lengths(self) -> ranking.Lengths:
+        """Row lengths for `core.ranking`, read again only after the index changed."""
+        key = (self._db.execute("PRAGMA data_version").fetchone()[0], self._db.total_changes)
+        if self._lengths_cache is None or self._lengths_cache[0] != key:
+            self._lengths_cache = (key, ranking.Lengths(self._db, "fts"))
+        return self._lengths_cache[1]
 
     def _ranked(self, query: str, limit: int, where: str = "",
                 *args: Any) -> list[tuple[int, float]]:
@@ -379,23 +386,20 @@ class Index:
             f"SELECT rowid, rank FROM fts WHERE fts MATCH ? {where} ORDER BY rank LIMIT ?",
             (query, *args, limit))]
 
-    def _frequency(self, words: Sequence[str], any_term: bool) -> tuple[int, int]:
-        """How many rows the query can match at most, and how many in titles or tags
-        (from the index's term statistics; the last word is a prefix)."""
-        body: list[int] = []
-        head: list[int] = []
+    def _frequency(self, words: Sequence[str], any_term: bool) -> int:
+        """How many rows the query can match at most, from the index's term statistics
+        (the last word is a prefix)."""
+        counts: list[int] = []
         for position, word in enumerate(words):
             last = position == len(words) - 1
             condition = "term >= ?1 AND term < ?2" if last else "term = ?1"
-            total, titled = self._db.execute(
-                "SELECT coalesce(sum(doc), 0), coalesce(sum(CASE WHEN col != 'body' THEN doc "
-                f"END), 0) FROM fts_terms WHERE {condition}",
+            (total,) = self._db.execute(
+                f"SELECT coalesce(sum(doc), 0) FROM fts_terms WHERE {condition}",
                 (word, word + "\U0010ffff") if last else (word,)).fetchone()
-            body.append(int(total))
-            head.append(int(titled))
-        if not body:
-            return 0, 0
-        return (sum(body), sum(head)) if any_term else (min(body), min(head))
+            counts.append(int(total))
+        if not counts:
+            return 0
+        return sum(counts) if any_term else min(counts)
 
 
 class _Tx:
