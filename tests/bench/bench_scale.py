@@ -22,12 +22,22 @@ from generate import VOCABULARY, generate_vault
 
 from solo.core.vault import Vault
 
-SIZES = [int(s) for s in os.environ.get(
-    "SOLO_BENCH_SCALE", os.environ.get("SOLO_BENCH_ITEMS", "10000")).split(",") if s.strip()]
+SIZES = [int(s) for s in (os.environ.get("SOLO_BENCH_SCALE") or os.environ.get(
+    "SOLO_BENCH_ITEMS") or "10000").split(",") if s.strip()]
 RUNS = 5
 SAMPLE = 500  # notes built with the bare bindings (Python, JS), for the per-note floor
 INTEROP = Path(__file__).resolve().parents[1] / "interop"
-SOLO = [str(Path(sys.executable).with_name("solo"))]
+# `solo` as its console script runs it, reporting its peak RSS (VmHWM: ru_maxrss would count
+# the memory of the forked benchmark process the command was started from).
+SOLO = [sys.executable, "-c",
+        "import atexit, sys\n"
+        "def peak():\n"
+        "    status = open('/proc/self/status').read()\n"
+        "    print('VmHWM', status.split('VmHWM:')[1].split()[0], file=sys.stderr)\n"
+        "atexit.register(peak)\n"
+        "sys.argv = ['solo', *sys.argv[1:]]\n"
+        "from solo.tui.cli import entry\n"
+        "entry()\n"]
 
 _PY_FLOOR = r"""
 import json, sys, time
@@ -74,8 +84,10 @@ def timed(argv: list[str], env: dict[str, str] | None = None,
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode != 0:
         raise RuntimeError(f"{argv}: exit {child.returncode}: {err.decode()[-800:]}")
-    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime,
-            "rss_mb": usage.ru_maxrss / 1024, "out": out.decode()}
+    peaks = [line.split()[1] for line in err.decode().splitlines() if line.startswith("VmHWM ")]
+    rss = int(peaks[-1]) / 1024 if peaks else usage.ru_maxrss / 1024
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": rss,
+            "out": out.decode()}
 
 
 def best(argv: list[str], env: dict[str, str], runs: int = RUNS) -> dict[str, float]:
@@ -103,7 +115,7 @@ def measure(tmp: Path, count: int) -> dict[str, float]:
     cat = timed(["sh", "-c", f"find {root} -name '*.md' -print0 | xargs -0 cat > /dev/null"])
     figures["cat_ms_per_note"] = float(cat["wall"]) / count * 1000
 
-    init = timed(SOLO + ["init", str(root)], env)
+    init = timed(SOLO + ["init", str(root)], env)  # (workers: their CPU is in `cpu`)
     figures["init_s"] = float(init["wall"])
     figures["init_ms_per_note"] = float(init["wall"]) / count * 1000
     figures["init_cpu_ms_per_note"] = float(init["cpu"]) / count * 1000
