@@ -119,3 +119,36 @@ def test_ranking_from_statistics_gives_sqlites_own_bm25(tmp_path: Path) -> None:
         best = [h.row.path for h in index.search(text, 5, any_term)]
         assert len(best) == 5
     index.close()
+
+
+def test_assistant_chunks_are_kept_once_and_stay_exact(tmp_path: Path) -> None:
+    """The chunk search table indexes the text kept in `chunks` (no second copy); edits and
+    deletes tell it exactly what it indexed."""
+    from solo.core.retrieval import ChunkIndex
+    from solo.core.vault import Vault
+
+    with Vault.init(tmp_path) as vault:
+        for i in range(6):
+            (tmp_path / f"n{i}.md").write_text(f"# Note {i}\n\n## Part\n\nkiwi {i} words\n\n"
+                                               f"## Other\n\nmango {'filler ' * 300}\n")
+        vault.scan()
+        chunks = ChunkIndex(vault)
+        chunks.sync()
+        assert {p.path for p in chunks.search("kiwi")} == {f"n{i}.md" for i in range(6)}
+        (tmp_path / "n0.md").write_text("# Note 0\n\npapaya only\n")
+        (tmp_path / "n1.md").unlink()
+        vault.scan()
+        chunks.sync()
+        assert {p.path for p in chunks.search("kiwi")} == {f"n{i}.md" for i in range(2, 6)}
+        assert [p.path for p in chunks.search("papaya")] == ["n0.md"]
+        db, lock = chunks.db()
+        with lock:
+            db.execute("INSERT INTO chunk_fts(chunk_fts, rank) VALUES('integrity-check', 1)")
+            (stored,) = db.execute("SELECT count(*) FROM chunk_fts_content").fetchone() if \
+                db.execute("SELECT 1 FROM sqlite_master WHERE name = 'chunk_fts_content'"
+                           ).fetchone() else (0,)
+        assert stored == 0  # no copy of the text inside the search table
+        chunks.rebuild()
+        with lock:
+            db.execute("INSERT INTO chunk_fts(chunk_fts, rank) VALUES('integrity-check', 1)")
+        chunks.close()
