@@ -77,7 +77,8 @@ def top(db: sqlite3.Connection, table: str, columns: Sequence[str], weights: Seq
     if any_phrase:
         matching: set[int] = set().union(*freqs)
     else:
-        matching = set(min(freqs, key=len))
+        smallest: dict[int, float] = min(freqs, key=len)
+        matching = set(smallest)
         for freq in freqs:
             matching.intersection_update(freq)
     norm = K1 * B / lengths.average if lengths.average else 0.0
