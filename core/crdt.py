@@ -360,6 +360,11 @@ class Editor:
                 old = self._tx.text(text_obj)
         if old == new:
             return
+        if not old:  # a new text (every first ingest): no diff to compute
+            insert, kind = self._tx.insert, am.ScalarType.Str
+            for position, char in enumerate(new):
+                insert(text_obj, position, kind, char)
+            return
         import fast_diff_match_patch
 
         position = 0
