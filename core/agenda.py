@@ -7,8 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from solo.core.config import WorkConfig
+from solo.core.dates import as_date, as_datetime
 from solo.core.index import Row
-from solo.core.model import OPEN_TASK_STATUSES, as_date, as_datetime, priority_rank
+from solo.core.model import OPEN_TASK_STATUSES, priority_rank
 
 _DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 

@@ -220,7 +220,7 @@ class Assistant:
         def goal_rank(row: Any) -> float:
             return len(terms & set(query_terms(row.title + " " + row.path)))
 
-        found = facts.structured(self.vault.rows, question, self.today, folders,
+        found = facts.structured(self.vault.items_of, question, self.today, folders,
                                  rank=goal_rank)
         per_file: dict[str, int] = {p.path: MAX_PER_FILE for p in found}
         passages = list(found)

@@ -59,6 +59,7 @@ class Built:
     snapshot: bytes
     rev: str
     row: Row
+    head: str
     body: str
 
 
@@ -79,7 +80,7 @@ def build(actor: bytes | None, task: Task) -> Built | None:
     doc = new_file_doc(actor, parsed)
     doc_id = new_document_id()
     row = make_row(rel, doc_id, parsed, mtime_ns, size, content_sha(data))
-    return Built(rel, doc_id, doc.save(), doc_rev(doc), row, parsed.body)
+    return Built(rel, doc_id, doc.save(), doc_rev(doc), row, parsed.head, parsed.body)
 
 
 @dataclass
@@ -226,3 +227,6 @@ class BulkIngest:
                 index.upsert(b.row, b.body)
                 if b.row.problem:
                     self.problems[b.rel] = b.row.problem
+        # Its own connection to the same file: after the index transaction, not inside it.
+        for b in built:
+            self.mirror.line_tasks.record(b.doc_id, b.row.sha, b.head, b.body)

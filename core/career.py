@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
+from solo.core.dates import as_date
 from solo.core.index import Row
-from solo.core.model import as_date
 
 AT_RISK_DAYS = 30
 """A goal whose target date is this close (or closer) is checked for risk."""

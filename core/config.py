@@ -6,12 +6,14 @@ import datetime as dt
 import difflib
 import os
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 import tomli_w
+import tomlkit
+import tomlkit.exceptions
 
 from solo.core.errors import SoloError
 from solo.core.fsutil import atomic_write_bytes
@@ -66,6 +68,28 @@ class WorkConfig:
 
 
 @dataclass
+class DailyConfig:
+    """Daily notes, with the defaults of Obsidian's Daily Notes plugin (except the folder)."""
+
+    folder: str = "notes/daily"
+    """Folder (vault-relative) of the daily notes."""
+    format: str = "YYYY-MM-DD"
+    """File name of a day's note, in Moment.js tokens as in Obsidian ("/" makes sub-folders)."""
+    template: str = ""
+    """Template file (vault-relative) a new daily note starts from; empty: an empty note."""
+
+
+@dataclass
+class NotesConfig:
+    """Where new notes and templates live."""
+
+    templates: str = "templates"
+    """Folder (vault-relative) of note templates (`solo add note --template NAME`)."""
+    new_note_folder: str = ""
+    """Folder of a note created from an unresolved link; empty: the linking note's folder."""
+
+
+@dataclass
 class Remote:
     """A sync server this vault syncs with."""
 
@@ -79,6 +103,8 @@ class Config:
 
     assistant: AssistantConfig = field(default_factory=AssistantConfig)
     work: WorkConfig = field(default_factory=WorkConfig)
+    daily: DailyConfig = field(default_factory=DailyConfig)
+    notes: NotesConfig = field(default_factory=NotesConfig)
     remotes: list[Remote] = field(default_factory=list)
     keys: dict[str, str] = field(default_factory=dict)
     """Key remaps for the TUI: binding id → keys."""
@@ -135,22 +161,24 @@ def _parse(path: Path, data: dict[str, Any]) -> Config:
         return Config(
             assistant=_section(AssistantConfig, data.get("assistant", {}), "assistant"),
             work=_section(WorkConfig, data.get("work", {}), "work"),
+            daily=_section(DailyConfig, data.get("daily", {}), "daily"),
+            notes=_section(NotesConfig, data.get("notes", {}), "notes"),
             remotes=remotes,
             keys={str(k): str(v) for k, v in data.get("keys", {}).items()},
             theme=str(data.get("theme", "dark")),
             urgency=_table(data.get("urgency", {}), "urgency"),
             front_matter="yaml" if data.get("front_matter") == "yaml" else "toml",
             extra={k: v for k, v in data.items()
-                   if k not in ("assistant", "work", "remotes", "keys", "theme", "urgency",
-                                "front_matter")},
+                   if k not in ("assistant", "work", "daily", "notes", "remotes", "keys",
+                                "theme", "urgency", "front_matter")},
         )
     except (KeyError, TypeError, ConfigError) as exc:
         raise ConfigError(f"{path}: {exc}") from None
 
 
-def save_config(path: Path, config: Config) -> None:
-    """Write the settings that differ from the defaults (so a later version's defaults still
-    apply to the rest), the `[keys]` remaps, the remotes and any keys Solo does not know."""
+def _wanted(config: Config) -> dict[str, Any]:
+    """The settings that differ from the defaults, the `[keys]` remaps, the remotes and any
+    keys Solo does not know: what a config file must hold to give `config`."""
     data: dict[str, Any] = dict(config.extra)
     if config.theme != Config().theme:
         data["theme"] = config.theme
@@ -169,13 +197,64 @@ def save_config(path: Path, config: Config) -> None:
     if config.remotes:
         data["remotes"] = [{k: v for k, v in (("url", r.url), ("token", r.token)) if v is not None}
                            for r in config.remotes]
-    header = ("# Solo vault settings: only values that differ from the defaults are listed.\n"
-              "# `solo config` shows every setting in effect; docs/reference.md lists them all.\n")
-    atomic_write_bytes(path, (header + tomli_w.dumps(data)).encode("utf-8"), mode=0o600)
+    return data
+
+
+def _edit(doc: MutableMapping[str, Any], old: Mapping[str, Any], new: Mapping[str, Any],
+          defaults: Mapping[str, Any]) -> None:
+    """Change in `doc` only the keys whose value in effect differs between `old` and `new`."""
+    for key in dict.fromkeys([*old, *new]):
+        if key in SECTIONS and isinstance(new.get(key, {}), dict):
+            section = doc.get(key)
+            if not isinstance(section, MutableMapping):
+                section = tomlkit.table()
+            _edit(section, old.get(key, {}) if isinstance(old.get(key), dict) else {},
+                  new.get(key, {}), dict(defaults.get(key, {})))
+            if key in doc or len(section):
+                doc[key] = section
+            continue
+        before, after = old.get(key, defaults.get(key)), new.get(key, defaults.get(key))
+        empty: tuple[object, ...] = ({}, [], None)  # an empty table in the file says nothing: same as absent
+        if before == after or (before in empty and after in empty):
+            continue
+        if key in new:
+            value = new[key]
+            if key == "remotes":
+                tables = tomlkit.aot()
+                for entry in value:
+                    tables.append(tomlkit.item(entry))
+                value = tables
+            doc[key] = value
+        elif key in doc:
+            del doc[key]
+
+
+def save_config(path: Path, config: Config) -> None:
+    """Write `config` by editing only what changed in the file there: the user's comments,
+    order and commented-out template lines stay. A new file holds only the values that
+    differ from the defaults (so a later version's defaults still apply to the rest)."""
+    wanted = _wanted(config)
+    try:
+        text = path.read_text(encoding="utf-8")
+        doc = tomlkit.parse(text)
+        old = doc.unwrap()
+    except FileNotFoundError:
+        doc = tomlkit.parse(
+            "# Solo vault settings: only values that differ from the defaults are listed.\n"
+            "# `solo config` shows every setting in effect; docs/reference.md lists them all.\n")
+        old = {}
+    except (tomlkit.exceptions.ParseError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: {exc}; fix it by hand before Solo changes it") from None
+    defaults = {"theme": Config().theme, "front_matter": Config().front_matter,
+                **{name: {f.name: getattr(cls(), f.name) for f in fields(cls)}
+                   for name, cls in SECTIONS.items()}}
+    _edit(doc, old, wanted, defaults)
+    atomic_write_bytes(path, tomlkit.dumps(doc).encode("utf-8"), mode=0o600)
 
 
 # --- reference, warnings and where values come from ----------------------------------------
-SECTIONS: dict[str, type] = {"assistant": AssistantConfig, "work": WorkConfig}
+SECTIONS: dict[str, type] = {"assistant": AssistantConfig, "work": WorkConfig,
+                             "daily": DailyConfig, "notes": NotesConfig}
 TOP_LEVEL = ("theme", "front_matter")
 ENVIRONMENT: dict[str, str] = {"assistant.host": "OLLAMA_HOST"}
 """Settings an environment variable overrides: dotted key → variable."""

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from solo.core import fileformat, markdown, model
+from solo.core.checkbox import page_properties
 from solo.core.crdt import CrdtError, Doc, storable_problem
 from solo.core.index import Row
 
@@ -97,7 +98,7 @@ def new_file_doc(actor: bytes | None, parsed: fileformat.Parsed) -> Doc:
 def make_row(rel: str, doc_id: str, parsed: fileformat.Parsed, mtime_ns: int, size: int,
              sha: str) -> Row:
     """The index row of a mirrored file, from its parsed text."""
-    fields = parsed.meta
+    fields = parsed.meta or page_properties(parsed.body)  # Logseq `key:: value`, read only
     tags = markdown.item_tags(fields.get("tags"), parsed.body)
 
     def text_or_none(key: str) -> str | None:

@@ -3,6 +3,7 @@ how goals progress — found by status and dates relative to today, not by match
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 
 from solo.core.chunks import describe_fields, is_private
 from solo.core.index import Row
+from solo.core.linetasks import LINE_KEYS, is_line_task
 from solo.core.retrieval import Passage
 
 OPEN_TASK = ("inbox", "next", "waiting", "scheduled")
@@ -94,6 +96,12 @@ def _open(row: Row) -> bool:
 
 
 def _passage(row: Row, note: str) -> Passage:
+    if is_line_task(row):  # a checkbox task: say where it is, not its bookkeeping keys
+        fields = {k: v for k, v in row.fields.items() if k not in LINE_KEYS}
+        return Passage(path=row.path, title=row.title,
+                       heading=f"{note} (checkbox task, line {row.fields['line']})", text="",
+                       facts=describe_fields(dataclasses.replace(row, fields=fields)),
+                       origin="fact")
     return Passage(path=row.path, title=row.title, heading=note, text="",
                    facts=describe_fields(row), origin="fact")
 
@@ -107,7 +115,8 @@ def structured(rows: RowSource, question: str, today: dt.date,
     """Items the question asks about by status or date, as passages (private ones never).
 
     `rows` is every row, or `vault.rows`-like `fetch(kind, statuses)` so that only the kinds
-    a question needs are read from the index.
+    a question needs are read from the index (`Vault.items_of` adds the checkbox tasks of
+    notes to the tasks).
     """
     intent = detect(question, today)
     if not intent.any:
@@ -125,11 +134,12 @@ def structured(rows: RowSource, question: str, today: dt.date,
     def visible(kind: str, statuses: Sequence[str] | None = None) -> list[Row]:
         return [r for r in fetch(kind, statuses) if not is_private(r, folders)]
 
-    found: dict[str, Passage] = {}
+    found: dict[tuple[str, str], Passage] = {}
 
     def add(row: Row, note: str) -> None:
-        if row.path not in found:
-            found[row.path] = _passage(row, note)
+        key = (row.path, row.short_id)  # several checkbox tasks may share a note
+        if key not in found:
+            found[key] = _passage(row, note)
 
     dated: list[Row] = []
     if intent.overdue or intent.due:

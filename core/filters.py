@@ -20,7 +20,7 @@ A filter is a list of terms, all of which must hold:
     project.not:x            anything but x (any attribute)
     any other word           found in the title, case-insensitively
 
-Dates take every `model.parse_when` form (`eow`, `fri 17:00`, `+3d`…); a day compares
+Dates take every `dates.parse_when` form (`eow`, `fri 17:00`, `+3d`…); a day compares
 by day, a time by time (a stored day without a time then counts as its midnight). Without `--all` or
 a `status:` term, only open tasks show (and items of other kinds), and a task waiting
 until a later day (`wait`) stays hidden until that day. A bad term raises FilterError
@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from solo.core import model
+from solo.core import completion, dates, model
 from solo.core.career import Refs, ref_list
 from solo.core.errors import SoloError
 from solo.core.index import Row
@@ -82,47 +82,53 @@ class Context:
             self._graph["refs"] = Refs(self.rows)
         return self._graph["refs"]
 
-    def _deps(self) -> tuple[set[str], set[str]]:
-        """(paths of tasks blocked by an open task, paths of open tasks blocking one)."""
+    def _deps(self) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+        """(keys of tasks blocked by an open task, keys of open tasks blocking one)."""
         if "deps" not in self._graph:
             refs = self.refs()
-            blocked: set[str] = set()
-            blocking: set[str] = set()
+            blocked: set[tuple[str, str]] = set()
+            blocking: set[tuple[str, str]] = set()
             for row in self.rows:
                 if row.kind != "task" or not is_open(row):
                     continue
                 for ref in ref_list(row.fields.get("depends")):
                     target = refs.get(ref, "task")
-                    if target is not None and target.path != row.path and is_open(target):
-                        blocked.add(row.path)
-                        blocking.add(target.path)
+                    if target is not None and row_key(target) != row_key(row) \
+                            and is_open(target):
+                        blocked.add(row_key(row))
+                        blocking.add(row_key(target))
             self._graph["deps"] = (blocked, blocking)
         return self._graph["deps"]
 
     def blocked(self, row: Row) -> bool:
-        return row.path in self._deps()[0]
+        return row_key(row) in self._deps()[0]
 
     def blocking(self, row: Row) -> bool:
-        return row.path in self._deps()[1]
+        return row_key(row) in self._deps()[1]
+
+
+def row_key(row: Row) -> tuple[str, str]:
+    """What tells rows apart: the path, and the id (several checkbox tasks share a path)."""
+    return row.path, row.short_id
 
 
 def is_open(row: Row) -> bool:
     """An open task (a missing status counts as inbox)."""
-    return row.kind == "task" and model.is_open_task(row.fields)
+    return row.kind == "task" and completion.is_open_task(row.fields)
 
 
 def when_of(value: object) -> dt.date | dt.datetime | None:
     """A stored date field as a date, or a naive local date-time when it holds a time."""
     if isinstance(value, dt.datetime):
-        return model.to_local(value)
+        return dates.to_local(value)
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str) and len(value.strip()) > 10:
         try:
-            return model.to_local(dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00")))
+            return dates.to_local(dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00")))
         except ValueError:
             return None
-    return model.as_date(value)
+    return dates.as_date(value)
 
 
 def day_of(value: object) -> dt.date | None:
@@ -256,7 +262,7 @@ def _tag_term(text: str) -> Term:
 def _date_value(term: str, attribute: str, value: str, today: dt.date
                 ) -> dt.date | dt.datetime:
     try:
-        return model.parse_when(value, today)
+        return dates.parse_when(value, today)
     except ValueError as exc:
         raise FilterError(f"filter term {term!r}: {attribute}: {exc}") from None
 
@@ -433,13 +439,13 @@ def parse_sort(text: str) -> tuple[str, bool]:
 
 
 def sort_rows(rows: Sequence[Row], key: str, descending: bool = False,
-              scores: dict[str, float] | None = None) -> list[Row]:
+              scores: dict[tuple[str, str], float] | None = None) -> list[Row]:
     """Rows ordered by `key` (missing values last either way; ties by path). Priorities
     order low < medium < high, as in Taskwarrior: `priority-` puts high first; `urgency`
-    reads `scores` (path → score)."""
+    reads `scores` (`row_key` → score)."""
     def value(row: Row) -> Any:
         if key == "urgency":
-            return (scores or {}).get(row.path)
+            return (scores or {}).get(row_key(row))
         if key == "priority":
             rank = model.priority_rank(row.priority)
             return None if rank == len(model.PRIORITIES) else -rank  # high sorts first

@@ -22,9 +22,9 @@ from typing import Any
 import tomli_w
 
 from solo.core.career import ItemRef, Refs, ref_list, stem, visible
+from solo.core.dates import as_datetime
 from solo.core.fsutil import atomic_write_bytes
 from solo.core.index import Row
-from solo.core.model import as_datetime
 
 NO_TASK = "(no task)"
 NO_GOAL = "(no goal)"

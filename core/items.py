@@ -8,15 +8,16 @@ vault lock: each operation takes it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-from solo.core import clock, fileformat, model, refs
+from solo.core import clock, completion, fileformat, lineedit, model, naming, refs
 from solo.core.errors import VaultError
 from solo.core.events import ORIGIN_LOCAL
 from solo.core.index import Index, Row, short_id
+from solo.core.linetasks import ID_LENGTH, is_line_task
 from solo.core.lock import VaultLock
 from solo.core.mirror import FileMirror
 
@@ -66,6 +67,10 @@ class Items:
         row = self.index.by_path(ref) or self.index.by_path(ref + ".md")
         if row:
             return row
+        if len(ref) == ID_LENGTH and ref.isalnum():
+            line_task = self.mirror.line_tasks.get(ref, self.mirror.read_small)
+            if line_task is not None:
+                return line_task
         if len(ref) >= 4:  # the common case, answered by the index alone
             matches = self.index.by_prefix(ref)
             if len(matches) == 1:
@@ -89,8 +94,15 @@ class Items:
                     return row
         raise VaultError(f"no item {ref!r} (use an id from `solo list`, a path or a file name)")
 
+    def line_tasks(self, note: str | None = None) -> list[Row]:
+        """Every checkbox task inside the vault's notes (see `core.linetasks`)."""
+        return self.mirror.line_tasks.rows(self.mirror.read_small, note=note)
+
     def read(self, ref: str | Row) -> Item:
+        """An item and its body; a checkbox task's body is its line."""
         row = ref if isinstance(ref, Row) else self.resolve(ref)
+        if is_line_task(row):
+            return Item(row=row, body=str(row.fields.get("text", "")), head="")
         try:
             text = self.mirror.files.read(row.path).decode("utf-8")
         except (OSError, UnicodeDecodeError) as exc:
@@ -113,7 +125,7 @@ class Items:
             raise VaultError("; ".join(f"{p.field}: {p.message}" for p in problems))
         folder = folder or model.DEFAULT_FOLDERS[kind]
         with self.lock:
-            rel = model.unique_path(folder, model.slugify(title), self.mirror.files.exists)
+            rel = naming.unique_path(folder, naming.slugify(title), self.mirror.files.exists)
             head = fileformat.with_fields("", values, style=front_matter)
             if body and not body.endswith("\n"):
                 body += "\n"
@@ -125,6 +137,13 @@ class Items:
         """Change front matter keys and/or the body, keeping every other byte of the file."""
         with self.lock:
             row = ref if isinstance(ref, Row) else self.resolve(ref)
+            if is_line_task(row):
+                if body is not None or unset and set(unset) - set(lineedit.EDITABLE):
+                    raise VaultError(f"{row.path}:{row.fields['line']}: a checkbox task is one "
+                                     "line of its note; edit the note to change more")
+                changes: dict[str, Any] = {**dict(set_fields or {}), **dict.fromkeys(unset)}
+                return self._edit_line(row, lambda text: lineedit.update(
+                    text, row.fields["note"], row.short_id, row.fields.get("text"), changes))[0]
             self.mirror.ingest_file(row.path)
             item = self.read(row.path)
             head = item.head
@@ -144,24 +163,55 @@ class Items:
         today = today or clock.today()
         with self.lock:
             row = ref if isinstance(ref, Row) else self.resolve(ref)
+            if is_line_task(row):
+                return self._edit_line(row, lambda text: lineedit.complete(
+                    text, row.fields["note"], row.short_id, row.fields.get("text"), today,
+                    force=force))
             if row.kind != "task":
                 raise VaultError(f"{row.path} is a {row.kind}, not a task")
             self.mirror.ingest_file(row.path)
             item = self.read(row.path)
             fields = fileformat.split(item.head + item.body).fields
             try:
-                completion = model.complete_task(fields, today, force=force)
+                finished = completion.complete_task(fields, today, force=force)
             except ValueError as exc:
                 raise VaultError(f"{row.path}: {exc}") from None
-            changes = {k: v for k, v in completion.fields.items() if fields.get(k) != v}
-            removed = [k for k in fields if k not in completion.fields]
-            body = model.reset_checkboxes(item.body) if completion.repeats else None
+            changes = {k: v for k, v in finished.fields.items() if fields.get(k) != v}
+            removed = [k for k in fields if k not in finished.fields]
+            body = completion.reset_checkboxes(item.body) if finished.repeats else None
             updated = self.update(row, changes, removed, body=body)
-            return updated, updated if completion.repeats else None
+            return updated, updated if finished.repeats else None
+
+    def _edit_line(self, row: Row, edit: Callable[[str], lineedit.Edited]
+                   ) -> tuple[Item, Item | None]:
+        """Apply one line edit to the note as it is now, through the normal write path;
+        the task as written (and its next occurrence). Refuses with one line, writing
+        nothing, when the line changed meanwhile or the edit does not apply."""
+        where = f"{row.path}:{row.fields.get('line')}"
+        self.mirror.ingest_file(row.path)
+        try:
+            text = self.mirror.files.read(row.path).decode("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise VaultError(f"{row.path}: cannot read: {exc}") from None
+        try:
+            edited = edit(text)
+        except ValueError as exc:  # CompletionRefused and LineChanged too
+            raise VaultError(f"{where}: {row.title}: {exc}") from None
+        if edited.text != text:
+            self.mirror.write_text(row.path, edited.text, ORIGIN_LOCAL)
+        by_line = {r.fields.get("line"): r for r in self.line_tasks(row.fields["note"])}
+        done = by_line.get(edited.line)
+        if done is None:
+            raise VaultError(f"{where}: the task was written but is not found again")
+        following = by_line.get(edited.next_line) if edited.next_line else None
+        return self.read(done), self.read(following) if following else None
 
     def delete(self, ref: str | Row) -> Row:
         with self.lock:
             row = ref if isinstance(ref, Row) else self.resolve(ref)
+            if is_line_task(row):
+                raise VaultError(f"{row.path}:{row.fields.get('line')}: a checkbox task is a "
+                                 "line of its note; delete it in the note")
             try:
                 self.mirror.files.unlink(row.path)
             except FileNotFoundError:

@@ -39,6 +39,7 @@ from solo.core.files import VaultFiles, kind_of
 from solo.core.fsutil import atomic_write_bytes, fsync_dir, is_temp_name
 from solo.core.ids import is_document_id, new_document_id
 from solo.core.index import Index, Row
+from solo.core.linetasks import LineTaskStore
 from solo.core.store import StoreError
 
 BULK_CHANGES = 500  # a scan that ingests this many files compacts the search index after
@@ -134,6 +135,7 @@ class FileMirror:
         self.events: Listeners[FileEvent] = Listeners()
         self._seen: dict[str, tuple[tuple[int, int, int, int], str]] = {}
         self.bad_names: set[str] = set()  # names the last walk skipped (not UTF-8), printable
+        self.line_tasks = LineTaskStore(index.path)  # checkbox tasks of each file (linetasks)
 
     def notify(self, paths: Iterable[str], origin: Origin = ORIGIN_LOCAL) -> None:
         paths = tuple(paths)
@@ -416,6 +418,7 @@ class FileMirror:
                    sha: str) -> str | None:
         row = make_row(rel, doc_id, parsed, st.st_mtime_ns, st.st_size, sha)
         self.index.upsert(row, parsed.body)
+        self.line_tasks.record(doc_id, sha, parsed.head, parsed.body)
         return row.problem
 
     def ingest(self, paths: Iterable[str], origin: Origin = ORIGIN_LOCAL) -> dict[str, str | None]:

@@ -88,7 +88,7 @@ def _every(value: str) -> str:
 def parse_quickadd(line: str, today: date) -> QuickAdd:
     """Parse a quick-add line into a task title and fields.
 
-    Recognised tokens: `due:`, `sched:`/`scheduled:` (dates as in `model.parse_date`,
+    Recognised tokens: `due:`, `sched:`/`scheduled:` (dates as in `dates.parse_date`,
     relative to `today`), `#tag` (must hold a letter; a `#` inside a word is not a tag),
     `!high|!medium|!low` (also `!h/!m/!l`, `!1/!2/!3`), `+project`, `project:x`, `goal:x`,
     `est:`/`estimate:` (30m, 1h, 1h30 → minutes), `~status` (a task status, e.g. ~someday),

@@ -23,10 +23,11 @@ from solo.core.career import (
     stem,
     visible,
 )
+from solo.core.completion import completion_dates
 from solo.core.config import Config, WorkConfig
 from solo.core.focus import NO_GOAL, TimeReport, iso_week, parse_iso_week, time_report, week_range
 from solo.core.index import Row
-from solo.core.model import OPEN_TASK_STATUSES, completion_dates
+from solo.core.model import OPEN_TASK_STATUSES
 from solo.core.wellbeing import WeekLoad, week_load
 
 REVIEW_FOLDER = "reviews"

@@ -37,7 +37,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from solo.core import model
+from solo.core import dates, model
 from solo.core.errors import SoloError
 from solo.core.recur import Recurrence, parse_recurrence
 
@@ -121,7 +121,7 @@ def parse_tw_date(text: object) -> dt.datetime:
 
 def local_value(moment: dt.datetime, local: dt.tzinfo | None = None) -> dt.date | dt.datetime:
     """`moment` as local time; a local midnight is the plain day (how `due:fri` is stored)."""
-    value = model.to_local(moment, local)
+    value = dates.to_local(moment, local)
     return value.date() if value.time() == dt.time() else value
 
 
@@ -208,7 +208,7 @@ def annotation_line(when: dt.datetime | None, text: str) -> str:
 
 def _annotation_line(entry: object, text: str, local: dt.tzinfo | None) -> str:
     try:
-        when: dt.datetime | None = model.to_local(parse_tw_date(entry), local)
+        when: dt.datetime | None = dates.to_local(parse_tw_date(entry), local)
     except ValueError:
         when = None
     return annotation_line(when, text)
@@ -292,7 +292,7 @@ def apply_children(item: Imported, children: Iterable[Mapping[str, Any]],
     for child in children:
         try:
             if child.get("status") == "completed" and child.get("end"):
-                done.append(model.to_local(parse_tw_date(child["end"]), local).date())
+                done.append(dates.to_local(parse_tw_date(child["end"]), local).date())
             elif child.get("status") in ("pending", "waiting") and child.get("due"):
                 pending.append(local_value(parse_tw_date(child["due"]), local))
         except ValueError as exc:

@@ -96,6 +96,7 @@ class Vault:
         save_config(self.config_path, self.config)
 
     def close(self) -> None:
+        self.mirror.line_tasks.close()
         self.index.close()
         self.repo.forget_all()
 
@@ -209,6 +210,23 @@ class Vault:
     def rows(self, kind: str | None = None, statuses: Iterable[str] | None = None,
              tag: str | None = None, where: Mapping[str, str] | None = None) -> list[Row]:
         return self.index.rows(kind, list(statuses) if statuses else None, tag, where)
+
+    def line_tasks(self) -> list[Row]:
+        """The checkbox tasks inside notes, as task rows (`core.linetasks`)."""
+        return self.items.line_tasks()
+
+    def tasks(self, statuses: Iterable[str] | None = None) -> list[Row]:
+        """Every task: task files, then checkbox tasks in notes; of these statuses."""
+        wanted = set(statuses) if statuses else None
+        lines = [r for r in self.line_tasks() if wanted is None or (r.status or "inbox") in wanted]
+        return self.rows("task", wanted) + lines
+
+    def items_of(self, kind: str | None = None, statuses: Iterable[str] | None = None
+                 ) -> list[Row]:
+        """`rows`, with the checkbox tasks of notes among the tasks."""
+        if kind == "task":
+            return self.tasks(statuses)
+        return self.rows(kind, statuses) + (self.line_tasks() if kind is None else [])
 
     def resolve(self, ref: str) -> Row:
         return self.items.resolve(ref)

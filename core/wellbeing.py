@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from solo.core.career import number, visible
 from solo.core.config import Config, WorkConfig
+from solo.core.dates import WEEKDAYS
 from solo.core.focus import iso_week, last_weeks, minutes_per_day, week_monday
 from solo.core.index import Row
-from solo.core.model import WEEKDAYS
 
 
 def _work(config: WorkConfig | Config) -> WorkConfig:

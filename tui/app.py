@@ -9,14 +9,16 @@ import subprocess
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import ClassVar
 
 from textual import work
 from textual.app import App, SuspendNotSupported
+from textual.binding import BindingType
 from textual.reactive import reactive
 from textual.screen import ModalScreen
 from textual.widget import Widget
 
-from solo.core import agenda, focus
+from solo.core import agenda, daily, focus
 from solo.core.config import binding_warnings
 from solo.core.focus import TimerError
 from solo.core.quickadd import QuickAdd
@@ -37,8 +39,10 @@ from solo.tui.screens.notes import NotesScreen
 from solo.tui.screens.quick_add import QuickAddScreen
 from solo.tui.screens.reviews import ReviewsScreen
 from solo.tui.screens.search import SearchScreen
+from solo.tui.screens.tags import TagsScreen
 from solo.tui.screens.tasks import TasksScreen
 from solo.tui.screens.today import TodayScreen
+from solo.tui.screens.upcoming import UpcomingScreen
 from solo.tui.themes import THEMES
 from solo.tui.widgets.side_pane import SidePaneScreen
 from solo.tui.widgets.status_line import Status, StatusLine
@@ -49,9 +53,9 @@ class SoloApp(App[int]):
 
     CSS_PATH = Path(__file__).parent / "solo.tcss"
     TITLE = "Solo"
-    BINDINGS = APP_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = APP_BINDINGS
     MODES = {"today": TodayScreen, "tasks": TasksScreen, "notes": NotesScreen,
-             "career": CareerScreen, "reviews": ReviewsScreen}
+             "career": CareerScreen, "reviews": ReviewsScreen, "upcoming": UpcomingScreen}
     DEFAULT_MODE = "today"
     COMMANDS = {SoloCommands}  # Solo's own commands only (its themes replace Textual's picker)
 
@@ -319,6 +323,59 @@ class SoloApp(App[int]):
                 self.screen.open_item(path)
                 self.screen.editor.focus()
         self.call_later(go)
+
+    def action_daily_note(self, day: dt.date | None = None) -> None:
+        """ctrl+d: today's note (`[daily]` folder, format and template), created if missing,
+        open in the Notes editor."""
+        if isinstance(self.screen, ModalScreen) and not isinstance(self.screen, SidePaneScreen):
+            return
+        try:
+            note = daily.open_daily(self.vault, day or self.clock.today(), self.clock.now())
+        except VaultError as exc:
+            self.notify(str(exc), title="Daily note", severity="error", markup=False)
+            return
+        if note.created:
+            self.notify(f"Created {note.path}", timeout=2, markup=False)
+
+        async def go() -> None:
+            self.close_side_pane()
+            await self.switch_mode("notes")
+            if isinstance(self.screen, NotesScreen):
+                self.screen.navigate(note.path)
+        self.call_later(go)
+
+    def action_tags(self) -> None:
+        """#: the tags with counts; Enter filters the Notes list (from Notes) or Tasks."""
+        if isinstance(self.screen, ModalScreen):
+            return
+        target = "Notes" if isinstance(self.screen, NotesScreen) else "Tasks"
+
+        def chosen(tag: str | None) -> None:
+            if tag is not None:
+                self.call_later(self.filter_by_tag, target, tag or None)
+        self.push_screen(TagsScreen(target), chosen)
+
+    async def filter_by_tag(self, target: str, tag: str | None) -> None:
+        """Show the Tasks or Notes list with only the items tagged `tag` (None: all)."""
+        await self.switch_mode(target.lower())
+        screen = self.screen
+        if isinstance(screen, NotesScreen):
+            screen.filter_tag(tag)
+        elif isinstance(screen, TasksScreen):
+            if not tag:
+                screen.filters.pop("tag", None)
+                screen.reload()
+                return
+            screen.filters["tag"] = tag
+            lists: dict[str, int] = {}
+            for row in self.vault.rows("task"):
+                if tag in row.tags:
+                    status = "done" if row.status == "cancelled" else row.status or "inbox"
+                    lists[status] = lists.get(status, 0) + 1
+            if lists and screen.list_name not in lists:  # show a list that holds some
+                screen.show_list(max(lists, key=lambda name: (name != "done", lists[name])))
+            else:
+                screen.reload()
 
     def action_quick_add(self) -> None:
         def added(parsed: QuickAdd | None) -> None:

@@ -72,16 +72,10 @@ class NavigateTo(Message):
 
 @dataclass
 class LinkActivated(Message):
-    """A `[[wikilink]]` was followed in the editor."""
+    """A `[[wikilink]]` was followed in the editor (`heading`: its `#Heading` part)."""
 
     target: str
-
-
-@dataclass
-class EditorTextChanged(Message):
-    """The user typed in the Markdown editor."""
-
-    text: str
+    heading: str | None = None
 
 
 @dataclass

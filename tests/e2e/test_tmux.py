@@ -116,7 +116,9 @@ def test_typing_a_question_at_80x24_runs_no_task_action(example_root: Path, tmux
     tmux.keys("-l", "Next exam? fix the export, e x f d")
     wait_until(lambda: "fix the export, e x f d" in tmux.screen(), "the question in the pane",
                screen=tmux.screen)
-    assert "editing" in tmux.screen().rstrip().splitlines()[-1]
+    # the footer recomposes when the focus moves (a frame may show it blank): wait for it
+    wait_until(lambda: "editing" in tmux.screen().rstrip().splitlines()[-1],
+               "the footer saying the pane's input has the keys", screen=tmux.screen)
     tmux.keys("Escape")
     wait_until(lambda: "Assistant ·" not in tmux.screen(), "the pane closed", screen=tmux.screen)
     assert not opened.exists()  # $EDITOR never ran

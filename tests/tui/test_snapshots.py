@@ -7,7 +7,8 @@ from tui_helpers import settle
 
 from solo.core.vault import Vault
 
-SCREEN_KEYS = {"today": "1", "tasks": "2", "notes": "3", "career": "4", "reviews": "5"}
+SCREEN_KEYS = {"today": "1", "tasks": "2", "notes": "3", "career": "4", "reviews": "5",
+               "upcoming": "6"}
 
 
 @pytest.mark.parametrize("size", [(80, 24), (140, 40)], ids=["80x24", "140x40"])
@@ -53,6 +54,7 @@ MODALS = {
     "help": ("question_mark",),
     "quick_add": ("a", *"Call Karim due:fri"),
     "quit_with_timer": ("f", "q"),
+    "tags": ("number_sign",),
 }
 
 

@@ -11,31 +11,30 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from solo.core import model
+from solo.core.completion import (
+    CompletionRefused,
+    complete_task,
+    completion_dates,
+    reset_checkboxes,
+)
+from solo.core.dates import parse_date, parse_datetime, parse_minutes
 from solo.core.model import (
     DEFAULT_FOLDERS,
     KINDS,
     OPEN_TASK_STATUSES,
     PRIORITIES,
     TASK_STATUSES,
-    CompletionRefused,
     FieldSpec,
     Problem,
     coerce_value,
-    complete_task,
-    completion_dates,
     field_spec,
     fields_for,
     kind_for,
-    parse_date,
-    parse_datetime,
-    parse_minutes,
     priority_rank,
-    reset_checkboxes,
-    slugify,
     title_for,
-    unique_path,
     validate,
 )
+from solo.core.naming import slugify, unique_path
 from solo.core.recur import next_date, parse_recurrence
 
 THURSDAY = date(2026, 11, 26)

@@ -13,8 +13,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from solo.core import brag, career, clock, focus, review, spend, wellbeing
-from solo.core import model as solo_model
+from solo.core import brag, career, clock, dates, focus, review, spend, wellbeing
 from solo.core.index import Row
 from solo.core.vault import Vault
 from solo.tui.cli.common import UserError, open_vault, print_json, today
@@ -37,7 +36,7 @@ def _date(text: str | None) -> dt.date | None:
     if not text:
         return None
     try:
-        return solo_model.parse_date(text, today())
+        return dates.parse_date(text, today())
     except ValueError as exc:
         raise UserError(str(exc)) from None
 
@@ -244,7 +243,7 @@ def _write_session(vault: Vault, task: Row, start: dt.datetime, minutes: int,
 
 def focus_log(args: argparse.Namespace) -> int:
     try:
-        minutes = solo_model.parse_minutes(args.minutes)
+        minutes = dates.parse_minutes(args.minutes)
     except ValueError as exc:
         raise UserError(str(exc)) from None
     if minutes <= 0:
@@ -317,7 +316,7 @@ def focus_status(args: argparse.Namespace) -> int:
 # --- review ---------------------------------------------------------------------------------
 def review_new(args: argparse.Namespace) -> int:
     with open_vault(args) as vault:
-        rows = _rows(vault)
+        rows = _rows(vault) + vault.line_tasks()  # checkbox tasks finished this week count
         try:
             draft = review.review_draft(rows, today(), args.week, vault.config)
         except ValueError as exc:

@@ -71,7 +71,15 @@ def row_json(row: Row) -> dict[str, Any]:
         out["tags"] = list(row.tags)
     if row.problem:
         out["problem"] = row.problem
+    if isinstance(row.fields.get("checkbox"), str) and isinstance(row.fields.get("note"), str):
+        out["doc_id"] = row.fields["note"]  # a checkbox task: the note's document
     return out
+
+
+def where(row: Row) -> str:
+    """The row's path, with `:line` for a checkbox task inside a note."""
+    line = row.fields.get("line") if isinstance(row.fields.get("checkbox"), str) else None
+    return f"{row.path}:{line}" if isinstance(line, int) else row.path
 
 
 def item_json(item: Item) -> dict[str, Any]:
@@ -93,7 +101,7 @@ def print_rows(rows: Sequence[Row]) -> None:
         when = row.due or row.scheduled or row.fields.get("date") or row.fields.get("target") or ""
         flag = " !" if row.problem else ""
         print(f"{row.short_id:8}  {row.kind:11.11}  {(row.status or ''):9.9}  "
-              f"{str(when)[:10]:10}  {row.title}{flag}  ({row.path})")
+              f"{str(when)[:10]:10}  {row.title}{flag}  ({where(row)})")
 
 
 def parse_assignment(kind: str, text: str) -> tuple[str, Any]:

@@ -10,7 +10,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from solo.core import model
+from solo.core import completion, model
+from solo.core.clock import now
+from solo.core.daily import from_template
 from solo.core.vault import Item, Vault
 from solo.tui.cli.common import (
     UserError,
@@ -23,6 +25,7 @@ from solo.tui.cli.common import (
     today,
     vault_path,
     wait_until_stopped,
+    where,
 )
 
 
@@ -56,7 +59,9 @@ def cmd_add(args: argparse.Namespace) -> int:
         key, value = parse_assignment(kind, assignment)
         fields[key] = value
     with open_vault(args) as vault:
-        item = vault.create(kind, args.title, fields, args.body or "")
+        item = (from_template(vault, args.template, kind, args.title, fields, now(),
+                              args.body or "") if args.template
+                else vault.create(kind, args.title, fields, args.body or ""))
         if args.json:
             print_json(item_json(item))
         else:
@@ -116,10 +121,13 @@ def goal_summary(vault: Vault, item: Item) -> dict[str, Any]:
 def cmd_done(args: argparse.Namespace) -> int:
     with open_vault(args) as vault:
         done, following = vault.complete(args.id, today(), force=args.force)
-        print(f"Done: {done.title} ({done.path})")
-        if following:
+        print(f"Done: {done.title} ({where(done.row)})")
+        if following and "checkbox" in following.fields:
             due = following.fields.get("due") or following.fields.get("scheduled") or ""
-            count = len(model.completion_dates(following.fields))
+            print(f"Next occurrence: {due} (new line {where(following.row)})")
+        elif following:
+            due = following.fields.get("due") or following.fields.get("scheduled") or ""
+            count = len(completion.completion_dates(following.fields))
             times = "1 time" if count == 1 else f"{count} times"
             print(f"Next occurrence: {due} (same file, finished {times} so far)")
     return 0

@@ -47,6 +47,8 @@ def _add(p: argparse.ArgumentParser) -> None:
     p.add_argument("--goal")
     p.add_argument("--body")
     p.add_argument("--set", action="append", metavar="KEY=VALUE")
+    p.add_argument("--template", metavar="NAME",
+                   help="start from templates/NAME.md ({{date}}, {{time}}, {{title}} filled in)")
     p.add_argument("--json", action="store_true")
 
 
@@ -242,6 +244,12 @@ def _review(p: argparse.ArgumentParser) -> None:
     q.set_defaults(career_handler="review_new")
 
 
+def _daily(p: argparse.ArgumentParser) -> None:
+    p.add_argument("date", nargs="*", help="today (default), yesterday, fri, 2026-12-01, -1d…")
+    p.add_argument("--print", action="store_true",
+                   help="print the note's path (created if missing) instead of opening $EDITOR")
+
+
 # --- the table (order = order in `solo --help`) ----------------------------------------------
 ITEMS = "solo.tui.cli.items"
 SYNC = "solo.tui.cli.sync"
@@ -297,4 +305,6 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("focus", "focus sessions: log, start, stop, status", f"{CAREER}:cmd_focus",
                 _focus),
     CommandSpec("review", "weekly reviews", f"{CAREER}:cmd_review", _review),
+    CommandSpec("daily", "open a day's note in $EDITOR (created from its template if missing)",
+                "solo.tui.cli.daily:cmd_daily", _daily),
 )

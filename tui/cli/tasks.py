@@ -17,11 +17,20 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from solo.core import model
-from solo.core.filters import Context, Filter, FilterError, parse_filter, parse_sort, sort_rows
+from solo.core import dates, model
+from solo.core.filters import (
+    Context,
+    Filter,
+    FilterError,
+    parse_filter,
+    parse_sort,
+    row_key,
+    sort_rows,
+)
 from solo.core.index import Row
+from solo.core.linetasks import is_line_task
 from solo.core.vault import Vault
-from solo.tui.cli.common import UserError, open_vault, print_json, row_json, today
+from solo.tui.cli.common import UserError, open_vault, print_json, row_json, today, where
 from solo.tui.cli.table import CONFIRM_ABOVE
 
 
@@ -71,6 +80,8 @@ def select(vault: Vault, kind: str | None, terms: Sequence[str], *, include_clos
             raise UserError(str(exc)) from None
     needs_all = not kind or flt.needs_graph or (sort_key is not None and sort_key[0] == "urgency")
     all_rows = vault.rows() if needs_all else vault.rows(kind)
+    if kind in (None, "task"):
+        all_rows = [*all_rows, *vault.line_tasks()]  # checkbox tasks inside notes
     rows = [r for r in all_rows if r.kind == kind] if kind else all_rows
     ctx = Context.at(today(), all_rows, now())
     found = flt.apply(rows, ctx)
@@ -78,7 +89,7 @@ def select(vault: Vault, kind: str | None, terms: Sequence[str], *, include_clos
         key, descending = sort_key
         scores = None
         if key == "urgency":
-            scores = {r.path: s.total for r, s in ranked(vault, found, ctx)}
+            scores = {row_key(r): s.total for r, s in ranked(vault, found, ctx)}
         found = sort_rows(found, key, descending, scores)
     if limit is not None:
         if limit < 0:
@@ -113,7 +124,7 @@ def ranked(vault: Vault, rows: Sequence[Row], ctx: Context) -> list[tuple[Row, A
     counts: dict[str, int] = {}
     if coeffs["annotations"]:
         for row in rows:
-            if row.kind == "task":
+            if row.kind == "task" and not is_line_task(row):
                 counts[row.path] = urgency.annotation_count(vault.read(row).body)
     return urgency.rank(rows, ctx, coeffs, at_risk, counts)
 
@@ -121,7 +132,7 @@ def ranked(vault: Vault, rows: Sequence[Row], ctx: Context) -> list[tuple[Row, A
 def cmd_next(args: argparse.Namespace) -> int:
     with open_vault(args) as vault:
         flt = _filter(args.terms)
-        task_rows = vault.rows("task")
+        task_rows = vault.tasks()
         # Urgency looks at tasks (dependencies) and goals (at risk) only: skip the rest.
         ctx = Context.at(today(), [*task_rows, *vault.rows("goal")], now())
         tasks = flt.apply(task_rows, ctx)
@@ -135,7 +146,7 @@ def cmd_next(args: argparse.Namespace) -> int:
     for row, s in scored:
         when = str(row.due or row.scheduled or "")[:16]
         print(f"{s.total:6.2f}  {row.short_id:8}  {(row.status or 'inbox'):9.9}  "
-              f"{when:16}  {row.title}  ({row.path})")
+              f"{when:16}  {row.title}  ({where(row)})")
     return 0
 
 
@@ -369,7 +380,7 @@ def modifications(vault: Vault, words: Sequence[str]) -> tuple[dict[str, Any], l
             changes[key] = _depends(vault, value)
         elif key in MODIFY_DATE_KEYS:
             try:
-                changes[key] = model.parse_when(value, today())
+                changes[key] = dates.parse_when(value, today())
             except ValueError as exc:
                 raise UserError(f"{key}: {exc}") from None
         else:

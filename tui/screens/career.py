@@ -86,17 +86,17 @@ class CareerScreen(TaskActions):
                         if isinstance(kr.get("target"), int | float)
                         and isinstance(kr.get("current", 0), int | float) else "", "")))
         entries.append(header(f"Time per goal (last {CHART_WEEKS} weeks)"))
-        for title, weeks in career_data.goal_minutes.items():
+        for goal, weeks in career_data.goal_minutes.items():
             minutes = [m for _, m in weeks]
-            entries.append(chart_line(title, minutes, hours(sum(minutes))))
+            entries.append(chart_line(goal, [float(m) for m in minutes], hours(sum(minutes))))
         gaps = {title: level - target for title, level, target in career_data.gaps}
         to_go = sum(-g for g in gaps.values() if g < 0)
         entries.append(header(f"Skills (level → target, biggest gap first; {to_go} levels to go)"))
         for row in sorted(data["skill"], key=lambda r: (gaps.get(r.title, 0), r.title.lower())):
-            level, target = row.fields.get("level"), row.fields.get("target_level")
+            level, wanted = row.fields.get("level"), row.fields.get("target_level")
             gauge = ""
             if isinstance(level, int):
-                gap = (target - level) if isinstance(target, int) else 0
+                gap = (wanted - level) if isinstance(wanted, int) else 0
                 gauge = "●" * level + "○" * max(gap, 0) + (f" gap {gap}" if gap > 0 else "")
             entries.append(Entry(row.path, (row.title, gauge,
                                             str(row.fields.get("category", "")))))

@@ -16,6 +16,7 @@ LEGEND = Text.assemble(
     "~12-01 scheduled date (no due date)\n",
     ("11-20", "bold red"), " due date passed   ", ("11-26", "bold yellow"), " due today   ",
     ("⚠", "bold red"), " Solo cannot read the file (Enter shows its text)\n",
+    ("↻", "cyan"), " Upcoming: a repeating task's next date (its file holds the current one)\n",
     "Status line: ● focus timer (+MM:SS: started with `solo focus start`) · ☕ break · ⇅ sync",
 )
 
@@ -37,7 +38,7 @@ class HelpScreen(ModalScreen[None]):
         for keys, description, binding_id in self.rows:
             table.add_row(Text(keys), Text(description), Text(binding_id))
         with Vertical(classes="dialog help"):
-            yield Label("Keys — Escape closes; remap: [keys] tasks.done = \"ctrl+d\"", markup=False,
+            yield Label("Keys — Escape closes; remap: [keys] tasks.done = \"X\"", markup=False,
                         classes="dialog-title")
             with VerticalScroll():
                 yield Static(table)

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 from pathlib import PurePosixPath
+from typing import ClassVar
 
 from rich.text import Text
 from textual import work
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Static, TextArea
 from textual.widgets.text_area import Selection
 
-from solo.core import links
+from solo.core import daily, links, markdown
 from solo.core.index import Row
 from solo.core.textmerge import merge3
 from solo.core.vault import VaultError
@@ -34,7 +37,7 @@ class NotesScreen(SoloScreen):
     """Pick a note on the left, edit it on the right; the file is saved half a second after typing."""
 
     NAME = "notes"
-    BINDINGS = NOTE_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = NOTE_BINDINGS
 
     def __init__(self) -> None:
         super().__init__()
@@ -42,6 +45,9 @@ class NotesScreen(SoloScreen):
         self.base = ""  # the body as last loaded from or saved to the file
         self._save_timer: Timer | None = None
         self.backlinks: list[Row] = []
+        self.history_back: list[str] = []
+        self.history_forward: list[str] = []
+        self.tag: str | None = None  # the tags pane's filter
 
     def compose_body(self) -> Iterable[Widget]:
         with Horizontal():
@@ -58,13 +64,27 @@ class NotesScreen(SoloScreen):
 
     # --- list --------------------------------------------------------------------------
     def load(self) -> list[Row]:
-        return sorted(self.vault.rows("note"), key=lambda r: r.title.lower())
+        rows = self.vault.rows("note")
+        if self.tag:
+            wanted = self.tag.casefold()
+            rows = [r for r in rows if any(t.casefold() == wanted for t in r.tags)]
+        return sorted(rows, key=lambda r: r.title.lower())
 
     def show(self, rows: list[Row]) -> None:
-        self.query_one(ItemList).set_entries([Entry(r.path, (r.title,)) for r in rows],
-                                             keep=self.open_path)
+        empty = f"No notes tagged #{self.tag}." if self.tag else "No notes yet (n: new)."
+        items = self.query_one(ItemList)
+        items.empty_text = empty
+        entries = [Entry(r.path, (r.title,)) for r in rows]
+        if self.tag:
+            entries.insert(0, Entry(None, (f"#{self.tag} only (# to change)",)))
+        items.set_entries(entries, keep=self.open_path)
         if self.open_path is None and rows:
             self.open_item(rows[0].path)
+
+    def filter_tag(self, tag: str | None) -> None:
+        """Show only the notes tagged `tag` (None: every note)."""
+        self.tag = tag
+        self.reload()
 
     def vault_changed(self, paths: list[str]) -> None:
         if self.open_path in paths:
@@ -73,8 +93,7 @@ class NotesScreen(SoloScreen):
 
     def on_list_selected(self, message: ListSelected) -> None:
         if message.key:
-            self.open_item(message.key)
-            self.editor.focus()
+            self.navigate(message.key)
 
     def current_row(self) -> Row | None:
         if self.editor.has_focus and self.open_path:
@@ -137,7 +156,7 @@ class NotesScreen(SoloScreen):
             return
         if theirs == self.base:
             return
-        editor, document = self.editor, self.editor.document
+        editor, document = self.editor, self.editor.text_document
         ours = editor.text
         start, end = editor.selection
         start_index = document.get_index_from_location(start)
@@ -148,7 +167,7 @@ class NotesScreen(SoloScreen):
         self.base = theirs
         if merged != ours:
             editor.replace(merged, (0, 0), document.end, maintain_selection_offset=False)
-            document = editor.document
+            document = editor.text_document
             editor.selection = Selection(document.get_location_from_index(new_start),
                                          document.get_location_from_index(new_end))
             editor.scroll_to(scroll.x, scroll.y, animate=False, immediate=True)
@@ -156,14 +175,66 @@ class NotesScreen(SoloScreen):
         if merged != theirs:
             self.on_text_area_changed(TextArea.Changed(editor))
 
-    # --- links -------------------------------------------------------------------------
+    # --- links and history -------------------------------------------------------------
     def on_link_activated(self, message: LinkActivated) -> None:
-        try:
-            row = self.vault.resolve(links.normalize_ref(message.target))
-        except VaultError:
-            self.notify(f"No item [[{message.target}]]", severity="warning", timeout=3, markup=False)
+        self.follow_link(message.target, message.heading)
+
+    def follow_link(self, target: str, heading: str | None = None) -> None:
+        """Open what `[[target#heading]]` names (Obsidian's rules, from the open note), or
+        create the note an unresolved link asks for; the way back is kept for alt+left."""
+        source = self.open_path
+        resolver = links.Resolver(
+            links.Target(r.path, tuple(markdown.normalize_aliases(r.fields.get("aliases"))),
+                         r.title) for r in self.vault.rows())
+        path = resolver.resolve(target, source)
+        if path is None:
+            try:
+                made = daily.note_for_link(self.vault, target, source, self.solo.clock.today())
+            except VaultError as exc:
+                self.notify(str(exc), severity="error", markup=False)
+                return
+            path = made.path
+            if made.created:
+                self.notify(f"Created {path} for [[{target}]]", timeout=3, markup=False)
+        self.navigate(path, heading)
+
+    def navigate(self, path: str, heading: str | None = None) -> None:
+        """Open `path` (at `heading`) as a step that alt+left can undo."""
+        if self.open_path and self.open_path != path:
+            self.history_back.append(self.open_path)
+            self.history_forward.clear()
+        self.open_item(path)
+        if self.open_path == path:
+            if heading:
+                self.jump_to_heading(heading)
+            self.editor.focus()
+
+    def jump_to_heading(self, heading: str) -> bool:
+        """Put the cursor on the heading `heading` of the open note, at the top of the view."""
+        line = daily.heading_line(self.editor.text, heading)
+        if line is None:
+            self.notify(f"No heading “{heading}” in {self.open_path}", severity="warning",
+                        timeout=3, markup=False)
+            return False
+        self.editor.move_cursor((line, 0))
+        self.editor.scroll_to(y=self.editor.wrapped_document.location_to_offset((line, 0)).y,
+                              animate=False, immediate=True)
+        return True
+
+    def action_history(self, step: int) -> None:
+        """alt+left / alt+right: the note before (after) the last link followed."""
+        source, target = ((self.history_back, self.history_forward) if step < 0
+                          else (self.history_forward, self.history_back))
+        while source:
+            path = source.pop()
+            if self.row(path) is None:
+                continue  # deleted since: skip it
+            if self.open_path:
+                target.append(self.open_path)
+            self.open_item(path)
             return
-        self.open_item(row.path)
+        self.notify("No note " + ("before" if step < 0 else "after") + " this one.",
+                    timeout=2, markup=False)
 
     @work(thread=True, exclusive=True, group="backlinks")
     def find_backlinks(self, path: str) -> None:
@@ -244,5 +315,12 @@ class NotesScreen(SoloScreen):
             commands.append(("Edit fields of open note", self.open_path, self.action_form))
         for row in self.backlinks:
             commands.append((f"Open backlink: {row.title}", row.path,
-                             lambda path=row.path: self.open_item(path)))
+                             partial(self.navigate, row.path)))
+        if self.history_back:
+            commands.append(("Back", "alt+left", partial(self.action_history, -1)))
+        if self.history_forward:
+            commands.append(("Forward", "alt+right", partial(self.action_history, 1)))
+        if self.tag:
+            commands.append((f"Show every note (not only #{self.tag})", "Tags",
+                             partial(self.filter_tag, None)))
         return commands

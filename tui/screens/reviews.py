@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import ClassVar
 
 from textual import work
+from textual.binding import BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Markdown
@@ -18,15 +20,24 @@ from solo.tui.screens.task_actions import TaskActions
 from solo.tui.widgets.item_list import Entry, ItemList
 
 
+def review_label(row: Row) -> str:
+    """A review's line in the list: its title, led by its week only when the title lacks it
+    ("Weekly review 2026-W53", not "W53 Weekly review 2026-W53")."""
+    period = str(row.fields.get("period", "") or "")
+    if not period or period.casefold() in row.title.casefold():
+        return row.title
+    return f"{period[-3:]} {row.title}"
+
+
 class ReviewsScreen(TaskActions):
     """Pick a review on the left; read it on the right."""
 
     NAME = "reviews"
-    BINDINGS = ITEM_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = ITEM_BINDINGS
 
     def compose_body(self) -> Iterable[Widget]:
         with Horizontal():
-            yield ItemList(id="reviews-list", widths=(3, None), empty="No reviews yet.")
+            yield ItemList(id="reviews-list", widths=(None,), empty="No reviews yet.")
             with VerticalScroll(id="review-view"):
                 yield Markdown("", id="review-body")
 
@@ -35,8 +46,7 @@ class ReviewsScreen(TaskActions):
                       key=lambda r: (str(r.fields.get("period", "")), r.path), reverse=True)
 
     def show(self, rows: list[Row]) -> None:
-        self.query_one(ItemList).set_entries(
-            [Entry(r.path, (str(r.fields.get("period", ""))[-3:], r.title)) for r in rows])
+        self.query_one(ItemList).set_entries([Entry(r.path, (review_label(r),)) for r in rows])
 
     def on_list_highlighted(self, message: ListHighlighted) -> None:
         if message.key:

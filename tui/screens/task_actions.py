@@ -2,18 +2,34 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from pathlib import PurePosixPath
 
 from solo.core import model
 from solo.core.index import Row
+from solo.core.linetasks import is_line_task
 from solo.core.vault import VaultError
+from solo.tui.format import task_entry
 from solo.tui.screens.base import PaletteCommand, SoloScreen
 from solo.tui.screens.choice import ChoiceScreen
 from solo.tui.screens.confirm import ConfirmScreen
 from solo.tui.screens.form import FormScreen
 from solo.tui.screens.prompt import PromptScreen
+from solo.tui.widgets.item_list import Entry
 
 PRIORITY_CYCLE = {None: "high", "high": "medium", "medium": "low", "low": None}
+
+
+def row_key(row: Row) -> str:
+    """The list key of a task: its path, or for a checkbox task inside a note its id
+    (which `Vault.resolve` finds again)."""
+    return row.short_id if is_line_task(row) else row.path
+
+
+def entry(row: Row, today: dt.date) -> Entry:
+    """A task's list line, keyed by `row_key`."""
+    return dataclasses.replace(task_entry(row, today), key=row_key(row))
 
 
 class TaskActions(SoloScreen):
@@ -103,11 +119,13 @@ class TaskActions(SoloScreen):
     def action_form(self) -> None:
         row = self.current_row()
         if row is not None:
-            self.open_form(row.path)
+            self.open_form(row.path)  # a checkbox task: the note that holds it
 
     def open_form(self, path: str | None) -> None:
         """The form of the item; for a file Solo cannot read, its raw text in the editor."""
         row = self.row(path)
+        if row is not None and is_line_task(row):
+            row = self.row(row.path)  # a checkbox task is edited in its note
         if row is None:
             return
         if row.problem:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 
 from rich.text import Text
 from textual import work
@@ -12,12 +13,12 @@ from textual.widgets import Static
 
 from solo.core import agenda, model
 from solo.core.index import Row
-from solo.tui.format import TASK_WIDTHS, short_date, task_entry
+from solo.tui.format import TASK_WIDTHS, short_date
 from solo.tui.keys import TASK_BINDINGS, TASK_LIST_BINDINGS
 from solo.tui.messages import ListHighlighted, ListSelected
 from solo.tui.screens.base import PaletteCommand
 from solo.tui.screens.prompt import PromptScreen
-from solo.tui.screens.task_actions import TaskActions
+from solo.tui.screens.task_actions import TaskActions, entry, row_key
 from solo.tui.widgets.item_list import ItemList
 
 LISTS: tuple[str, ...] = ("inbox", "next", "waiting", "scheduled", "someday", "done")
@@ -52,9 +53,9 @@ class TasksScreen(TaskActions):
     def load(self) -> TasksData:
         statuses = [self.list_name] + (["cancelled"] if self.list_name == "done" else [])
         if self.list_name == "inbox":
-            shown = [r for r in self.vault.rows("task") if (r.status or "inbox") == "inbox"]
+            shown = [r for r in self.vault.tasks() if (r.status or "inbox") == "inbox"]
         else:
-            shown = self.vault.rows("task", statuses=statuses)
+            shown = self.vault.tasks(statuses=statuses)
         shown = [row for row in shown if self._matches(row)]
         return TasksData(agenda.sort_tasks(shown, self.sort_by))
 
@@ -62,7 +63,7 @@ class TasksScreen(TaskActions):
     def count_lists(self) -> None:
         """Count every list after the shown one is on screen (it reads every task row)."""
         counts = dict.fromkeys(LISTS, 0)
-        for row in self.vault.rows("task"):
+        for row in self.vault.tasks():
             status = row.status or "inbox"
             status = "done" if status == "cancelled" else status
             if status in counts:
@@ -97,9 +98,9 @@ class TasksScreen(TaskActions):
 
     def show(self, data: TasksData) -> None:
         today = self.solo.clock.today()
-        self.rows_by_path = {row.path: row for row in data.rows}
+        self.rows_by_path = {row_key(row): row for row in data.rows}
         self._render_tabs()
-        self.query_one(ItemList).set_entries([task_entry(row, today) for row in data.rows])
+        self.query_one(ItemList).set_entries([entry(row, today) for row in data.rows])
         self.count_lists()
 
     def on_list_highlighted(self, message: ListHighlighted) -> None:
@@ -109,7 +110,7 @@ class TasksScreen(TaskActions):
             detail.update("")
             return
         today = self.solo.clock.today()
-        parts = [row.path]
+        parts = [f"{row.path}:{row.fields['line']}" if "checkbox" in row.fields else row.path]
         for key in ("due", "scheduled"):
             if row.fields.get(key):
                 parts.append(f"{key} {short_date(str(row.fields[key]), today)}")
@@ -158,17 +159,17 @@ class TasksScreen(TaskActions):
         """Show the list holding `row` with the cursor on it (search results land here)."""
         status = row.status or "inbox"
         self.filters.clear()
-        self.show_list(status if status in LISTS else "done", select=row.path)
+        self.show_list(status if status in LISTS else "done", select=row_key(row))
 
     def palette_commands(self) -> list[PaletteCommand]:
         commands = self.task_palette_commands()
         for name in LISTS:
             commands.append((f"Show list: {name}", "GTD list",
-                             lambda name=name: self.show_list(name)))
+                             partial(self.show_list, name)))
         commands.append(("Sort by due / priority", "Toggle the order", self.action_sort))
         for key in ("tag", "project", "goal"):
             commands.append((f"Filter by {key}", "Empty clears",
-                             lambda key=key: self.action_filter(key)))
+                             partial(self.action_filter, key)))
         commands.append(("Clear filters", "Show the whole list", self._clear_filters))
         return commands
 

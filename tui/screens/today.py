@@ -11,11 +11,11 @@ from textual.widgets import Static
 
 from solo.core import agenda, wellbeing
 from solo.core.index import Row
-from solo.tui.format import TASK_WIDTHS, header, hours, sparkline, task_entry
+from solo.tui.format import TASK_WIDTHS, header, hours, sparkline
 from solo.tui.keys import TASK_BINDINGS
 from solo.tui.messages import ListSelected
 from solo.tui.screens.base import PaletteCommand
-from solo.tui.screens.task_actions import TaskActions
+from solo.tui.screens.task_actions import TaskActions, entry
 from solo.tui.widgets.item_list import Entry, ItemList
 
 
@@ -68,7 +68,7 @@ class TodayScreen(TaskActions):
         today, now, work = self.solo.clock.today(), self.solo.clock.now(), self.vault.config.work
         focus = self.vault.rows("focus")
         logged = focus + self.vault.rows("review")
-        return TodayData(agenda.agenda(self.vault.rows("task"), today),
+        return TodayData(agenda.agenda(self.vault.tasks(), today),
                          agenda.focus_sessions(focus, today),
                          wellbeing.week_status(logged, work, today),
                          wellbeing.weekly_trend(logged, work, today, WEEKS),
@@ -80,7 +80,7 @@ class TodayScreen(TaskActions):
         for title, rows in data.agenda.sections():
             if rows:
                 entries.append(header(f"{title} ({len(rows)})"))
-                entries.extend(task_entry(row, today) for row in rows)
+                entries.extend(entry(row, today) for row in rows)
         minutes = agenda.minutes_of(data.focus)
         entries.append(header(f"Focus today: {len(data.focus)} session(s), {minutes} min"))
         for row in data.focus:

@@ -7,6 +7,7 @@ import re
 from textual import events
 from textual.theme import Theme
 from textual.widgets import TextArea
+from textual.widgets.text_area import Document
 
 from solo.core import markdown
 from solo.tui.messages import LinkActivated
@@ -24,12 +25,22 @@ _HEADING = re.compile(r"(#{1,6})\s.*")
 _LIST = re.compile(r"\s*(?:[-*+]|\d+[.)])(?:\s\[[ xX]\])?\s")
 
 
-def link_at(line: str, column: int) -> str | None:
-    """The wikilink target under `column` of `line`, if any (the one scanner's reading)."""
+def link_under(line: str, column: int) -> markdown.WikiLink | None:
+    """The wikilink under `column` of `line`, if any (the one scanner's reading)."""
     for link in markdown.wikilinks(line):
-        if link.start <= column <= link.end:
-            return link.target.strip() or None
+        if link.start <= column <= link.end and link.target.strip():
+            return link
     return None
+
+
+def link_at(line: str, column: int) -> str | None:
+    """The wikilink target under `column` of `line`, if any."""
+    link = link_under(line, column)
+    return link.target.strip() if link else None
+
+
+def activated(link: markdown.WikiLink) -> LinkActivated:
+    return LinkActivated(link.target.strip(), (link.heading or "").strip() or None)
 
 
 class MarkdownEditor(TextArea):
@@ -78,22 +89,30 @@ class MarkdownEditor(TextArea):
                 for match in pattern.finditer(line):
                     highlights[row].append((at(match.start()), at(match.end()), name))
 
+    @property
+    def text_document(self) -> Document:
+        """The document as a plain-text `Document` (offsets ↔ locations); never a syntax tree."""
+        document = self.document
+        assert isinstance(document, Document)
+        return document
+
     def link_at_cursor(self) -> str | None:
         row, column = self.cursor_location
         return link_at(self.document.get_line(row), column)
 
     async def _on_key(self, event: events.Key) -> None:
         if event.key == "enter" and not self.read_only:
-            target = self.link_at_cursor()
-            if target:
+            row, column = self.cursor_location
+            link = link_under(self.document.get_line(row), column)
+            if link:
                 event.stop()
                 event.prevent_default()
-                self.post_message(LinkActivated(target))
+                self.post_message(activated(link))
 
     async def _on_click(self, event: events.Click) -> None:
         if event.ctrl:
             row, column = self.get_target_document_location(event)
-            target = link_at(self.document.get_line(row), column)
-            if target:
+            link = link_under(self.document.get_line(row), column)
+            if link:
                 event.stop()
-                self.post_message(LinkActivated(target))
+                self.post_message(activated(link))

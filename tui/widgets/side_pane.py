@@ -36,8 +36,7 @@ class SidePaneScreen(ModalScreen[None]):
     AUTO_FOCUS = "Input"
     DEFAULT_CSS = """
     SidePaneScreen { align: right top; background: $background 0%; }
-    SidePaneScreen > SidePane { height: 1fr; max-height: 100%; }
-    SidePaneScreen { padding-bottom: 1; }
+    SidePaneScreen > SidePane { height: 1fr; max-height: 100%; margin-bottom: 1; }
     """
 
     def __init__(self, factory: Callable[[], Widget], *, key: str = "",

@@ -11,7 +11,7 @@ from solo.tui.messages import NavigateTo
 
 SCREENS: tuple[tuple[str, str], ...] = (
     ("today", "Today"), ("tasks", "Tasks"), ("notes", "Notes"), ("career", "Career"),
-    ("reviews", "Reviews"),
+    ("reviews", "Reviews"), ("upcoming", "Upcoming"),
 )
 
 
