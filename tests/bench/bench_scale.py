@@ -183,7 +183,10 @@ def measure(tmp: Path, count: int) -> dict[str, float]:
 
 
 def test_scale(tmp_path: Path) -> None:
-    results = [measure(tmp_path, count) for count in SIZES]
+    results = []
+    for count in SIZES:  # each size's figures as soon as they are in (30,000 takes a while)
+        results.append(measure(tmp_path, count))
+        print("\n" + json.dumps(results[-1], indent=1), flush=True)
     keys = list(results[0])
     width = max(len(k) for k in keys)
     lines = ["", "scale benchmark: " + ", ".join(f"{r['notes']:.0f} notes" for r in results)]
