@@ -157,24 +157,27 @@ class FileMirror:
     def walk(self) -> Iterator[tuple[str, os.stat_result]]:
         """Every Markdown file in the vault (hidden folders and `.solo/` skipped), with lstat."""
         self.bad_names.clear()
-        stack = [self.root]
+        # (folder, its vault-relative prefix): a file's path is the prefix and its name, no
+        # relpath per file (that was most of the stat pass every command pays).
+        stack: list[tuple[str, str]] = [(str(self.root), "")]
         while stack:
-            folder = stack.pop()
+            folder, prefix = stack.pop()
             try:
                 entries = list(os.scandir(folder))
             except OSError:
                 continue
             for entry in entries:
-                if entry.name.startswith("."):
+                name = entry.name
+                if name.startswith("."):
                     continue
-                if not _utf8_name(entry.name):
+                if not _utf8_name(name):
                     self.bad_names.add(displayable(self.rel(entry.path)))
                     continue
                 try:
                     if entry.is_dir(follow_symlinks=False):
-                        stack.append(Path(entry.path))
-                    elif is_markdown(entry.name):
-                        yield self.rel(entry.path), entry.stat(follow_symlinks=False)
+                        stack.append((entry.path, f"{prefix}{name}/"))
+                    elif is_markdown(name):
+                        yield prefix + name, entry.stat(follow_symlinks=False)
                 except OSError:
                     continue
 
