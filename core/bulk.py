@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 Progress = Callable[[int, int], None]
 """`progress(done, total)`: called after every committed batch (and once at the start)."""
 
+BULK_FROM = 32  # a scan that finds fewer new files ingests them one at a time
 BATCH = 256  # files per commit
 PARALLEL_FROM = 200  # fewer new files than this are built here, without worker processes
 _CHUNK = 32  # files per task sent to a worker

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from solo.core import fileformat, model
-from solo.core.bulk import BulkIngest, Progress
+from solo.core.bulk import BULK_FROM, BulkIngest, Progress
 from solo.core.crdt import CrdtError, Doc
 from solo.core.docform import (
     MAX_MIRROR_BYTES,
@@ -261,7 +261,13 @@ class FileMirror:
             (report.changed if path in known else report.added).append(path)
             if problem:
                 report.problems[path] = problem
-        if fresh:
+        if len(fresh) < BULK_FROM:  # a few new files: one at a time, as an editor's save
+            for path in fresh:
+                problem = self.ingest_file(path, origin=origin)
+                report.added.append(path)
+                if problem:
+                    report.problems[path] = problem
+        elif fresh:
             bulk = BulkIngest(self, origin, progress)
             report.added += bulk.run(fresh)
             report.problems.update(bulk.problems)
