@@ -48,8 +48,10 @@ lint: setup
 test: setup tests/interop/node_modules/.installed lint
 	$(BIN)/python -m pytest -q
 
+# SCALE=10000,30000 runs the scale benchmark (tests/bench/bench_scale.py) at both sizes.
+SCALE ?=
 bench: setup
-	$(BIN)/python -m pytest -q -s tests/bench -p no:cacheprovider --timeout=3600 -o addopts=''
+	SOLO_BENCH_SCALE=$(SCALE) $(BIN)/python -m pytest -q -s tests/bench -p no:cacheprovider --timeout=7200 -o addopts=''
 
 clean:
 	rm -rf $(VENV) tests/interop/node_modules

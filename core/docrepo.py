@@ -18,7 +18,7 @@ import ctypes
 import ctypes.util
 import hashlib
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from solo.core.crdt import Doc, Editor
@@ -177,6 +177,7 @@ class DocRepo:
         current = self._path_map is not None and \
             self._path_map_stamp == self.storage.stamp(root_id)
         doc = self.root_doc()
+        old_path = doc.get(["files", doc_id, "path"]) if current else None
         heads = doc.heads()
         with doc.change() as edit:
             for key, value in values.items():
@@ -184,14 +185,47 @@ class DocRepo:
         self.persist(root_id, doc, heads, durable, origin)
         if current and self._path_map is not None:
             if "path" in values or "deleted" in values:
-                for path in [p for p, d in self._path_map.items() if d == doc_id]:
-                    del self._path_map[path]
+                if isinstance(old_path, str) and self._path_map.get(old_path) == doc_id:
+                    del self._path_map[old_path]
                 entry = doc.get(["files", doc_id], {}) or {}
                 if isinstance(entry.get("path"), str) and entry.get("deleted") is not True:
                     self._path_map[entry["path"]] = doc_id
             self._path_map_stamp = self.storage.stamp(root_id)
         else:
             self._path_map = None
+
+    def created_many(self, doc_ids: Sequence[str], origin: Origin = ORIGIN_LOCAL) -> None:
+        """Announce documents a bulk ingest stored straight through `storage.create_many`."""
+        for doc_id in doc_ids:
+            self._unsaved.pop(doc_id, None)
+        if doc_ids:
+            self.events.emit(DocEvent(tuple(doc_ids), origin))
+
+    def add_root_entries(self, entries: Mapping[str, Mapping[str, Any]],
+                         origin: Origin = ORIGIN_LOCAL) -> None:
+        """List new documents in the root index: one durable change for all of them."""
+        if not entries:
+            return
+        root_id = self._root()
+        current = self._path_map is not None and \
+            self._path_map_stamp == self.storage.stamp(root_id)
+        doc = self.root_doc()
+        heads = doc.heads()
+        with doc.change() as edit:
+            for doc_id, values in entries.items():
+                edit.put(["files", doc_id], dict(values))
+        self.persist(root_id, doc, heads, True, origin)
+        if current and self._path_map is not None:
+            for doc_id, values in entries.items():
+                if isinstance(values.get("path"), str) and values.get("deleted") is not True:
+                    self._path_map[values["path"]] = doc_id
+            self._path_map_stamp = self.storage.stamp(root_id)
+        else:
+            self._path_map = None
+
+    def compact(self, doc_id: str) -> None:
+        """Fold a document's change log into one snapshot now (after bulk work)."""
+        self.storage.compact(doc_id, self.load(doc_id))
 
     def root_path_map(self) -> dict[str, str]:
         """path → document id of every live entry in the root index (cached by store stamp)."""

@@ -22,13 +22,14 @@ import threading
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import tomli_w
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
 
 from solo.core.errors import SoloError
+
+if TYPE_CHECKING:
+    from ruamel.yaml import YAML
 
 FENCE = "+++"
 YAML_FENCE = "---"
@@ -69,10 +70,18 @@ def _fence_line(line: str) -> bool:
     return line.rstrip("\r\n").rstrip(" \t") == FENCE
 
 
+def _yaml_error() -> type[Exception]:
+    from ruamel.yaml.error import YAMLError
+
+    return YAMLError
+
+
 def _yaml() -> YAML:
     """A round-trip YAML reader/writer per thread (instances are not thread-safe)."""
     yaml = getattr(_yaml_local, "yaml", None)
     if yaml is None:
+        from ruamel.yaml import YAML  # imported on the first YAML head: most commands need none
+
         yaml = YAML(typ="rt")
         yaml.indent(mapping=2, sequence=4, offset=2)
         yaml.width = 4096
@@ -147,7 +156,7 @@ def _copy(value: Any) -> Any:
 def _load_yaml_cached(inner: str) -> tuple[dict[str, Any], str | None]:
     try:
         data = _yaml().load(inner.replace("\r\n", "\n"))
-    except (YAMLError, ValueError, TypeError, RecursionError) as exc:
+    except (_yaml_error(), ValueError, TypeError, RecursionError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         return {}, f"front matter is not valid YAML: {first}"
     if data is None:
@@ -415,7 +424,7 @@ def _yaml_with_fields(head: str, changes: Mapping[str, Any], removed: Iterable[s
         candidate = lines[0] + text.getvalue().replace("\n", newline) + lines[-1]
         if _says(candidate, target):
             return candidate
-    except (YAMLError, ValueError, TypeError, AttributeError):
+    except (_yaml_error(), ValueError, TypeError, AttributeError):
         pass
     return dump_head(to_json(target), list(current) + list(changes), newline, style="yaml") \
         or f"{YAML_FENCE}{newline}{YAML_FENCE}{newline}"

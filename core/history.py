@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING, Any
 
 from solo.core import clock, crdt, dates, fileformat, naming, textmerge
 from solo.core.crdt import CrdtError, Doc
+from solo.core.docform import BadDocument, render_content, render_doc
 from solo.core.errors import SoloError
 from solo.core.events import ORIGIN_LOCAL
 from solo.core.index import Row, short_id
 from solo.core.journal import Action
-from solo.core.mirror import BadDocument, render_content, render_doc
 from solo.core.store import StoreError
 
 if TYPE_CHECKING:

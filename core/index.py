@@ -11,12 +11,16 @@ import json
 import re
 import sqlite3
 import threading
+import unicodedata
+import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 5
+from solo.core import ranking
+
+SCHEMA_VERSION = 6
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
@@ -31,12 +35,20 @@ CREATE TABLE IF NOT EXISTS files (
     problem TEXT
 );
 CREATE INDEX IF NOT EXISTS files_kind ON files(kind, status);
+CREATE TABLE IF NOT EXISTS texts (id INTEGER PRIMARY KEY, title TEXT NOT NULL,
+    body BLOB NOT NULL, tags TEXT NOT NULL);
+CREATE VIEW IF NOT EXISTS fts_source AS
+    SELECT id, title, solo_unzip(body) AS body, tags FROM texts;
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
-    title, body, tags, tokenize = 'unicode61 remove_diacritics 2',
-    detail = column
+    title, body, tags, content = 'fts_source', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2', detail = column
 );
+CREATE VIRTUAL TABLE IF NOT EXISTS fts_terms USING fts5vocab(fts, 'col');
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 """
+# A query that can match more rows than this is ranked by `core.ranking`, not `ORDER BY rank`.
+RANK_BOUND = 300
+RANK_WEIGHTS = (5.0, 1.0, 2.0)  # title, body, tags: the table's `rank` setting
 
 
 @dataclass(frozen=True)
@@ -80,6 +92,41 @@ _COLUMNS = ", ".join(_FIELDS)
 _UPDATES = ", ".join(f"{f} = excluded.{f}" for f in _FIELDS[1:])
 
 
+_PLAIN, _PRIMED = b"\0", b"\1"
+ZDICT_BYTES = 4 * 1024  # a bigger one compresses a little better and costs twice the time
+
+
+class Packer:
+    """Bodies as `texts` keeps them: deflated, with a dictionary primed from the vault's own
+    first notes once there is one (small notes compress about a third better with it)."""
+
+    def __init__(self, zdict: bytes | None = None) -> None:
+        self.zdict = zdict
+
+    def pack(self, text: str) -> bytes:
+        data = text.encode("utf-8")
+        if self.zdict is None:
+            return _PLAIN + zlib.compress(data, 6)
+        packer = zlib.compressobj(6, zdict=self.zdict)
+        return _PRIMED + packer.compress(data) + packer.flush()
+
+    def unpack(self, data: bytes | str | None) -> str:
+        if data is None:
+            return ""
+        if isinstance(data, str):
+            return data
+        if data[:1] == _PRIMED and self.zdict is not None:
+            unpacker = zlib.decompressobj(zdict=self.zdict)
+            return (unpacker.decompress(data[1:]) + unpacker.flush()).decode("utf-8")
+        return zlib.decompress(data[1:]).decode("utf-8")
+
+
+def sample_dictionary(bodies: Sequence[str]) -> bytes:
+    """A deflate dictionary from sample text: its most common stretches sit at the end."""
+    joined = "\n".join(bodies).encode("utf-8")
+    return joined[-ZDICT_BYTES:]
+
+
 def short_id(doc_id: str) -> str:
     return doc_id[:SHORT_ID_LENGTH]
 
@@ -92,6 +139,12 @@ def _row(r: sqlite3.Row) -> Row:
 
 
 _FTS_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def _fold(word: str) -> str:
+    """A word as the tokenizer indexes it (lower case, diacritics removed)."""
+    decomposed = unicodedata.normalize("NFKD", word.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def fts_query(text: str, any_term: bool = False) -> str:
@@ -114,19 +167,38 @@ class Index:
         self._db = sqlite3.connect(path, check_same_thread=False, timeout=30.0,
                                    isolation_level=None)
         self._db.row_factory = sqlite3.Row
+        self._lengths_cache: tuple[tuple[int, int], ranking.Lengths] | None = None
+        self.packer = Packer()
+        self._db.create_function("solo_unzip", 1, self.packer.unpack, deterministic=True)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
         self.rebuilt = version != SCHEMA_VERSION
         if version not in (0, SCHEMA_VERSION):
             self._db.executescript("DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS fts;"
-                                   "DROP TABLE IF EXISTS meta;")
+                                   "DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS texts;"
+                                   "DROP VIEW IF EXISTS fts_source; DROP TABLE IF EXISTS fts_terms;")
         self._db.executescript(_SCHEMA)
         if self.rebuilt:
             # Title matches weigh most, then tags, then body; `ORDER BY rank` uses these
             # weights and runs about twice as fast as ordering by a bm25() expression.
-            self._db.execute("INSERT INTO fts(fts, rank) VALUES('rank', 'bm25(5.0, 1.0, 2.0)')")
+            self._db.execute("INSERT INTO fts(fts, rank) VALUES('rank', ?)",
+                             (f"bm25({', '.join(str(w) for w in RANK_WEIGHTS)})",))
         self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        found = self._db.execute("SELECT value FROM meta WHERE key = 'zdict'").fetchone()
+        if found is not None:
+            self.packer.zdict = bytes.fromhex(found[0])
+
+    def prime(self, bodies: Sequence[str]) -> None:
+        """Give the body compressor a dictionary from these sample bodies, once per index
+        (a bulk ingest calls it with its first batch); kept for as long as the index."""
+        with self._lock:
+            if self.packer.zdict is not None or sum(map(len, bodies)) < ZDICT_BYTES:
+                return
+            zdict = sample_dictionary(bodies)
+            self._db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('zdict', ?)",
+                             (zdict.hex(),))
+            self.packer.zdict = zdict
 
     def close(self) -> None:
         with self._lock:
@@ -147,6 +219,10 @@ class Index:
         """Store a file's row; `body` (when given) replaces its full-text entry."""
         with self._lock:
             if row.doc_id:
+                for (other,) in self._db.execute(
+                        "SELECT id FROM files WHERE doc_id = ? AND path != ?",
+                        (row.doc_id, row.path)).fetchall():
+                    self._drop_text(other)
                 self._db.execute("DELETE FROM files WHERE doc_id = ? AND path != ?",
                                  (row.doc_id, row.path))
             (rowid,) = self._db.execute(
@@ -156,9 +232,23 @@ class Index:
                  row.priority, json.dumps(row.tags), json.dumps(row.fields, default=str),
                  int(row.private), row.mtime_ns, row.size, row.sha, row.problem)).fetchone()
             if body is not None:
-                self._db.execute("DELETE FROM fts WHERE rowid = ?", (rowid,))
+                self._drop_text(rowid)
+                tags = " ".join(row.tags)
+                self._db.execute("INSERT INTO texts(id, title, body, tags) VALUES (?,?,?,?)",
+                                 (rowid, row.title, self.packer.pack(body), tags))
                 self._db.execute("INSERT INTO fts(rowid, title, body, tags) VALUES (?,?,?,?)",
-                                 (rowid, row.title, body, " ".join(row.tags)))
+                                 (rowid, row.title, body, tags))
+
+    def _drop_text(self, rowid: int) -> None:
+        """Take a row's words out of the search index: an external-content table is told
+        exactly what it indexed, read back from `texts`."""
+        old = self._db.execute("SELECT title, body, tags FROM texts WHERE id = ?",
+                               (rowid,)).fetchone()
+        if old is not None:
+            self._db.execute("INSERT INTO fts(fts, rowid, title, body, tags) "
+                             "VALUES('delete', ?, ?, ?, ?)",
+                             (rowid, old[0], self.packer.unpack(old[1]), old[2]))
+            self._db.execute("DELETE FROM texts WHERE id = ?", (rowid,))
 
     def touch(self, path: str, mtime_ns: int, size: int) -> None:
         with self._lock:
@@ -167,8 +257,9 @@ class Index:
 
     def remove(self, path: str) -> None:
         with self._lock:
-            self._db.execute("DELETE FROM fts WHERE rowid IN (SELECT id FROM files WHERE path = ?)",
-                             (path,))
+            for (rowid,) in self._db.execute("SELECT id FROM files WHERE path = ?",
+                                             (path,)).fetchall():
+                self._drop_text(rowid)
             self._db.execute("DELETE FROM files WHERE path = ?", (path,))
 
     def move(self, old: str, new: str) -> None:
@@ -182,7 +273,8 @@ class Index:
     def clear(self) -> None:
         with self._lock:
             self._db.execute("DELETE FROM files")
-            self._db.execute("DELETE FROM fts")
+            self._db.execute("DELETE FROM texts")
+            self._db.execute("INSERT INTO fts(fts) VALUES('delete-all')")
 
     def optimize(self) -> None:
         """Merge the full-text index's segments and reclaim free pages (after bulk changes)."""
@@ -246,24 +338,68 @@ class Index:
             return int(self._db.execute("SELECT count(*) FROM files").fetchone()[0])
 
     def search(self, text: str, limit: int = 20, any_term: bool = False) -> list[Hit]:
-        """BM25-ranked matches (title weighted above body) with a snippet each."""
+        """BM25-ranked matches (title weighted above body) with a snippet each.
+
+        A query that can match more than `RANK_BOUND` rows (a word in nearly every note) is
+        ranked by `core.ranking` from the index's statistics, with the same scores SQLite's
+        `ORDER BY rank` gives, without calling the rank function once per row."""
         query = fts_query(text, any_term)
         if not query:
             return []
-        # Rank first, then make snippets for the few rows kept (snippet() is the costly part).
-        sql = ("WITH top AS (SELECT rowid, rank AS score FROM fts "
-               "WHERE fts MATCH ?1 ORDER BY rank LIMIT ?2) "
-               "SELECT files.*, top.score AS score, "
-               "snippet(fts, 1, '[', ']', '…', 12) AS snip FROM top "
-               "JOIN fts ON fts.rowid = top.rowid JOIN files ON files.id = top.rowid "
-               "WHERE fts MATCH ?1 ORDER BY top.score")
         with self._lock:
             try:
-                found = self._db.execute(sql, (query, limit)).fetchall()
+                return self._search(query, text, limit, any_term)
             except sqlite3.OperationalError:
                 return []
-        return [Hit(row=_row(r), snippet=r["snip"] or "", score=float(r["score"])) for r in found]
 
+    def _search(self, query: str, text: str, limit: int, any_term: bool) -> list[Hit]:
+        words = [_fold(w) for w in _FTS_WORD.findall(text)]
+        if self._frequency(words, any_term) <= RANK_BOUND:
+            ranked = self._ranked(query, limit)
+        else:
+            phrases = [f'"{w}"' for w in _FTS_WORD.findall(text)]
+            phrases[-1] += "*"
+            ranked = ranking.top(self._db, "fts", ("title", "body", "tags"), RANK_WEIGHTS,
+                                 phrases, self._lengths(), limit, any_term)
+        if not ranked:
+            return []
+        hits = []
+        for rowid, score in ranked:  # snippets for the kept rows only, one lookup each
+            found = self._db.execute(
+                "SELECT files.*, snippet(fts, 1, '[', ']', '…', 12) AS snip FROM fts "
+                "JOIN files ON files.id = fts.rowid WHERE fts MATCH ? AND fts.rowid = ?",
+                (query, rowid)).fetchone()
+            if found is not None:
+                hits.append(Hit(row=_row(found), snippet=found["snip"] or "", score=score))
+        return hits
+
+    def _lengths(self) -> ranking.Lengths:
+        """Row lengths for `core.ranking`, read again only after the index changed."""
+        key = (self._db.execute("PRAGMA data_version").fetchone()[0], self._db.total_changes)
+        if self._lengths_cache is None or self._lengths_cache[0] != key:
+            self._lengths_cache = (key, ranking.Lengths(self._db, "fts"))
+        return self._lengths_cache[1]
+
+    def _ranked(self, query: str, limit: int, where: str = "",
+                *args: Any) -> list[tuple[int, float]]:
+        return [(r[0], float(r[1])) for r in self._db.execute(
+            f"SELECT rowid, rank FROM fts WHERE fts MATCH ? {where} ORDER BY rank LIMIT ?",
+            (query, *args, limit))]
+
+    def _frequency(self, words: Sequence[str], any_term: bool) -> int:
+        """How many rows the query can match at most, from the index's term statistics
+        (the last word is a prefix)."""
+        counts: list[int] = []
+        for position, word in enumerate(words):
+            last = position == len(words) - 1
+            condition = "term >= ?1 AND term < ?2" if last else "term = ?1"
+            (total,) = self._db.execute(
+                f"SELECT coalesce(sum(doc), 0) FROM fts_terms WHERE {condition}",
+                (word, word + "\U0010ffff") if last else (word,)).fetchone()
+            counts.append(int(total))
+        if not counts:
+            return 0
+        return sum(counts) if any_term else min(counts)
 
 
 class _Tx:

@@ -12,23 +12,32 @@ Callers hold the vault lock.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import os
 import stat as stat_module
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
 
 from solo.core import fileformat, markdown, model
 from solo.core.attachments import (
     Attachments,
     NotAnAttachment,
-    is_attachment_content,
     is_attachment_doc,
     is_attachment_path,
 )
-from solo.core.crdt import CrdtError, Doc, storable_problem
+from solo.core.bulk import BULK_FROM, BulkIngest, Progress
+from solo.core.crdt import CrdtError, Doc
+from solo.core.docform import (
+    MAX_MIRROR_BYTES,
+    BadDocument,
+    content_sha,
+    file_content,
+    make_row,
+    new_file_doc,
+    render_doc,
+    storable,
+    unmirrorable,
+)
 from solo.core.docrepo import DocRepo, doc_rev
 from solo.core.errors import SoloError
 from solo.core.events import ORIGIN_LOCAL, FileEvent, Listeners, Origin
@@ -36,13 +45,16 @@ from solo.core.files import VaultFiles, kind_of
 from solo.core.fsutil import atomic_write_bytes, fsync_dir, is_temp_name
 from solo.core.ids import is_document_id, new_document_id
 from solo.core.index import Index, Row
-from solo.core.linetasks import LineTaskStore, page_properties
+from solo.core.linetasks import LineTaskStore
 from solo.core.linkindex import LinkIndex
 from solo.core.store import StoreError
 
-MAX_MIRROR_BYTES = 1024 * 1024
 BULK_CHANGES = 500  # a scan that ingests this many files compacts the search index after
 MARKDOWN_SUFFIXES = (".md", ".markdown")
+# Re-exported: where a file becomes a document lives in `core.docform`.
+__all__ = ["MAX_MIRROR_BYTES", "BadDocument", "FileMirror", "Journal", "NotMirroredError",
+           "ScanReport", "content_sha", "displayable", "file_content", "is_markdown", "make_row",
+           "new_file_doc", "render_doc", "storable"]
 
 
 @dataclass
@@ -69,100 +81,9 @@ class NotMirroredError(SoloError):
         self.reason = reason
 
 
-def content_sha(data: bytes) -> str:
-    """The fingerprint the index keeps of a file's bytes."""
-    return hashlib.sha256(data).hexdigest()
-
-
 def is_markdown(name: str) -> bool:
     return name.lower().endswith(MARKDOWN_SUFFIXES) and not name.startswith(".") \
         and not is_temp_name(name)
-
-
-class BadDocument(CrdtError):
-    """A file document whose content cannot become a file (a peer sent the wrong shape)."""
-
-
-_PLAIN = (str, bool, int, float)
-
-
-def _clean_value(value: Any, where: str, keep_nulls: bool = False) -> Any:
-    """A front matter value with nulls dropped (a cleared field) unless `keep_nulls` (YAML
-    writes them: an empty Obsidian property); BadDocument if unwritable."""
-    if isinstance(value, Mapping):
-        return {str(k): _clean_value(v, f"{where}.{k}", keep_nulls) for k, v in value.items()
-                if v is not None or keep_nulls}
-    if isinstance(value, list):
-        return [_clean_value(v, f"{where}[{i}]", keep_nulls) for i, v in enumerate(value)
-                if v is not None or keep_nulls]
-    if value is None and keep_nulls:
-        return None
-    if isinstance(value, bytes | bytearray):
-        raise BadDocument(f"{where} holds bytes, which front matter cannot hold")
-    if not isinstance(value, _PLAIN):
-        raise BadDocument(f"{where} holds a {type(value).__name__}, which front matter cannot hold")
-    return value
-
-
-def file_content(doc: Doc) -> tuple[str, str, dict[str, Any]]:
-    """A file document's (head, body, meta), validated: the one door from a document to a file.
-
-    A missing part is empty; a null meta value means the key is gone (as clearing a field in
-    a JS app intends) in TOML front matter, which has no null, and an empty property in YAML. Text that is not text, a meta that is not a map, or a value front
-    matter cannot hold (bytes) raise BadDocument naming the problem."""
-    return content_parts(doc.to_python())
-
-
-def content_parts(content: Mapping[str, Any]) -> tuple[str, str, dict[str, Any]]:
-    """`file_content` of a document's plain content (e.g. an earlier version's)."""
-    if is_attachment_content(content):
-        raise BadDocument("it is an attachment (bytes), not a note")
-    head = content.get("head")
-    body = content.get("body")
-    meta = content.get("meta")
-    for name, part in (("head", head), ("body", body)):
-        if part is not None and not isinstance(part, str):
-            raise BadDocument(f"its {name} is a {type(part).__name__}, not text")
-    if meta is not None and not isinstance(meta, Mapping):
-        raise BadDocument(f"its meta is a {type(meta).__name__}, not a map")
-    yaml_head = (head or "").startswith(("---\n", "---\r\n"))
-    cleaned = _clean_value(meta or {}, "meta", keep_nulls=yaml_head)
-    assert isinstance(cleaned, dict)
-    return head or "", body or "", cleaned
-
-
-def render_doc(doc: Doc) -> str:
-    """The file text of a file document (BadDocument when it cannot be one)."""
-    return render_content(doc.to_python())
-
-
-def render_content(content: Mapping[str, Any]) -> str:
-    """`render_doc` of a document's plain content (e.g. an earlier version's)."""
-    head, body, meta = content_parts(content)
-    try:
-        return fileformat.render(head, body, meta)
-    except (TypeError, ValueError, OverflowError) as exc:
-        raise BadDocument(f"its front matter cannot be written: {exc}") from exc
-
-
-def _unmirrorable(data: bytes) -> bool:
-    """True for bytes Solo keeps as they are (binary, not UTF-8, over the cap)."""
-    if len(data) > MAX_MIRROR_BYTES or b"\0" in data:
-        return True
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return True
-    return False
-
-
-def _storable(parsed: fileformat.Parsed) -> fileformat.Parsed:
-    """Front matter a document cannot hold (too deep, an integer past 64 bits) is not front
-    matter: the whole file is body text, kept byte for byte and flagged with the problem."""
-    problem = storable_problem(parsed.meta) if parsed.meta else None
-    if problem is None:
-        return parsed
-    return fileformat.Parsed(head="", body=parsed.text, problem=f"front matter {problem}")
 
 
 def _utf8_name(name: str) -> bool:
@@ -245,24 +166,27 @@ class FileMirror:
     def walk(self) -> Iterator[tuple[str, os.stat_result]]:
         """Every Markdown file in the vault (hidden folders and `.solo/` skipped), with lstat."""
         self.bad_names.clear()
-        stack = [self.root]
+        # (folder, its vault-relative prefix): a file's path is the prefix and its name, no
+        # relpath per file (that was most of the stat pass every command pays).
+        stack: list[tuple[str, str]] = [(str(self.root), "")]
         while stack:
-            folder = stack.pop()
+            folder, prefix = stack.pop()
             try:
                 entries = list(os.scandir(folder))
             except OSError:
                 continue
             for entry in entries:
-                if entry.name.startswith("."):
+                name = entry.name
+                if name.startswith("."):
                     continue
-                if not _utf8_name(entry.name):
+                if not _utf8_name(name):
                     self.bad_names.add(displayable(self.rel(entry.path)))
                     continue
                 try:
                     if entry.is_dir(follow_symlinks=False):
-                        stack.append(Path(entry.path))
-                    elif is_markdown(entry.name) or self.attachments.wants(entry.name):
-                        yield self.rel(entry.path), entry.stat(follow_symlinks=False)
+                        stack.append((entry.path, f"{prefix}{name}/"))
+                    elif is_markdown(name) or self.attachments.wants(name):
+                        yield prefix + name, entry.stat(follow_symlinks=False)
                 except OSError:
                     continue
 
@@ -307,8 +231,10 @@ class FileMirror:
         return data, None
 
     # --- files → documents -----------------------------------------------------------------
-    def scan(self, origin: Origin = ORIGIN_LOCAL) -> ScanReport:
-        """Bring documents and index up to date with the files (stat first, read only changes)."""
+    def scan(self, origin: Origin = ORIGIN_LOCAL, progress: Progress | None = None) -> ScanReport:
+        """Bring documents and index up to date with the files (stat first, read only changes).
+
+        New files are mirrored in bulk (`core.bulk`); `progress(done, total)` hears how far."""
         report = ScanReport()
         known = self.index.stats()
         on_disk = dict(self.walk())
@@ -326,6 +252,7 @@ class FileMirror:
         for path in missing:
             if path in known:
                 missing_by_sha.setdefault(known[path][2], []).append(path)
+        fresh: list[str] = []
         for path in sorted(changed):
             if path not in known and missing_by_sha:
                 data = self.read_small(path)
@@ -336,10 +263,23 @@ class FileMirror:
                     report.renamed.append((old, path))
                     missing.remove(old)
                     continue
+            if path not in known and is_markdown(path) and path not in self.repo.root_path_map():
+                fresh.append(path)  # nothing knows this file yet: built in bulk below
+                continue
             problem = self.ingest_file(path, origin=origin)
             (report.changed if path in known else report.added).append(path)
             if problem:
                 report.problems[path] = problem
+        if len(fresh) < BULK_FROM:  # a few new files: one at a time, as an editor's save
+            for path in fresh:
+                problem = self.ingest_file(path, origin=origin)
+                report.added.append(path)
+                if problem:
+                    report.problems[path] = problem
+        elif fresh:
+            bulk = BulkIngest(self, origin, progress)
+            report.added += bulk.run(fresh)
+            report.problems.update(bulk.problems)
         for path in missing:
             self.remove(path, origin)
             report.removed.append(path)
@@ -400,7 +340,7 @@ class FileMirror:
         except UnicodeDecodeError as exc:
             return self._problem_row(rel, st, sha, f"{rel}: not valid UTF-8 (byte {exc.start}); "
                                      "left as it is, not mirrored", previous)
-        parsed = _storable(fileformat.split(text))
+        parsed = storable(fileformat.split(text))
         doc_id = previous.doc_id if previous and previous.doc_id else None
         if doc_id is None:
             # A document may already claim this path: one a crash left without its index
@@ -418,11 +358,7 @@ class FileMirror:
                    origin: Origin = ORIGIN_LOCAL) -> str:
         """A new document for a file's parsed text, listed in the root index."""
         doc_id = new_document_id()
-        doc = Doc.new(self.repo.actor)
-        with doc.change() as edit:
-            edit.put(["meta"], parsed.meta)
-            edit.set_text(["head"], parsed.head)
-            edit.set_text(["body"], parsed.body)
+        doc = new_file_doc(self.repo.actor, parsed)
         self.repo.create(doc_id, doc, origin)
         self.repo.set_root_entry(doc_id, origin=origin, path=rel,
                                  kind=model.kind_for(rel, parsed.fields), deleted=False,
@@ -501,25 +437,11 @@ class FileMirror:
 
     def _index_row(self, rel: str, doc_id: str, parsed: fileformat.Parsed, st: os.stat_result,
                    sha: str) -> str | None:
-        fields = parsed.meta or page_properties(parsed.body)  # Logseq `key:: value`, read only
-        tags = markdown.item_tags(fields.get("tags"), parsed.body)
-
-        def text_or_none(key: str) -> str | None:
-            value = fields.get(key)
-            return value if isinstance(value, str) else None
-
-        row = Row(path=rel, doc_id=doc_id, kind=model.kind_for(rel, parsed.fields),
-                  title=model.title_for(rel, parsed.fields, parsed.body),
-                  status=text_or_none("status"), due=text_or_none("due"),
-                  scheduled=text_or_none("scheduled"), priority=text_or_none("priority"),
-                  tags=[str(t) for t in tags or []], fields=fields,
-                  private=fields.get("private") is True, mtime_ns=st.st_mtime_ns,
-                  size=st.st_size, sha=sha,
-                  problem=parsed.problem and f"{rel}: {parsed.problem}; kept as body text")
+        row = make_row(rel, doc_id, parsed, st.st_mtime_ns, st.st_size, sha)
         self.index.upsert(row, parsed.body)
         self.line_tasks.record(doc_id, sha, parsed.head, parsed.body)
         self.links.update(rel, parsed.body, first_line=parsed.head.count("\n") + 1,
-                          aliases=markdown.normalize_aliases(fields.get("aliases")),
+                          aliases=markdown.normalize_aliases(row.fields.get("aliases")),
                           title=row.title)
         return row.problem
 
@@ -602,7 +524,7 @@ class FileMirror:
         sha = content_sha(data)
         if sha != row.sha:
             self.ingest_file(row.path, data, st)
-        if self.index.by_path(row.path) is not None and not _unmirrorable(data):
+        if self.index.by_path(row.path) is not None and not unmirrorable(data):
             self._seen[row.path] = (_stat_key(st), sha)
 
     def forget_seen(self) -> None:
@@ -685,7 +607,7 @@ class FileMirror:
         except BadDocument:
             rendered = None  # it cannot be what the file holds: the file is kept
         # The file as Solo last wrote or ingested it holds no word the history lacks.
-        as_last_seen = content_sha(data) == row.sha and not _unmirrorable(data)
+        as_last_seen = content_sha(data) == row.sha and not unmirrorable(data)
         if data != rendered and not as_last_seen:
             self.ingest_file(row.path, data)
             return False

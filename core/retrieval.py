@@ -20,7 +20,7 @@ from solo.core.links import field_refs, link_stem, stem_of, wikilinks
 if TYPE_CHECKING:
     from solo.core.vault import Vault
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 DB_NAME = "assistant.sqlite"
 RRF_K = 60
 LINK_PRIOR = 0.2
@@ -37,12 +37,16 @@ CREATE INDEX IF NOT EXISTS links_src ON links(src);
 CREATE INDEX IF NOT EXISTS links_target ON links(target);
 CREATE TABLE IF NOT EXISTS chunks (
     id INTEGER PRIMARY KEY, path TEXT NOT NULL, ordinal INTEGER NOT NULL,
-    heading TEXT NOT NULL, text TEXT NOT NULL, hash TEXT NOT NULL
+    heading TEXT NOT NULL, text TEXT NOT NULL, hash TEXT NOT NULL,
+    title TEXT NOT NULL DEFAULT '', facts TEXT NOT NULL DEFAULT '', tags TEXT NOT NULL DEFAULT ''
 );
+CREATE VIEW IF NOT EXISTS chunk_source AS
+    SELECT id, title, heading, text AS body, facts, tags FROM chunks;
 CREATE INDEX IF NOT EXISTS chunks_path ON chunks(path);
 CREATE INDEX IF NOT EXISTS chunks_hash ON chunks(hash);
 CREATE VIRTUAL TABLE IF NOT EXISTS chunk_fts USING fts5(
-    title, heading, body, facts, tags, tokenize = 'porter unicode61 remove_diacritics 2'
+    title, heading, body, facts, tags, content = 'chunk_source', content_rowid = 'id',
+    tokenize = 'porter unicode61 remove_diacritics 2'
 );
 CREATE TABLE IF NOT EXISTS vectors (
     hash TEXT NOT NULL, model TEXT NOT NULL, vec BLOB NOT NULL,
@@ -146,7 +150,7 @@ class ChunkIndex:
         if version not in (0, SCHEMA_VERSION):
             self._db.executescript("DROP TABLE IF EXISTS docs; DROP TABLE IF EXISTS chunks; "
                                    "DROP TABLE IF EXISTS chunk_fts; DROP TABLE IF EXISTS vectors; "
-                                   "DROP TABLE IF EXISTS links;")
+                                   "DROP TABLE IF EXISTS links; DROP VIEW IF EXISTS chunk_source;")
         self._db.executescript(_SCHEMA)
         self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         self._unsubscribe = vault.on_change(self._changed)
@@ -266,22 +270,26 @@ class ChunkIndex:
         searchable_facts = f"{facts} {field_text(row.fields)}"
         for chunk in chunks:
             embed_text = f"{row.title}\n{chunk.heading}\n{chunk.text}".strip()
-            cursor = self._db.execute(
-                "INSERT INTO chunks(path, ordinal, heading, text, hash) VALUES (?,?,?,?,?)",
-                (row.path, chunk.ordinal, chunk.heading, chunk.text, chunk_hash(embed_text)))
             # Front matter is searchable through the first chunk only, so one long item
             # does not flood the results with copies of its dates and tags.
             first = chunk.ordinal == 0
+            values = (row.title, chunk.heading, chunk.text, searchable_facts if first else "",
+                      tags if first else "")
+            cursor = self._db.execute(
+                "INSERT INTO chunks(path, ordinal, heading, text, hash, title, facts, tags) "
+                "VALUES (?,?,?,?,?,?,?,?)",
+                (row.path, chunk.ordinal, chunk.heading, chunk.text, chunk_hash(embed_text),
+                 values[0], values[3], values[4]))
+            # The words are kept once, in `chunks`: the search table indexes them by rowid.
             self._db.execute(
                 "INSERT INTO chunk_fts(rowid, title, heading, body, facts, tags) "
-                "VALUES (?,?,?,?,?,?)",
-                (cursor.lastrowid, row.title, chunk.heading, chunk.text,
-                 searchable_facts if first else "", tags if first else ""))
+                "VALUES (?,?,?,?,?,?)", (cursor.lastrowid, *values))
 
     def _delete_chunks(self, path: str) -> None:
-        ids = [r[0] for r in self._db.execute("SELECT id FROM chunks WHERE path = ?", (path,))]
-        for chunk_id in ids:
-            self._db.execute("DELETE FROM chunk_fts WHERE rowid = ?", (chunk_id,))
+        # An external-content table is told exactly what it indexed, read back from `chunks`.
+        self._db.execute("INSERT INTO chunk_fts(chunk_fts, rowid, title, heading, body, facts, "
+                         "tags) SELECT 'delete', id, title, heading, text, facts, tags "
+                         "FROM chunks WHERE path = ?", (path,))
         self._db.execute("DELETE FROM chunks WHERE path = ?", (path,))
         self._db.execute("DELETE FROM links WHERE src = ?", (path,))
 
@@ -293,8 +301,9 @@ class ChunkIndex:
     def rebuild(self) -> SyncReport:
         """Forget everything derived (vectors kept: they are keyed by text) and sync again."""
         with self._lock:
-            self._db.executescript("DELETE FROM docs; DELETE FROM chunks; DELETE FROM chunk_fts; "
-                                "DELETE FROM links;")
+            self._db.executescript("DELETE FROM docs; DELETE FROM chunks; "
+                                   "INSERT INTO chunk_fts(chunk_fts) VALUES('delete-all'); "
+                                   "DELETE FROM links;")
         return self.sync()
 
     # --- reading ---------------------------------------------------------------------------

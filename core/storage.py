@@ -37,6 +37,8 @@ class DocStorage(Protocol):
 
     def create(self, doc_id: str, doc: Doc) -> None: ...
 
+    def create_many(self, snapshots: Sequence[tuple[str, bytes]]) -> None: ...
+
     def append(self, doc_id: str, changes: Sequence[bytes], durable: bool = True) -> None: ...
 
     def needs_compaction(self, doc_id: str) -> bool: ...
@@ -94,6 +96,13 @@ class MemoryStore:
         self._snapshots[doc_id] = doc.save()
         self._logs[doc_id] = []
         self._touch(doc_id)
+
+    def create_many(self, snapshots: Sequence[tuple[str, bytes]]) -> None:
+        for doc_id, data in snapshots:
+            self._check(doc_id)
+            self._snapshots[doc_id] = bytes(data)
+            self._logs[doc_id] = []
+            self._touch(doc_id)
 
     def append(self, doc_id: str, changes: Sequence[bytes], durable: bool = True) -> None:
         self._check(doc_id)

@@ -178,15 +178,17 @@ class Vault:
     def walk(self) -> Iterable[tuple[str, Any]]:
         return self.mirror.walk()
 
-    def scan(self, origin: Origin = ORIGIN_LOCAL) -> ScanReport:
-        """Bring the store and index up to date with the files (stat first, read only changes)."""
+    def scan(self, origin: Origin = ORIGIN_LOCAL,
+             progress: Callable[[int, int], None] | None = None) -> ScanReport:
+        """Bring the store and index up to date with the files (stat first, read only changes);
+        `progress(done, total)` hears how far a bulk ingest of new files is."""
         if not self.store.exists(self.root_id):
             raise VaultError(f"{self.root}: this vault has not received its index from a server "
                              "yet; run `solo sync`")
         if self.mirror.pending.ids():
             finish_pending(self)  # a crash left remote changes stored but not written
         with self.lock:
-            return self.mirror.scan(origin)
+            return self.mirror.scan(origin, progress)
 
     def ingest(self, paths: Iterable[str], origin: Origin = ORIGIN_LOCAL) -> dict[str, str | None]:
         """Ingest these vault-relative paths as they are now (missing ones are removed)."""
