@@ -8,7 +8,6 @@ that nothing has to load a document or read a file to show a list.
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 import threading
 import unicodedata
@@ -19,8 +18,17 @@ from pathlib import Path
 from typing import Any
 
 from solo.core import ranking
+from solo.core.searchtext import (
+    Query,
+    grams,
+    holds_literals,
+    is_word,
+    parse_query,
+    snippet_around,
+    tokens,
+)
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7  # 7: a `grams` column for scripts written without spaces (searchtext)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
@@ -38,9 +46,10 @@ CREATE INDEX IF NOT EXISTS files_kind ON files(kind, status);
 CREATE TABLE IF NOT EXISTS texts (id INTEGER PRIMARY KEY, title TEXT NOT NULL,
     body BLOB NOT NULL, tags TEXT NOT NULL);
 CREATE VIEW IF NOT EXISTS fts_source AS
-    SELECT id, title, solo_unzip(body) AS body, tags FROM texts;
+    SELECT id, title, solo_unzip(body) AS body, tags,
+        solo_grams(title || ' ' || solo_unzip(body) || ' ' || tags) AS grams FROM texts;
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
-    title, body, tags, content = 'fts_source', content_rowid = 'id',
+    title, body, tags, grams, content = 'fts_source', content_rowid = 'id',
     tokenize = 'unicode61 remove_diacritics 2', detail = column
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS fts_terms USING fts5vocab(fts, 'col');
@@ -48,7 +57,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 """
 # A query that can match more rows than this is ranked by `core.ranking`, not `ORDER BY rank`.
 RANK_BOUND = 300
-RANK_WEIGHTS = (5.0, 1.0, 2.0)  # title, body, tags: the table's `rank` setting
+RANK_WEIGHTS = (5.0, 1.0, 2.0, 1.0)  # title, body, tags, grams: the table's `rank` setting
 
 
 @dataclass(frozen=True)
@@ -138,23 +147,12 @@ def _row(r: sqlite3.Row) -> Row:
                mtime_ns=r["mtime_ns"], size=r["size"], sha=r["sha"], problem=r["problem"])
 
 
-_FTS_WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def _fold(word: str) -> str:
     """A word as the tokenizer indexes it (lower case, diacritics removed)."""
     decomposed = unicodedata.normalize("NFKD", word.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def fts_query(text: str, any_term: bool = False) -> str:
-    """A safe FTS5 query for free text: every word quoted, prefix match on the last one."""
-    words = _FTS_WORD.findall(text)
-    if not words:
-        return ""
-    quoted = [f'"{w}"' for w in words]
-    quoted[-1] += "*"
-    return (" OR " if any_term else " ").join(quoted)
 
 
 class Index:
@@ -170,6 +168,7 @@ class Index:
         self._lengths_cache: tuple[tuple[int, int], ranking.Lengths] | None = None
         self.packer = Packer()
         self._db.create_function("solo_unzip", 1, self.packer.unpack, deterministic=True)
+        self._db.create_function("solo_grams", 1, grams, deterministic=True)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
@@ -236,8 +235,9 @@ class Index:
                 tags = " ".join(row.tags)
                 self._db.execute("INSERT INTO texts(id, title, body, tags) VALUES (?,?,?,?)",
                                  (rowid, row.title, self.packer.pack(body), tags))
-                self._db.execute("INSERT INTO fts(rowid, title, body, tags) VALUES (?,?,?,?)",
-                                 (rowid, row.title, body, tags))
+                self._db.execute("INSERT INTO fts(rowid, title, body, tags, grams) "
+                                 "VALUES (?,?,?,?,?)", (rowid, row.title, body, tags,
+                                                        grams(f"{row.title} {body} {tags}")))
 
     def _drop_text(self, rowid: int) -> None:
         """Take a row's words out of the search index: an external-content table is told
@@ -245,9 +245,10 @@ class Index:
         old = self._db.execute("SELECT title, body, tags FROM texts WHERE id = ?",
                                (rowid,)).fetchone()
         if old is not None:
-            self._db.execute("INSERT INTO fts(fts, rowid, title, body, tags) "
-                             "VALUES('delete', ?, ?, ?, ?)",
-                             (rowid, old[0], self.packer.unpack(old[1]), old[2]))
+            body = self.packer.unpack(old[1])
+            self._db.execute("INSERT INTO fts(fts, rowid, title, body, tags, grams) "
+                             "VALUES('delete', ?, ?, ?, ?, ?)",
+                             (rowid, old[0], body, old[2], grams(f"{old[0]} {body} {old[2]}")))
             self._db.execute("DELETE FROM texts WHERE id = ?", (rowid,))
 
     def touch(self, path: str, mtime_ns: int, size: int) -> None:
@@ -343,8 +344,8 @@ class Index:
         A query that can match more than `RANK_BOUND` rows (a word in nearly every note) is
         ranked by `core.ranking` from the index's statistics, with the same scores SQLite's
         `ORDER BY rank` gives, without calling the rank function once per row."""
-        query = fts_query(text, any_term)
-        if not query:
+        query = parse_query(text, any_term)
+        if not query.expression:
             return []
         with self._lock:
             try:
@@ -352,25 +353,33 @@ class Index:
             except sqlite3.OperationalError:
                 return []
 
-    def _search(self, query: str, text: str, limit: int, any_term: bool) -> list[Hit]:
-        words = [_fold(w) for w in _FTS_WORD.findall(text)]
-        if self._frequency(words, any_term) <= RANK_BOUND:
-            ranked = self._ranked(query, limit)
-        else:
-            phrases = [f'"{w}"' for w in _FTS_WORD.findall(text)]
+    def _search(self, query: Query, text: str, limit: int, any_term: bool) -> list[Hit]:
+        words = tokens(text)
+        plain = all(is_word(part) for part in text.split()) and not any(
+            grams(word) for word in words)
+        wanted = limit * 4 if query.literals else limit  # literal words filter some out
+        if not plain or self._frequency([_fold(w) for w in words], any_term) <= RANK_BOUND:
+            ranked = self._ranked(query.expression, wanted)
+        else:  # plain words in nearly every note: ranked from the index's statistics
+            phrases = [f'"{w}"' for w in words]
             phrases[-1] += "*"
-            ranked = ranking.top(self._db, "fts", ("title", "body", "tags"), RANK_WEIGHTS,
-                                 phrases, self._lengths(), limit, any_term)
-        if not ranked:
-            return []
+            ranked = ranking.top(self._db, "fts", ("title", "body", "tags"), RANK_WEIGHTS[:3],
+                                 phrases, self._lengths(), wanted, any_term)
         hits = []
         for rowid, score in ranked:  # snippets for the kept rows only, one lookup each
             found = self._db.execute(
-                "SELECT files.*, snippet(fts, 1, '[', ']', '…', 12) AS snip FROM fts "
-                "JOIN files ON files.id = fts.rowid WHERE fts MATCH ? AND fts.rowid = ?",
-                (query, rowid)).fetchone()
-            if found is not None:
-                hits.append(Hit(row=_row(found), snippet=found["snip"] or "", score=score))
+                "SELECT files.*, snippet(fts, 1, '[', ']', '…', 12) AS snip, texts.body AS packed, "
+                "texts.tags AS words "
+                "FROM fts JOIN files ON files.id = fts.rowid JOIN texts ON texts.id = fts.rowid "
+                "WHERE fts MATCH ? AND fts.rowid = ?", (query.expression, rowid)).fetchone()
+            body = self.packer.unpack(found["packed"]) if found is not None else ""
+            if found is None or not holds_literals(query, found["title"] or "", body, found["words"]):
+                continue
+            around = snippet_around(body, query.literals[0]) if query.literals else None
+            hits.append(Hit(row=_row(found), snippet=around or found["snip"] or "",
+                            score=score))
+            if len(hits) == limit:
+                break
         return hits
 
     def _lengths(self) -> ranking.Lengths:

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from solo.core.index import Index, Row
+from solo.core.searchtext import parse_query
 
 
 def row(path: str, doc: str, title: str, tags: list[str]) -> Row:
@@ -107,12 +108,12 @@ def test_ranking_from_statistics_gives_sqlites_own_bm25(tmp_path: Path) -> None:
     index.remove("n7.md")  # a deleted row leaves the statistics consistent
     for text, any_term in [("common", False), ("commo", False), ("usual common", False),
                            ("rare usual", True), ("title", False), ("tagword x", False)]:
-        query = index_module.fts_query(text, any_term)
+        query = parse_query(text, any_term).expression
         expected = index._ranked(query, 400)  # noqa: SLF001
         phrases = [f'"{w}"' for w in text.split()]
         phrases[-1] += "*"
         got = ranking.top(index._db, "fts", ("title", "body", "tags"),  # noqa: SLF001
-                          index_module.RANK_WEIGHTS, phrases, index._lengths(), 400,  # noqa: SLF001
+                          index_module.RANK_WEIGHTS[:3], phrases, index._lengths(), 400,  # noqa: SLF001
                           any_term)
         assert len(got) == len(expected) > 0, text
         assert dict(got) == pytest.approx(dict(expected), rel=1e-9, abs=1e-12), text
