@@ -36,6 +36,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
 from solo.core.crdt import CrdtError, SyncState
+from solo.core.crdt_limits import DEFAULT_CAPS, Caps
 from solo.core.errors import SoloError
 from solo.core.fsutil import atomic_write_bytes
 from solo.core.store import DocStore, StoreError
@@ -92,6 +93,7 @@ class SyncServer:
         close_timeout: float = CLOSE_TIMEOUT,
         join_timeout: float = JOIN_TIMEOUT,
         peer_id: str | None = None,
+        caps: Caps = DEFAULT_CAPS,
     ) -> None:
         if token is not None and not token.strip():
             raise ServerError("the token is empty; give a real token or none at all")
@@ -110,7 +112,7 @@ class SyncServer:
         self._join_timeout = join_timeout
         self._outbox_limit = max(64 * 1024 * 1024, 2 * max_frame_bytes)
         self._docs = ServerDocs(DocStore(self.data_dir / "docs"), capacity=cache_docs,
-                                max_doc_bytes=max_doc_bytes)
+                                max_doc_bytes=max_doc_bytes, caps=caps)
         self._peers: dict[str, PeerConnection] = {}
         self._doc_peers: dict[str, set[PeerConnection]] = {}
         self._ephemeral_seen: OrderedDict[tuple[str, str], int] = OrderedDict()
