@@ -42,7 +42,16 @@ from solo.core.fsutil import atomic_write_bytes
 from solo.core.store import DocStore, StoreError
 from solo.sync import protocol as p
 from solo.sync.docs import DocTooLarge, ServerDocs
-from solo.sync.peer import CLOSE_NORMAL, CLOSE_PROTOCOL, PeerConnection, address_of
+from solo.sync.peer import (
+    CLOSE_NORMAL,
+    CLOSE_PROTOCOL,
+    DEFAULT_FRAGMENT_BYTES,
+    DEFAULT_FRAGMENT_TIMEOUT,
+    FragmentBudget,
+    GuardedConnection,
+    PeerConnection,
+    address_of,
+)
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +103,8 @@ class SyncServer:
         join_timeout: float = JOIN_TIMEOUT,
         peer_id: str | None = None,
         caps: Caps = DEFAULT_CAPS,
+        fragment_timeout: float = DEFAULT_FRAGMENT_TIMEOUT,
+        fragment_bytes: int = DEFAULT_FRAGMENT_BYTES,
     ) -> None:
         if token is not None and not token.strip():
             raise ServerError("the token is empty; give a real token or none at all")
@@ -117,6 +128,10 @@ class SyncServer:
         self._doc_peers: dict[str, set[PeerConnection]] = {}
         self._ephemeral_seen: OrderedDict[tuple[str, str], int] = OrderedDict()
         self._server: Server | None = None
+        self.fragments = FragmentBudget(fragment_timeout, fragment_bytes)
+        self._connection_class = type("SoloServerConnection", (GuardedConnection,),
+                                      {"budget": self.fragments})
+        self._sweeper: asyncio.Task[None] | None = None
         self._lock_fd: int | None = None
         self._storage_id: str | None = None
 
@@ -153,10 +168,12 @@ class SyncServer:
                 ping_interval=self._ping[0], ping_timeout=self._ping[1],
                 close_timeout=self._close_timeout,
                 compression=None,
+                create_connection=self._connection_class,
             )
         except BaseException:
             self._unlock_data_dir()
             raise
+        self._sweeper = asyncio.create_task(self._sweep_fragments())
         self._port = self._server.sockets[0].getsockname()[1]
         log.info("sync server %s listening on ws://%s:%d, data in %s", self.peer_id,
                  self.host, self._port, self.data_dir)
@@ -165,6 +182,11 @@ class SyncServer:
     async def stop(self) -> None:
         """Close every connection, stop listening, release the data folder."""
         server, self._server = self._server, None
+        sweeper, self._sweeper = self._sweeper, None
+        if sweeper is not None:
+            sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sweeper
         if server is not None:
             server.close()
             await server.wait_closed()
@@ -177,6 +199,19 @@ class SyncServer:
 
     async def __aexit__(self, *_exc: object) -> None:
         await self.stop()
+
+    async def _sweep_fragments(self) -> None:
+        """End connections whose fragmented message stays unfinished past the time limit."""
+        while True:
+            await asyncio.sleep(min(1.0, self.fragments.timeout / 4))
+            server, now = self._server, time.monotonic()
+            for ws in list(server.connections if server is not None else ()):
+                if isinstance(ws, GuardedConnection) and ws.fragment_overdue(now):
+                    log.warning("%s: a fragmented message stayed unfinished for over %.0f s "
+                                "(%d bytes); closing the connection", address_of(ws),
+                                self.fragments.timeout, ws.fragment_bytes)
+                    ws.finish_fragment()
+                    ws.transport.abort()
 
     def _lock_data_dir(self) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)

@@ -14,13 +14,14 @@ import signal
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from support.js_peer import INTEROP_DIR, js_create, js_read, require_interop
 from sync_helpers import SyncClient, make_note
+from websockets.asyncio.client import ClientConnection, connect
 
 from solo.core.crdt import Doc, DocTooBig, SyncState
 from solo.core.crdt_limits import Caps, LimitExceeded, measure_chunks, scan_sync_message
@@ -29,6 +30,7 @@ from solo.core.storage import MemoryStore
 from solo.core.store import DocStore
 from solo.sync import protocol as p
 from solo.sync.docs import ServerDocs
+from solo.sync.server import SyncServer
 
 TOKEN = "bomb-token"
 SERVE = textwrap.dedent("""
@@ -201,3 +203,47 @@ def test_a_refused_counter_prints_no_rust_panic() -> None:
     assert result.returncode == 0, result.stderr
     assert "Counter" in result.stdout
     assert "panicked" not in result.stderr and "backtrace" not in result.stderr, result.stderr
+
+
+async def _unfinished(url: str, chunk: bytes, hold: asyncio.Event) -> ClientConnection:
+    ws = await connect(url, max_size=None, compression=None)
+
+    async def fragments() -> AsyncIterator[bytes]:
+        yield chunk
+        await hold.wait()  # never finish the message
+        yield b""
+
+    asyncio.ensure_future(ws.send(fragments()))
+    return ws
+
+
+def test_unfinished_fragmented_messages_have_a_time_limit(tmp_path: Path) -> None:
+    async def main() -> None:
+        async with SyncServer(tmp_path / "data", fragment_timeout=0.5) as server:
+            hold = asyncio.Event()
+            ws = await _unfinished(server.url, b"x" * 100_000, hold)
+            await asyncio.wait_for(ws.wait_closed(), 10)
+            assert server.fragments.held == 0
+            async with SyncClient(server.url) as client:  # the server serves on
+                doc_id = new_document_id()
+                await client.push(doc_id, make_note("After", "fine"))
+                await client.wait_idle([doc_id])
+            hold.set()
+    asyncio.run(main())
+
+
+def test_unfinished_fragmented_messages_share_a_byte_budget(tmp_path: Path) -> None:
+    async def main() -> None:
+        async with SyncServer(tmp_path / "data", fragment_bytes=1_000_000) as server:
+            hold = asyncio.Event()
+            first = await _unfinished(server.url, b"x" * 600_000, hold)
+            async with asyncio.timeout(10):
+                while server.fragments.held < 600_000:  # noqa: ASYNC110 - no event for "bytes arrived"
+                    await asyncio.sleep(0.01)
+            second = await _unfinished(server.url, b"y" * 600_000, hold)
+            await asyncio.wait_for(second.wait_closed(), 10)
+            assert first.close_code is None  # the one within the budget is left alone
+            assert server.fragments.held <= 1_000_000
+            hold.set()
+            await first.close()
+    asyncio.run(main())
