@@ -73,9 +73,17 @@ class ServerError(SoloError):
     """The server cannot start (bad settings, data folder in use)."""
 
 
+class _AmbiguousToken(SoloError):
+    """The handshake carries more than one Authorization header or token parameter."""
+
+
 def _supplied_token(request: Request) -> str | None:
+    """The bearer token of a handshake (None: none); raises _AmbiguousToken for two of them."""
     headers: Headers = request.headers
-    auth = headers.get("Authorization")
+    values = headers.get_all("Authorization")
+    if len(values) > 1:
+        raise _AmbiguousToken(f"{len(values)} Authorization headers")
+    auth = values[0] if values else None
     if auth is not None:
         scheme, _, value = auth.partition(" ")
         if scheme.lower() == "bearer" and value.strip():
@@ -256,7 +264,11 @@ class SyncServer:
     def _check_token(self, connection: ServerConnection, request: Request) -> Response | None:
         if self.token is None:
             return None
-        supplied = _supplied_token(request)
+        try:
+            supplied = _supplied_token(request)
+        except _AmbiguousToken as exc:
+            log.warning("refused connection from %s: %s", address_of(connection), exc)
+            return connection.respond(HTTPStatus.BAD_REQUEST, "give one token, once\n")
         if supplied is not None and hmac.compare_digest(supplied.encode(), self.token.encode()):
             return None
         log.warning("refused connection from %s: %s token", address_of(connection),
