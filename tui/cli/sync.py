@@ -124,10 +124,32 @@ def cmd_remote(args: argparse.Namespace) -> int:
     return 0
 
 
+def _fetch_root(vault: Vault) -> None:
+    """A vault whose clone was interrupted lacks its root index: fetch it before anything."""
+    for remote in vault.config.remotes:
+        print(f"Resuming the clone of {vault.url} from {display_url(remote.url)}",
+              file=sys.stderr)
+        report = _run_once(vault, remote, full=False)
+        for problem in report.problems:
+            print(f"solo: warning: {problem}", file=sys.stderr)
+        if vault.store.exists(vault.root_id):
+            return
+    raise UserError(f"no configured server has the vault {vault.url} "
+                    "(see `solo remote list`)")
+
+
 def cmd_sync(args: argparse.Namespace) -> int:
-    with open_vault(args) as vault:
+    with open_vault(args, scan=False) as vault:
         if not vault.config.remotes:
+            if not vault.store.exists(vault.root_id):
+                raise UserError("this clone was interrupted before its server was saved; run "
+                                f"`solo clone SERVER_URL {vault.url} {vault.root}` again")
             raise UserError("no remote to sync with; add one with `solo remote add URL`")
+        if not vault.store.exists(vault.root_id):
+            _fetch_root(vault)
+        report = vault.scan()
+        for problem in report.problems.values():
+            print(f"solo: warning: {problem}", file=sys.stderr)
         if args.once:
             for remote in vault.config.remotes:
                 report = _run_once(vault, remote, args.full)
@@ -172,6 +194,21 @@ def _sync_live(vault: Vault, full: bool) -> int:
     return 0
 
 
+def _unfinished_clone(root: Path, root_id: str) -> bool:
+    """True when `root` holds a clone of `root_id` that was interrupted (or never synced).
+
+    A folder whose `.solo/` lacks its identity file (killed while it was being written)
+    counts too: nothing in it can be anyone's data yet."""
+    solo = root / SOLO_DIR
+    try:
+        found = (solo / "vault").read_text().strip()
+    except FileNotFoundError:
+        return not (solo / "store").is_dir() or not any((solo / "store").iterdir())
+    except OSError:
+        return False
+    return found == root_id
+
+
 def cmd_clone(args: argparse.Namespace) -> int:
     try:
         check_url(args.server_url)
@@ -179,7 +216,8 @@ def cmd_clone(args: argparse.Namespace) -> int:
     except (ValueError, InvalidId) as exc:
         raise UserError(str(exc)) from None
     root = Path(args.path).expanduser()
-    if (root / SOLO_DIR).exists():
+    resuming = (root / SOLO_DIR).exists()
+    if resuming and not _unfinished_clone(root, root_id):
         raise UserError(f"{root} is already a vault")
     remote = Remote(args.server_url, args.token)
     try:  # a refused token or a dead server: fail before writing anything
@@ -187,17 +225,23 @@ def cmd_clone(args: argparse.Namespace) -> int:
     except ConnectError as exc:
         raise UserError(str(exc)) from None
     created = not root.exists()
+    if resuming:
+        print(f"Resuming the clone of {args.automerge_url} in {root}", file=sys.stderr)
     root.mkdir(parents=True, exist_ok=True)
     vault = Vault.init(root, root_id=root_id)
     try:
-        vault.config.remotes.append(remote)
+        existing = _remote_for(vault, args.server_url)
+        if existing is None:
+            vault.config.remotes.append(remote)
+        elif args.token is not None:
+            existing.token = args.token
         vault.save_config()
-        report = _run_once(vault, remote, full=False)
+        report = _run_once(vault, existing or remote, full=False)
         if report.root_missing or not vault.store.exists(root_id):
             vault.close()
             if created:
                 shutil.rmtree(root, ignore_errors=True)
-            else:
+            elif not resuming:
                 shutil.rmtree(root / SOLO_DIR, ignore_errors=True)
             raise UserError(f"{display_url(args.server_url)} does not have the vault "
                             f"{args.automerge_url}")
