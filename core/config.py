@@ -71,6 +71,8 @@ class Remote:
 
     url: str
     token: str | None = None
+    ca: str | None = None
+    """A CA certificate file to verify a wss:// server by (None: the system's store)."""
 
 
 @dataclass
@@ -131,7 +133,7 @@ def load_config(path: Path) -> Config:
 
 def _parse(path: Path, data: dict[str, Any]) -> Config:
     try:
-        remotes = [Remote(url=str(r["url"]), token=r.get("token")) for r in data.get("remotes", [])]
+        remotes = [Remote(url=str(r["url"]), token=r.get("token"), ca=r.get("ca")) for r in data.get("remotes", [])]
         return Config(
             assistant=_section(AssistantConfig, data.get("assistant", {}), "assistant"),
             work=_section(WorkConfig, data.get("work", {}), "work"),
@@ -167,7 +169,7 @@ def save_config(path: Path, config: Config) -> None:
     if config.urgency:
         data["urgency"] = dict(config.urgency)
     if config.remotes:
-        data["remotes"] = [{k: v for k, v in (("url", r.url), ("token", r.token)) if v is not None}
+        data["remotes"] = [{k: v for k, v in (("url", r.url), ("token", r.token), ("ca", r.ca)) if v is not None}
                            for r in config.remotes]
     header = ("# Solo vault settings: only values that differ from the defaults are listed.\n"
               "# `solo config` shows every setting in effect; docs/reference.md lists them all.\n")

@@ -204,7 +204,7 @@ class RemoteSync:
         opts = self.options
         conn = await open_connection(self.remote.url, self.remote.token,
                                      ping_interval=opts.ping_interval,
-                                     ping_timeout=opts.ping_timeout)
+                                     ping_timeout=opts.ping_timeout, ca=self.remote.ca)
         self.connections += 1
         return conn
 
@@ -371,7 +371,7 @@ async def check_remote(remote: Remote, options: Options | None = None) -> str | 
     """Connect and join once (nothing is synced); the server's storage id. Raises on failure."""
     opts = options or Options()
     conn = await open_connection(remote.url, remote.token, ping_interval=opts.ping_interval,
-                                 ping_timeout=opts.ping_timeout)
+                                 ping_timeout=opts.ping_timeout, ca=remote.ca)
     await conn.close()
     return conn.storage_id
 

@@ -20,6 +20,7 @@ import hmac
 import logging
 import os
 import signal
+import ssl
 import time
 import uuid
 from collections import OrderedDict
@@ -113,6 +114,7 @@ class SyncServer:
         caps: Caps = DEFAULT_CAPS,
         fragment_timeout: float = DEFAULT_FRAGMENT_TIMEOUT,
         fragment_bytes: int = DEFAULT_FRAGMENT_BYTES,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         if token is not None and not token.strip():
             raise ServerError("the token is empty; give a real token or none at all")
@@ -120,6 +122,7 @@ class SyncServer:
             raise ServerError("frame and document caps must be at least 1 KiB")
         self.data_dir = Path(data_dir)
         self.host = host
+        self.tls = tls
         self.token = token
         self.max_frame_bytes = max_frame_bytes
         self.max_doc_bytes = max_doc_bytes
@@ -152,9 +155,9 @@ class SyncServer:
 
     @property
     def url(self) -> str:
-        """The ws:// URL clients connect to (without the token)."""
+        """The ws:// (wss:// with TLS) URL clients connect to (without the token)."""
         host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"ws://{host}:{self.port}/"
+        return f"{'wss' if self.tls else 'ws'}://{host}:{self.port}/"
 
     def connected_peers(self) -> list[str]:
         """Peer ids of the connections that have joined and are still open."""
@@ -177,14 +180,15 @@ class SyncServer:
                 close_timeout=self._close_timeout,
                 compression=None,
                 create_connection=self._connection_class,
+                ssl=self.tls,
             )
         except BaseException:
             self._unlock_data_dir()
             raise
         self._sweeper = asyncio.create_task(self._sweep_fragments())
         self._port = self._server.sockets[0].getsockname()[1]
-        log.info("sync server %s listening on ws://%s:%d, data in %s", self.peer_id,
-                 self.host, self._port, self.data_dir)
+        log.info("sync server %s listening on %s, data in %s", self.peer_id, self.url,
+                 self.data_dir)
         return self._port
 
     async def stop(self) -> None:
@@ -458,12 +462,29 @@ class SyncServer:
                 other.send(replace(msg, target_id=other.peer_id))
 
 
+def server_tls(cert: str | None, key: str | None) -> ssl.SSLContext | None:
+    """A TLS context from a certificate (chain) file and its key file; None without them.
+
+    Raises ServerError naming the problem (one given without the other, unreadable files)."""
+    if cert is None and key is None:
+        return None
+    if cert is None or key is None:
+        raise ServerError("give both --tls-cert and --tls-key, or neither")
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    try:
+        context.load_cert_chain(cert, key)
+    except (OSError, ssl.SSLError) as exc:
+        raise ServerError(f"cannot load the TLS certificate {cert} and key {key}: {exc}") from None
+    return context
+
+
 def main_serve(
     host: str,
     port: int,
     data_dir: Path,
     token: str | None,
     *,
+    tls: ssl.SSLContext | None = None,
     max_frame_bytes: int = DEFAULT_MAX_FRAME_BYTES,
     max_doc_bytes: int = DEFAULT_MAX_DOC_BYTES,
     ready: Callable[[int], None] | None = None,
@@ -486,7 +507,7 @@ def main_serve(
         try:
             async with SyncServer(Path(data_dir), host=host, port=port, token=token,
                                   max_frame_bytes=max_frame_bytes,
-                                  max_doc_bytes=max_doc_bytes) as server:
+                                  max_doc_bytes=max_doc_bytes, tls=tls) as server:
                 if ready is not None:
                     ready(server.port)
                 await stop.wait()

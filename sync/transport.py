@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import ssl
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -49,6 +50,18 @@ def with_token(url: str, token: str | None) -> str:
 def display_url(url: str) -> str:
     """The URL without its query (so a token never reaches a log line or the screen)."""
     return urlunsplit(urlsplit(url)._replace(query="", fragment=""))
+
+
+def tls_context(url: str, ca: str | None = None) -> ssl.SSLContext | None:
+    """For a wss:// URL, a context verifying the server against the system store or `ca`.
+
+    None for ws://. Raises ConnectError when the CA file cannot be read."""
+    if urlsplit(url).scheme != "wss":
+        return None
+    try:
+        return ssl.create_default_context(cafile=ca)
+    except (OSError, ssl.SSLError) as exc:
+        raise ConnectError(f"cannot read the CA certificate {ca}: {exc}") from None
 
 
 def check_url(url: str) -> str:
@@ -110,16 +123,21 @@ async def open_connection(
     ping_timeout: float | None = PING_TIMEOUT,
     open_timeout: float = OPEN_TIMEOUT,
     max_frame_bytes: int = MAX_FRAME_BYTES,
+    ca: str | None = None,
 ) -> Connection:
-    """Connect, send `join` (ephemeral, protocol "1") and wait for the server's `peer`."""
+    """Connect, send `join` (ephemeral, protocol "1") and wait for the server's `peer`.
+
+    A wss:// server is verified against the system's certificate store, or `ca` (a file)."""
     peer_id = peer_id or p.new_peer_id()
+    context = tls_context(url, ca)
     headers = {"Authorization": f"Bearer {token}"} if token is not None else None
     shown = display_url(url)
     try:
         ws = await connect(with_token(url, token), additional_headers=headers,
                            max_size=max_frame_bytes, compression=None,
                            ping_interval=ping_interval, ping_timeout=ping_timeout,
-                           open_timeout=open_timeout, close_timeout=CLOSE_TIMEOUT)
+                           open_timeout=open_timeout, close_timeout=CLOSE_TIMEOUT,
+                           ssl=context)
     except InvalidStatus as exc:
         status = exc.response.status_code
         if status in (401, 403):
@@ -128,6 +146,12 @@ async def open_connection(
         raise ConnectError(f"{shown} answered HTTP {status}, not a WebSocket") from None
     except InvalidURI as exc:
         raise ConnectError(f"bad server URL {shown}: {exc}") from None
+    except ssl.SSLCertVerificationError as exc:
+        hint = "" if ca else "; if it uses a private CA, give its certificate with --ca FILE"
+        raise ConnectError(f"cannot verify the TLS certificate of {shown}: "
+                           f"{exc.verify_message or exc}{hint}") from None
+    except ssl.SSLError as exc:
+        raise ConnectError(f"TLS with {shown} failed: {exc}") from None
     except (OSError, TimeoutError, InvalidHandshake) as exc:
         raise ConnectError(f"cannot connect to {shown}: {exc or type(exc).__name__}") from None
     try:
