@@ -38,7 +38,7 @@ from solo.core.events import DocEvent
 from solo.core.ids import is_document_id
 from solo.core.replica import Replica
 from solo.core.vault import Vault
-from solo.sync.synchronizer import MAX_IN_FLIGHT, Stalled, Synchronizer
+from solo.sync.synchronizer import MAX_IN_FLIGHT, MAX_ROUNDS, Stalled, Synchronizer
 from solo.sync.transport import (
     PING_INTERVAL,
     PING_TIMEOUT,
@@ -89,6 +89,8 @@ class SyncReport:
     unavailable: list[str] = field(default_factory=list)
     root_missing: bool = False
     problems: list[str] = field(default_factory=list)
+    incomplete: bool = False
+    """The run was cut short by `Options.once_deadline` (what arrived is kept)."""
 
 
 @dataclass
@@ -104,6 +106,12 @@ class Options:
     auth_backoff: float = 60.0
     once_attempts: int = 3
     """`run_once`: connection attempts (after a refused connection or one lost mid-way)."""
+    once_deadline: float = 1800.0
+    """`run_once` ends (with its report, `incomplete`) after this many seconds whatever the
+    server does. Within it, an exchange gives up after `max_rounds` server messages, a
+    document the server keeps calling unavailable after two pushes is left, and a server
+    that stops answering is left after `stall_timeout` (each of `once_attempts` times)."""
+    max_rounds: int = MAX_ROUNDS
     subscribe_all: bool = True
     """Live: after what changed, sync every other document too (a few at a time), since a
     server relays live changes only for documents synced on the connection. Without it,
@@ -221,7 +229,7 @@ class RemoteSync:
         sync = self.sync = Synchronizer(
             replica, conn.send, self._run, peer_id=conn.peer_id, server_id=conn.server_id,
             max_in_flight=self.options.max_in_flight, stall_timeout=self.options.stall_timeout,
-            on_progress=self._progress)
+            on_progress=self._progress, max_rounds=self.options.max_rounds)
         started = time.monotonic()
         reader = asyncio.create_task(self._read(conn, sync))
         watchdog = asyncio.create_task(self._watchdog(sync))
@@ -298,9 +306,21 @@ class RemoteSync:
     async def run_once(self, *, full: bool = False) -> SyncReport:
         """One round: connect, sync what is wanted until quiet, disconnect.
 
-        Raises AuthError, ConnectError, Stalled.
+        Raises AuthError, ConnectError, Stalled. Ends within `Options.once_deadline`.
         """
         report = SyncReport(self.name)
+        try:
+            async with asyncio.timeout(self.options.once_deadline):
+                return await self._attempts(report, full)
+        except TimeoutError:
+            report.incomplete = True
+            report.problems.append(
+                f"stopped after {self.options.once_deadline:.0f} s with {self.name} still "
+                "exchanging; what arrived is kept, the next sync continues")
+            self._set_status(state=OFFLINE, last_error="stopped at the deadline")
+            return report
+
+    async def _attempts(self, report: SyncReport, full: bool) -> SyncReport:
         delay = self.options.backoff_min
         for attempt in range(1, self.options.once_attempts + 1):
             try:

@@ -11,12 +11,20 @@ operations they hold (`Doc.held.ops`) add up to at most `cache_ops` (the cap of 
 document by default), so a few huge documents (a peer's 1e6-key map holds ~380 MB in the
 binding) cannot pile up; past it the least recently used are forgotten and reloaded when
 used again.
+
+A document the store cannot load (a truncated or garbage snapshot) is set aside in
+`quarantine/` beside the store, bytes kept, and the server starts that document afresh:
+the next peer that holds it sends its whole copy, so the damage heals instead of every
+exchange ending in `doc-unavailable` (which made client and server ping-pong forever).
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import time
 from collections import OrderedDict
+from pathlib import Path
 
 from solo.core.crdt import Doc, SyncState
 from solo.core.crdt_limits import DEFAULT_CAPS, Caps
@@ -24,6 +32,7 @@ from solo.core.docrepo import DocRepo
 from solo.core.errors import SoloError
 from solo.core.events import Origin
 from solo.core.storage import DocStorage
+from solo.core.store import DocStore, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -45,10 +54,40 @@ class ServerDocs:
         self._weights: OrderedDict[str, int] = OrderedDict()
 
     def _open(self, doc_id: str) -> Doc:
-        doc = self.repo.open(doc_id)
+        try:
+            doc = self.repo.open(doc_id)
+        except StoreError as exc:
+            if not isinstance(self.store, DocStore):
+                raise
+            self.set_aside(doc_id, str(exc))
+            doc = self.repo.open(doc_id)
         self._weights[doc_id] = doc.held.ops
         self._weights.move_to_end(doc_id)
         return doc
+
+    def set_aside(self, doc_id: str, reason: str) -> None:
+        """Move a damaged document's stored files to `quarantine/` (kept, never deleted)."""
+        self.drop(doc_id)
+        moved: list[str] = []
+        if not isinstance(self.store, DocStore):
+            return
+        # DocStore's layout: <root>/<first two characters>/<id>.snap and <id>.log
+        folder = self.store.root / doc_id[:2]
+        aside = self.store.root.parent / "quarantine"
+        stamp = time.strftime("%Y%m%dT%H%M%S")
+        for suffix in (".snap", ".log"):
+            source = folder / f"{doc_id}{suffix}"
+            if source.exists():
+                aside.mkdir(parents=True, exist_ok=True)
+                target = aside / f"{doc_id}{suffix}.{stamp}"
+                os.replace(source, target)
+                moved.append(str(target))
+        log.error("document %s is damaged in the store (%s); set aside as %s; taking the "
+                  "next peer's copy", doc_id, reason, ", ".join(moved) or "nothing")
+
+    @property
+    def quarantine_dir(self) -> Path | None:
+        return self.store.root.parent / "quarantine" if isinstance(self.store, DocStore) else None
 
     def _fit(self) -> None:
         """Forget the least recently used documents past the cache's operation budget."""

@@ -169,13 +169,15 @@ def cmd_sync(args: argparse.Namespace) -> int:
         for problem in scan.problems.values():
             print(f"solo: warning: {problem}", file=sys.stderr)
         if args.once:
+            status = 0
             for remote in remotes:
                 report = _run_once(vault, remote, args.full)
                 for problem in report.problems:
                     print(f"solo: warning: {problem}", file=sys.stderr)
                 print(_summary(report))
+                status = 1 if report.incomplete else status
             vault.scan()
-            return 0
+            return status
         return _sync_live(vault, remotes, args.full)
 
 
