@@ -29,6 +29,7 @@ peak memory per operation while applying, about 250 bytes per operation held):
 
 from __future__ import annotations
 
+import hashlib
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -272,3 +273,34 @@ def scan_sync_message(data: bytes, limit: int = DEFAULT_CAPS.max_inflate_bytes) 
     for _ in range(reader.count()):
         total.add(measure_chunks(reader.take(reader.uleb()), limit))
     return total
+
+
+def stored_heads(data: bytes | memoryview) -> list[bytes] | None:
+    """The heads of saved document bytes (a snapshot and/or change chunks), read from the bytes.
+
+    A change's hash is the SHA-256 of its chunk from the type byte on (the checksum is its
+    first four bytes); the heads are the snapshot's heads and the changes' hashes that no
+    change depends on. None when the bytes hold a compressed change (whose hash is over the
+    uncompressed form) or are not chunks: the caller loads the document instead."""
+    reader = _Reader(data)
+    heads: set[bytes] = set()
+    deps: set[bytes] = set()
+    try:
+        while not reader.done():
+            start = reader.pos
+            if bytes(reader.take(4)) != MAGIC:
+                return None
+            reader.take(4)
+            kind = reader.byte()
+            body = _Reader(reader.take(reader.uleb()))
+            if kind == CHUNK_DOCUMENT:
+                _skip_actors(body)
+                heads.update(bytes(body.take(32)) for _ in range(body.count()))
+            elif kind == CHUNK_CHANGE:
+                heads.add(hashlib.sha256(reader.data[start + 8:reader.pos]).digest())
+                deps.update(bytes(body.take(32)) for _ in range(body.count()))
+            else:
+                return None
+    except LimitExceeded:
+        return None
+    return sorted(heads - deps)

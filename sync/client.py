@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import hashlib
 import logging
 import random
 import threading
@@ -38,6 +39,7 @@ from solo.core.events import DocEvent
 from solo.core.ids import is_document_id
 from solo.core.replica import Replica
 from solo.core.vault import Vault
+from solo.sync.protocol import HEADS_CAPABILITY
 from solo.sync.synchronizer import MAX_IN_FLIGHT, MAX_ROUNDS, Stalled, Synchronizer
 from solo.sync.transport import (
     PING_INTERVAL,
@@ -50,6 +52,11 @@ from solo.sync.transport import (
 )
 
 log = logging.getLogger(__name__)
+
+
+def heads_rev(heads: Iterable[bytes]) -> str:
+    """`core.docrepo.doc_rev` computed from heads alone (a test keeps the two equal)."""
+    return hashlib.sha256(b"".join(sorted(heads))).hexdigest()[:20]
 
 OFFLINE, CONNECTING, SYNCING, UP_TO_DATE, PENDING = (
     "offline", "connecting", "syncing", "up to date", "pending changes")
@@ -237,6 +244,8 @@ class RemoteSync:
         try:
             self._local.clear()  # wanted() below covers every change made before now
             wanted = await self._run(replica.wanted, full)
+            if not full:
+                wanted += await self._changed_elsewhere(conn, sync, replica, wanted)
             sync.schedule([replica.root_id, *wanted])
             self._set_status(state=SYNCING, pending=sync.pending, last_error=None)
             idle = asyncio.create_task(sync.wait_idle())
@@ -273,6 +282,31 @@ class RemoteSync:
             report.problems.extend(replica.problems + counters.errors)
             self.sync = None
             await self._run(replica.close)
+
+    async def _changed_elsewhere(self, conn: Connection, sync: Synchronizer, replica: Replica,
+                                 wanted: list[str]) -> list[str]:
+        """Documents a peer changed on the server without touching the root index (a JS
+        app's edit): the root's revs cannot tell, the server's heads can.
+
+        A Solo server answers every document's heads in one round trip; from any other
+        server, every document the ledger calls agreed is synced again (correct, slower)."""
+        candidates = await self._run(self._agreed_docs, replica, set(wanted))
+        if not candidates:
+            return []
+        heads = None
+        if HEADS_CAPABILITY in conn.capabilities:
+            heads = await sync.ask_heads(sorted(candidates))
+        if heads is None:
+            return sorted(candidates)
+        return sorted(d for d, rev in candidates.items()
+                      if d not in heads or heads_rev(heads[d]) != rev)
+
+    @staticmethod
+    def _agreed_docs(replica: Replica, wanted: set[str]) -> dict[str, str]:
+        """Documents held here and not already wanted, with the rev this remote agreed on."""
+        agreed = replica.ledger.agreed(replica.remote)
+        return {d: agreed[d] for d in RemoteSync._all_docs(replica)
+                if d not in wanted and d in agreed and replica.has(d)}
 
     @staticmethod
     def _all_docs(replica: Replica) -> list[str]:

@@ -26,8 +26,8 @@ import time
 from collections import OrderedDict
 from pathlib import Path
 
-from solo.core.crdt import Doc, SyncState
-from solo.core.crdt_limits import DEFAULT_CAPS, Caps
+from solo.core.crdt import CrdtError, Doc, SyncState
+from solo.core.crdt_limits import DEFAULT_CAPS, Caps, stored_heads
 from solo.core.docrepo import DocRepo
 from solo.core.errors import SoloError
 from solo.core.events import Origin
@@ -52,6 +52,7 @@ class ServerDocs:
         self.caps = caps
         self.cache_ops = caps.max_doc_ops if cache_ops is None else cache_ops
         self._weights: OrderedDict[str, int] = OrderedDict()
+        self._heads: dict[str, tuple[object, list[bytes]]] = {}  # id → (store stamp, heads)
 
     def _open(self, doc_id: str) -> Doc:
         try:
@@ -64,6 +65,29 @@ class ServerDocs:
         self._weights[doc_id] = doc.held.ops
         self._weights.move_to_end(doc_id)
         return doc
+
+    def heads(self, doc_id: str) -> list[bytes] | None:
+        """The stored document's heads (None: not stored), read from its bytes, not loaded.
+
+        Kept per store stamp, so a reconnecting client's bulk question costs a stat per
+        document once the server has seen it."""
+        if not self.repo.exists(doc_id):
+            return None
+        stamp = self.store.stamp(doc_id)
+        known = self._heads.get(doc_id)
+        if known is not None and known[0] == stamp:
+            return known[1]
+        try:
+            data = self.store.load_bytes(doc_id) if isinstance(self.store, DocStore) else None
+            heads = stored_heads(data) if data is not None else None
+            if heads is None:
+                heads = sorted(self._open(doc_id).heads())
+                self._fit()
+        except (StoreError, CrdtError) as exc:
+            log.warning("cannot read the heads of %s: %s", doc_id, exc)
+            return None
+        self._heads[doc_id] = (stamp, heads)
+        return heads
 
     def set_aside(self, doc_id: str, reason: str) -> None:
         """Move a damaged document's stored files to `quarantine/` (kept, never deleted)."""

@@ -366,6 +366,8 @@ class SyncServer:
             self._on_ephemeral(conn, msg)
         elif isinstance(msg, p.Leave):
             conn.close(CLOSE_NORMAL, "left")
+        elif isinstance(msg, p.Unknown) and msg.type == p.HEADS_REQUEST:
+            self._on_heads(conn, msg)
         else:
             log.debug("%s: ignored %s message", conn.name, type(msg).__name__)
 
@@ -391,7 +393,8 @@ class SyncServer:
         self._peers[msg.sender_id] = conn
         log.debug("%s joined", conn.name)
         conn.send(p.Peer(self.peer_id, msg.sender_id, p.PROTOCOL_VERSION,
-                         p.PeerMetadata(storage_id=self.storage_id(), is_ephemeral=False)))
+                         p.PeerMetadata(storage_id=self.storage_id(), is_ephemeral=False,
+                                        capabilities=(p.HEADS_CAPABILITY,))))
 
     def _on_sync(self, conn: PeerConnection, msg: p.Sync | p.Request) -> None:
         doc_id = msg.document_id
@@ -427,6 +430,21 @@ class SyncServer:
             for other in list(self._doc_peers.get(doc_id, ())):
                 if other is not conn and not other.closing:
                     self._send_sync(other, doc_id)
+
+    def _on_heads(self, conn: PeerConnection, msg: p.Unknown) -> None:
+        """The Solo heads extension: each asked document's heads, read without loading it."""
+        try:
+            doc_ids = p.requested_ids(msg)
+        except p.ProtocolError as exc:
+            conn.fail(f"bad {p.HEADS_REQUEST}: {exc}", CLOSE_PROTOCOL)
+            return
+        answer: dict[str, list[bytes]] = {}
+        for doc_id in doc_ids:
+            heads = self._docs.heads(doc_id)
+            if heads is not None:
+                answer[doc_id] = heads
+        assert conn.peer_id is not None
+        conn.send(p.heads_answer(self.peer_id, conn.peer_id, answer))
 
     def _send_sync(self, conn: PeerConnection, doc_id: str) -> None:
         state = conn.docs.get(doc_id)

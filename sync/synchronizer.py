@@ -88,6 +88,7 @@ class Synchronizer:
         self.rounds: dict[str, int] = {}      # server messages in the current exchange
         self.pushes: dict[str, int] = {}      # our pushes answered by doc-unavailable
         self.given_up: set[str] = set()       # not converging: ignored on this connection
+        self._heads_answers: asyncio.Queue[p.Unknown] = asyncio.Queue()
         self._idle = asyncio.Event()
         self._idle.set()
         self._tasks: set[asyncio.Task[None]] = set()
@@ -187,6 +188,25 @@ class Synchronizer:
         for task in list(self._tasks):
             task.cancel()
 
+    async def ask_heads(self, doc_ids: list[str]) -> dict[str, list[bytes]] | None:
+        """The server's heads for these documents (the Solo extension), in batches.
+
+        None when the server sent something malformed or left a batch unanswered for
+        `stall_timeout`: the caller then syncs every document instead."""
+        out: dict[str, list[bytes]] = {}
+        for start in range(0, len(doc_ids), p.MAX_HEADS_IDS):
+            batch = doc_ids[start:start + p.MAX_HEADS_IDS]
+            await self._out(p.heads_request(self.peer_id, self.server_id, batch))
+            try:
+                async with asyncio.timeout(self.stall_timeout):
+                    answer = await self._heads_answers.get()
+                out.update(p.answered_heads(answer))
+            except (TimeoutError, p.ProtocolError) as exc:
+                log.warning("the server's heads answer is unusable (%s); checking every "
+                            "document instead", exc or "no answer in time")
+                return None
+        return out
+
     # --- exchanges -------------------------------------------------------------------------
     async def _start(self, doc_id: str) -> None:
         fresh = doc_id not in self.states
@@ -218,8 +238,19 @@ class Synchronizer:
             reply = self.replica.generate(doc_id, state)
             done = reply is None or sync_message_heads(reply) == sync_message_heads(data)
             if done and self.replica.has(doc_id):
+                self._publish_rev(doc_id)
                 self.replica.agreed_now(doc_id)
             return wanted, reply, done
+
+    def _publish_rev(self, doc_id: str) -> None:
+        """A peer that never writes the root index (a JS app) changed this document: put its
+        rev there, so the next run's fast path and other Solo devices see the change."""
+        if doc_id == self.replica.root_id:
+            return
+        entry = self.replica.repo.root_entry(doc_id)
+        if entry is None or entry.get("deleted") is True:
+            return
+        self.replica.mirror.record_rev(doc_id, self.replica.repo.load(doc_id))
 
     async def handle(self, msg: p.Message) -> None:
         """Process one message from the server (called in arrival order)."""
@@ -229,6 +260,8 @@ class Synchronizer:
             await self._on_sync(msg.document_id, msg.data)
         elif isinstance(msg, p.DocUnavailable):
             await self._on_unavailable(msg.document_id)
+        elif isinstance(msg, p.Unknown) and msg.type == p.HEADS_ANSWER:
+            self._heads_answers.put_nowait(msg)
         elif isinstance(msg, p.Error):
             log.warning("the server reports an error: %s", msg.message[:300])
             self.counters.errors.append(msg.message[:300])

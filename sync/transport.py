@@ -81,6 +81,7 @@ class Connection:
     server_id: str
     storage_id: str | None
     max_frame_bytes: int = MAX_FRAME_BYTES
+    capabilities: tuple[str, ...] = ()
     frames_in: int = 0
     frames_out: int = 0
 
@@ -165,8 +166,10 @@ async def open_connection(
                 except p.ProtocolError as exc:
                     raise ConnectError(f"{shown} sent a malformed handshake: {exc}") from None
                 if isinstance(msg, p.Peer):
-                    storage = msg.peer_metadata.storage_id if msg.peer_metadata else None
-                    return Connection(ws, peer_id, msg.sender_id, storage, max_frame_bytes)
+                    meta = msg.peer_metadata
+                    return Connection(ws, peer_id, msg.sender_id,
+                                      meta.storage_id if meta else None, max_frame_bytes,
+                                      capabilities=meta.capabilities if meta else ())
                 if isinstance(msg, p.Error):
                     raise ConnectError(f"{shown} refused the session: {msg.message}")
     except ConnectError:
