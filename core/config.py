@@ -218,8 +218,8 @@ def settings() -> list[Setting]:
                        'binding id = "keys" (see `?` in the interface).'))
     out.append(Setting("urgency.<coefficient>", None, "Urgency coefficient override for "
                        "`solo next` (names in `solo.core.urgency`)."))
-    out.append(Setting("remotes", [], "Sync servers: [[remotes]] tables with url and token "
-                       "(written by `solo remote add`)."))
+    out.append(Setting("remotes", [], "Sync servers: [[remotes]] tables with url, token and "
+                       "ca (a CA certificate file for wss://; written by `solo remote add`)."))
     return out
 
 
@@ -258,7 +258,8 @@ def config_template() -> str:
             lines += [f"# {doc}", f"# {name} = {_toml(item.default)}"]
         lines.append("")
     lines += ["# Sync servers, added by `solo remote add URL --token T`:",
-              "# [[remotes]]", '# url = "ws://127.0.0.1:3030"', '# token = "s3cret"', ""]
+              "# [[remotes]]", '# url = "ws://127.0.0.1:3030"', '# token = "s3cret"',
+              '# ca = "/path/to/ca.pem"  # for a wss:// server with a private CA', ""]
     return "\n".join(lines)
 
 

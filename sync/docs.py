@@ -7,10 +7,10 @@ loss, and per-peer SyncStates stay valid across a reload. After any failure (hos
 content, oversize, storage error) the entry is dropped so the next use reloads from disk.
 
 Memory is bounded by weight, not only by count: the cache keeps documents while the
-operations they hold (`Doc.held.ops`) add up to at most `cache_ops` (the cap of one whole
-document by default), so a few huge documents (a peer's 1e6-key map holds ~380 MB in the
-binding) cannot pile up; past it the least recently used are forgotten and reloaded when
-used again.
+operations they hold (`Doc.held.ops`) add up to at most `cache_ops` (`DEFAULT_CACHE_OPS`,
+one million: about 400 MB in this binding), so a few huge documents (a peer's 1e6-key map
+holds ~380 MB) cannot pile up; past it the least recently used are forgotten and reloaded
+when used again (the one in use always stays).
 
 A document the store cannot load (a truncated or garbage snapshot) is set aside in
 `quarantine/` beside the store, bytes kept, and the server starts that document afresh:
@@ -36,6 +36,8 @@ from solo.core.store import DocStore, StoreError
 
 log = logging.getLogger(__name__)
 
+DEFAULT_CACHE_OPS = 1_000_000
+
 
 class DocTooLarge(SoloError):
     """A sync message would grow a document past the server's size cap."""
@@ -50,7 +52,7 @@ class ServerDocs:
         self.store = store
         self.max_doc_bytes = max_doc_bytes
         self.caps = caps
-        self.cache_ops = caps.max_doc_ops if cache_ops is None else cache_ops
+        self.cache_ops = DEFAULT_CACHE_OPS if cache_ops is None else cache_ops
         self._weights: OrderedDict[str, int] = OrderedDict()
         self._heads: dict[str, tuple[object, list[bytes]]] = {}  # id → (store stamp, heads)
 

@@ -126,3 +126,19 @@ def test_serve_refuses_half_a_tls_setting(tmp_path: Path,
                       "--tls-cert", str(cert_files[1]))
     assert result.returncode == 1
     assert "--tls-key" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_remote_add_keeps_the_ca_and_sync_uses_it(tmp_path: Path, tls_server: ServerThread,
+                                                  cert_files: tuple[Path, Path, Path]) -> None:
+    a = Vault.init(tmp_path / "a")
+    write(a, "note.md", "# Note\n\nvia remote add\n")
+    a.close()
+    added = run_solo("remote", "add", tls_server.url, "--token", TOKEN, "--ca",
+                     str(cert_files[0]), cwd=tmp_path / "a")
+    assert added.returncode == 0, added.stderr
+    assert "ca = " in (tmp_path / "a" / ".solo" / "config.toml").read_text()
+    synced = run_solo("sync", "--once", cwd=tmp_path / "a")
+    assert synced.returncode == 0, synced.stderr
+    missing = run_solo("remote", "add", tls_server.url, "--ca", str(tmp_path / "nope.pem"),
+                       cwd=tmp_path / "a")
+    assert missing.returncode == 1 and "no such file" in missing.stderr

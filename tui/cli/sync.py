@@ -116,13 +116,14 @@ def cmd_remote(args: argparse.Namespace) -> int:
                 check_url(args.url)
             except ValueError as exc:
                 raise UserError(str(exc)) from None
+            ca = _ca_path(args.ca)
             existing = _remote_for(vault, args.url)
             if existing is not None:
                 existing.token = args.token
-                existing.ca = args.ca or existing.ca
+                existing.ca = ca or existing.ca
                 print(f"Updated remote {display_url(args.url)}")
             else:
-                vault.config.remotes.append(Remote(args.url, args.token, _ca_path(args.ca)))
+                vault.config.remotes.append(Remote(args.url, args.token, ca))
                 print(f"Added remote {display_url(args.url)}")
             vault.save_config()
         elif args.remote_command == "remove":
