@@ -263,7 +263,7 @@ def test_server_peak_rss_under_bombs(tmp_path: Path) -> None:
             port = int(process.stdout.readline())
             base = _peak_rss_mb(process.pid)
 
-            async def push(data: bytes = data, port: int = port) -> float:
+            async def push(data: bytes = data, port: int = port, name: str = name) -> float:
                 async with SyncClient(f"ws://127.0.0.1:{port}/") as client:
                     assert client.server_id is not None
                     start = time.perf_counter()
