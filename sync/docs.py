@@ -73,9 +73,9 @@ class ServerDocs:
 
         Kept per store stamp, so a reconnecting client's bulk question costs a stat per
         document once the server has seen it."""
-        if not self.repo.exists(doc_id):
-            return None
         stamp = self.store.stamp(doc_id)
+        if not any(stamp):  # neither snapshot nor log: not stored
+            return None
         known = self._heads.get(doc_id)
         if known is not None and known[0] == stamp:
             return known[1]

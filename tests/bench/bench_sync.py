@@ -208,6 +208,7 @@ def test_reconnect_nothing_changed(tmp_path: Path) -> None:
             with starter(work / "server") as (url, token):
                 push = phase(a_root, url, token, "push")
                 lines.append(f"[{kind}] {size} docs: push all {push['sync_seconds']:.1f} s")
+                print(lines[-1], flush=True)
                 for attempt in range(3):
                     noop = phase(a_root, url, token, "push")
                     lines.append(f"[{kind}] reconnect {attempt + 1}, nothing changed: "
@@ -215,6 +216,7 @@ def test_reconnect_nothing_changed(tmp_path: Path) -> None:
                                  f"{noop['messages_in'] + noop['messages_out']} msgs, "
                                  f"{noop['sync_seconds'] * 1000:.0f} ms sync "
                                  f"({noop['seconds']:.2f} s with open+scan)")
+                    print(lines[-1], flush=True)
             shutil.rmtree(work, ignore_errors=True)
     print("\n" + "\n".join(lines))
 
