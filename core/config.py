@@ -95,6 +95,8 @@ class Remote:
 
     url: str
     token: str | None = None
+    ca: str | None = None
+    """A CA certificate file to verify a wss:// server by (None: the system's store)."""
 
 
 @dataclass
@@ -165,7 +167,7 @@ def load_config(path: Path) -> Config:
 
 def _parse(path: Path, data: dict[str, Any]) -> Config:
     try:
-        remotes = [Remote(url=str(r["url"]), token=r.get("token")) for r in data.get("remotes", [])]
+        remotes = [Remote(url=str(r["url"]), token=r.get("token"), ca=r.get("ca")) for r in data.get("remotes", [])]
         return Config(
             assistant=_section(AssistantConfig, data.get("assistant", {}), "assistant"),
             work=_section(WorkConfig, data.get("work", {}), "work"),
@@ -206,7 +208,7 @@ def _wanted(config: Config) -> dict[str, Any]:
     if config.urgency:
         data["urgency"] = dict(config.urgency)
     if config.remotes:
-        data["remotes"] = [{k: v for k, v in (("url", r.url), ("token", r.token)) if v is not None}
+        data["remotes"] = [{k: v for k, v in (("url", r.url), ("token", r.token), ("ca", r.ca)) if v is not None}
                            for r in config.remotes]
     return data
 
@@ -307,8 +309,8 @@ def settings() -> list[Setting]:
                        'binding id = "keys" (see `?` in the interface).'))
     out.append(Setting("urgency.<coefficient>", None, "Urgency coefficient override for "
                        "`solo next` (names in `solo.core.urgency`)."))
-    out.append(Setting("remotes", [], "Sync servers: [[remotes]] tables with url and token "
-                       "(written by `solo remote add`)."))
+    out.append(Setting("remotes", [], "Sync servers: [[remotes]] tables with url, token and "
+                       "ca (a CA certificate file for wss://; written by `solo remote add`)."))
     return out
 
 
@@ -347,7 +349,8 @@ def config_template() -> str:
             lines += [f"# {doc}", f"# {name} = {_toml(item.default)}"]
         lines.append("")
     lines += ["# Sync servers, added by `solo remote add URL --token T`:",
-              "# [[remotes]]", '# url = "ws://127.0.0.1:3030"', '# token = "s3cret"', ""]
+              "# [[remotes]]", '# url = "ws://127.0.0.1:3030"', '# token = "s3cret"',
+              '# ca = "/path/to/ca.pem"  # for a wss:// server with a private CA', ""]
     return "\n".join(lines)
 
 

@@ -16,6 +16,14 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from solo.core.crdt_limits import (
+    DEFAULT_CAPS,
+    Caps,
+    LimitExceeded,
+    Measure,
+    measure_chunks,
+    scan_sync_message,
+)
 from solo.core.errors import SoloError
 
 if TYPE_CHECKING:
@@ -71,6 +79,10 @@ class CrdtError(SoloError):
     """A document could not be loaded, read or changed: corrupt bytes or hostile content."""
 
 
+class DocTooBig(CrdtError):
+    """A peer's message would decode past a cap of `crdt_limits.Caps` (or holds a Counter)."""
+
+
 def new_actor_id() -> bytes:
     """A fresh random actor id (one per device)."""
     return os.urandom(16)
@@ -99,9 +111,15 @@ def _check_text(value: str) -> None:
 class Doc:
     """One Automerge document. Not thread-safe: callers serialise access."""
 
-    def __init__(self, raw: am.Document) -> None:
+    def __init__(self, raw: am.Document, held: Measure | None = None) -> None:
         self._raw = raw
         self._poisoned = False
+        self._held = held or Measure()
+
+    @property
+    def held(self) -> Measure:
+        """What the document was loaded with plus what peers' messages added (see crdt_limits)."""
+        return self._held
 
     # --- life cycle -------------------------------------------------------------------
     @classmethod
@@ -113,11 +131,18 @@ class Doc:
         """Load saved bytes (a snapshot, optionally followed by change chunks); validates content."""
         if not data:
             raise CrdtError("empty document bytes")
+        try:  # measured before the binding sees it: a Counter would make it panic
+            held = measure_chunks(data, 1 << 62)
+        except LimitExceeded as exc:
+            raise CrdtError(f"cannot load document: {exc}") from None
+        if held.counters:
+            raise CrdtError("hostile or corrupt document: it holds a Counter, which this "
+                            "binding cannot handle")
         with _guarded("cannot load document"):
             raw = am.Document.load(bytes(data))
             if actor:
                 raw.set_actor(actor)
-        doc = cls(raw)
+        doc = cls(raw, held)
         doc.validate()
         return doc
 
@@ -169,7 +194,7 @@ class Doc:
 
     def fork(self) -> Doc:
         with self._call("cannot fork document") as raw:
-            return Doc(raw.fork())
+            return Doc(raw.fork(), Measure(self._held.ops, self._held.value_bytes))
 
     # --- reading ----------------------------------------------------------------------
     def validate(self) -> None:
@@ -262,10 +287,21 @@ class Doc:
             message = raw.generate_sync_message(state._raw)
             return bytes(message.encode()) if message is not None else None
 
-    def receive_sync_message(self, state: SyncState, data: bytes) -> None:
-        """Apply a peer's sync message; raise CrdtError (document poisoned) if it is hostile."""
+    def receive_sync_message(self, state: SyncState, data: bytes,
+                             caps: Caps = DEFAULT_CAPS) -> None:
+        """Apply a peer's sync message; raise CrdtError (document poisoned) if it is hostile.
+
+        The message is measured from its bytes first (`crdt_limits`): one over `caps`, or
+        holding a Counter, raises `DocTooBig` before the binding decodes anything, and the
+        document is left as it was (not poisoned)."""
+        try:
+            added = scan_sync_message(bytes(data), caps.max_inflate_bytes)
+            caps.check(added, self._held)
+        except LimitExceeded as exc:
+            raise DocTooBig(str(exc)) from None
         with self._call("bad sync message") as raw:
             raw.receive_sync_message(state._raw, am.Message.decode(bytes(data)))
+        self._held.add(added)
         self.validate()
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import hashlib
 import logging
 import random
 import threading
@@ -38,7 +39,8 @@ from solo.core.events import DocEvent
 from solo.core.ids import is_document_id
 from solo.core.replica import Replica
 from solo.core.vault import Vault
-from solo.sync.synchronizer import MAX_IN_FLIGHT, Stalled, Synchronizer
+from solo.sync.protocol import HEADS_CAPABILITY
+from solo.sync.synchronizer import MAX_IN_FLIGHT, MAX_ROUNDS, Stalled, Synchronizer
 from solo.sync.transport import (
     PING_INTERVAL,
     PING_TIMEOUT,
@@ -50,6 +52,11 @@ from solo.sync.transport import (
 )
 
 log = logging.getLogger(__name__)
+
+
+def heads_rev(heads: Iterable[bytes]) -> str:
+    """`core.docrepo.doc_rev` computed from heads alone (a test keeps the two equal)."""
+    return hashlib.sha256(b"".join(sorted(heads))).hexdigest()[:20]
 
 OFFLINE, CONNECTING, SYNCING, UP_TO_DATE, PENDING = (
     "offline", "connecting", "syncing", "up to date", "pending changes")
@@ -89,6 +96,8 @@ class SyncReport:
     unavailable: list[str] = field(default_factory=list)
     root_missing: bool = False
     problems: list[str] = field(default_factory=list)
+    incomplete: bool = False
+    """The run was cut short by `Options.once_deadline` (what arrived is kept)."""
 
 
 @dataclass
@@ -104,6 +113,12 @@ class Options:
     auth_backoff: float = 60.0
     once_attempts: int = 3
     """`run_once`: connection attempts (after a refused connection or one lost mid-way)."""
+    once_deadline: float = 1800.0
+    """`run_once` ends (with its report, `incomplete`) after this many seconds whatever the
+    server does. Within it, an exchange gives up after `max_rounds` server messages, a
+    document the server keeps calling unavailable after two pushes is left, and a server
+    that stops answering is left after `stall_timeout` (each of `once_attempts` times)."""
+    max_rounds: int = MAX_ROUNDS
     subscribe_all: bool = True
     """Live: after what changed, sync every other document too (a few at a time), since a
     server relays live changes only for documents synced on the connection. Without it,
@@ -204,7 +219,7 @@ class RemoteSync:
         opts = self.options
         conn = await open_connection(self.remote.url, self.remote.token,
                                      ping_interval=opts.ping_interval,
-                                     ping_timeout=opts.ping_timeout)
+                                     ping_timeout=opts.ping_timeout, ca=self.remote.ca)
         self.connections += 1
         return conn
 
@@ -221,7 +236,7 @@ class RemoteSync:
         sync = self.sync = Synchronizer(
             replica, conn.send, self._run, peer_id=conn.peer_id, server_id=conn.server_id,
             max_in_flight=self.options.max_in_flight, stall_timeout=self.options.stall_timeout,
-            on_progress=self._progress)
+            on_progress=self._progress, max_rounds=self.options.max_rounds)
         started = time.monotonic()
         reader = asyncio.create_task(self._read(conn, sync))
         watchdog = asyncio.create_task(self._watchdog(sync))
@@ -229,6 +244,8 @@ class RemoteSync:
         try:
             self._local.clear()  # wanted() below covers every change made before now
             wanted = await self._run(replica.wanted, full)
+            if not full:
+                wanted += await self._changed_elsewhere(conn, sync, replica, wanted)
             sync.schedule([replica.root_id, *wanted])
             self._set_status(state=SYNCING, pending=sync.pending, last_error=None)
             idle = asyncio.create_task(sync.wait_idle())
@@ -266,6 +283,31 @@ class RemoteSync:
             self.sync = None
             await self._run(replica.close)
 
+    async def _changed_elsewhere(self, conn: Connection, sync: Synchronizer, replica: Replica,
+                                 wanted: list[str]) -> list[str]:
+        """Documents a peer changed on the server without touching the root index (a JS
+        app's edit): the root's revs cannot tell, the server's heads can.
+
+        A Solo server answers every document's heads in one round trip; from any other
+        server, every document the ledger calls agreed is synced again (correct, slower)."""
+        candidates = await self._run(self._agreed_docs, replica, set(wanted))
+        if not candidates:
+            return []
+        heads = None
+        if HEADS_CAPABILITY in conn.capabilities:
+            heads = await sync.ask_heads(sorted(candidates))
+        if heads is None:
+            return sorted(candidates)
+        return sorted(d for d, rev in candidates.items()
+                      if d not in heads or heads_rev(heads[d]) != rev)
+
+    @staticmethod
+    def _agreed_docs(replica: Replica, wanted: set[str]) -> dict[str, str]:
+        """Documents held here and not already wanted, with the rev this remote agreed on."""
+        agreed = replica.ledger.agreed(replica.remote)
+        return {d: agreed[d] for d in RemoteSync._all_docs(replica)
+                if d not in wanted and d in agreed and replica.has(d)}
+
     @staticmethod
     def _all_docs(replica: Replica) -> list[str]:
         return sorted(d for d, e in replica.entries().items() if is_document_id(d)
@@ -298,9 +340,21 @@ class RemoteSync:
     async def run_once(self, *, full: bool = False) -> SyncReport:
         """One round: connect, sync what is wanted until quiet, disconnect.
 
-        Raises AuthError, ConnectError, Stalled.
+        Raises AuthError, ConnectError, Stalled. Ends within `Options.once_deadline`.
         """
         report = SyncReport(self.name)
+        try:
+            async with asyncio.timeout(self.options.once_deadline):
+                return await self._attempts(report, full)
+        except TimeoutError:
+            report.incomplete = True
+            report.problems.append(
+                f"stopped after {self.options.once_deadline:.0f} s with {self.name} still "
+                "exchanging; what arrived is kept, the next sync continues")
+            self._set_status(state=OFFLINE, last_error="stopped at the deadline")
+            return report
+
+    async def _attempts(self, report: SyncReport, full: bool) -> SyncReport:
         delay = self.options.backoff_min
         for attempt in range(1, self.options.once_attempts + 1):
             try:
@@ -371,7 +425,7 @@ async def check_remote(remote: Remote, options: Options | None = None) -> str | 
     """Connect and join once (nothing is synced); the server's storage id. Raises on failure."""
     opts = options or Options()
     conn = await open_connection(remote.url, remote.token, ping_interval=opts.ping_interval,
-                                 ping_timeout=opts.ping_timeout)
+                                 ping_timeout=opts.ping_timeout, ca=remote.ca)
     await conn.close()
     return conn.storage_id
 

@@ -1,13 +1,23 @@
-"""One client connection of the sync server: its peer id, open documents and ordered outbox."""
+"""One client connection of the sync server: its peer id, open documents and ordered outbox.
+
+`GuardedConnection` is the WebSocket connection class the server uses: it notes when a
+fragmented message starts and how many bytes it has gathered, so the server can end a
+connection whose message stays unfinished too long (`FragmentBudget.timeout`) and keep the
+bytes held in unfinished messages of all connections under `FragmentBudget.max_bytes`.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections import deque
+from dataclasses import dataclass
+from typing import Any
 
 from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
+from websockets.frames import Frame, Opcode
 
 from solo.core.crdt import SyncState
 from solo.sync import protocol as p
@@ -18,6 +28,65 @@ CLOSE_NORMAL = 1000
 CLOSE_PROTOCOL = 1002
 CLOSE_POLICY = 1008
 CLOSE_LOST = 1006
+CLOSE_TOO_BIG = 1009
+DEFAULT_FRAGMENT_TIMEOUT = 30.0
+DEFAULT_FRAGMENT_BYTES = 64 * 1024 * 1024
+
+
+@dataclass
+class FragmentBudget:
+    """Limits on unfinished fragmented messages, shared by every connection of one server."""
+
+    timeout: float = DEFAULT_FRAGMENT_TIMEOUT
+    """Seconds a fragmented message may stay unfinished."""
+    max_bytes: int = DEFAULT_FRAGMENT_BYTES
+    """Bytes all connections together may hold in unfinished messages."""
+    held: int = 0
+
+
+class GuardedConnection(ServerConnection):
+    """A server connection that tracks its unfinished fragmented message (start time, bytes)."""
+
+    budget = FragmentBudget()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fragment_since: float | None = None
+        self.fragment_bytes = 0
+
+    def process_event(self, event: Any) -> None:
+        if isinstance(event, Frame) and event.opcode in (Opcode.TEXT, Opcode.BINARY,
+                                                          Opcode.CONT):
+            if event.opcode is not Opcode.CONT:
+                self.finish_fragment()
+                if not event.fin:
+                    self.fragment_since = time.monotonic()
+            if self.fragment_since is not None:
+                self.fragment_bytes += len(event.data)
+                self.budget.held += len(event.data)
+                if event.fin:
+                    self.finish_fragment()
+                elif self.budget.held > self.budget.max_bytes:
+                    log.warning("unfinished messages hold %d bytes (cap %d); closing the "
+                                "connection from %s", self.budget.held, self.budget.max_bytes,
+                                address_of(self))
+                    self.finish_fragment()
+                    self.transport.abort()
+                    return
+        super().process_event(event)
+
+    def finish_fragment(self) -> None:
+        """Forget the unfinished message (completed, or the connection is going away)."""
+        self.budget.held -= self.fragment_bytes
+        self.fragment_bytes = 0
+        self.fragment_since = None
+
+    def fragment_overdue(self, now: float) -> bool:
+        return self.fragment_since is not None and now - self.fragment_since > self.budget.timeout
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.finish_fragment()
+        super().connection_lost(exc)
 
 
 class PeerConnection:

@@ -6,6 +6,12 @@ except 64 (a typed byte array, read as bytes), a bounded depth and size, and che
 type of every field it uses. Anything else raises `ProtocolError` and nothing else.
 Unknown message types decode to `Unknown` (forward compatibility); unknown extra keys in
 known messages are ignored, as the reference implementation does.
+
+One Solo extension rides on that: a Solo server lists `"heads"` in its peer metadata's
+`soloCapabilities`, and then answers `solo-heads-request` (a list of document ids) with
+`solo-heads` (each document's heads, concatenated 32-byte hashes; unknown documents left
+out). A reconnecting client learns in one round trip which documents any peer changed,
+JS apps included, without an exchange per document. Other servers never see it.
 """
 
 from __future__ import annotations
@@ -45,6 +51,8 @@ class PeerMetadata:
 
     storage_id: str | None = None
     is_ephemeral: bool = False
+    capabilities: tuple[str, ...] = ()
+    """Solo extensions the peer speaks (`soloCapabilities`; other peers send none)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +173,8 @@ def _metadata_out(meta: PeerMetadata) -> dict[str, Any]:
     out: dict[str, Any] = {"isEphemeral": meta.is_ephemeral}
     if meta.storage_id is not None:
         out["storageId"] = meta.storage_id
+    if meta.capabilities:
+        out["soloCapabilities"] = list(meta.capabilities)
     return out
 
 
@@ -358,7 +368,12 @@ def _metadata(raw: Mapping[str, Any]) -> PeerMetadata | None:
         ephemeral = False
     if not isinstance(ephemeral, bool):
         raise ProtocolError("peerMetadata.isEphemeral must be a boolean")
-    return PeerMetadata(_text(value, "storageId", MAX_ID_CHARS, required=False), ephemeral)
+    capabilities = value.get("soloCapabilities")
+    if not isinstance(capabilities, list) or len(capabilities) > MAX_VERSIONS:
+        capabilities = []
+    return PeerMetadata(_text(value, "storageId", MAX_ID_CHARS, required=False), ephemeral,
+                        tuple(c for c in capabilities
+                              if isinstance(c, str) and len(c) <= MAX_TYPE_CHARS))
 
 
 def _versions(raw: Mapping[str, Any]) -> tuple[str, ...] | None:
@@ -418,3 +433,44 @@ def _from_wire(raw: dict[Any, Any]) -> Message:
     assert kind is not None
     _check_plain(raw)
     return Unknown(kind, {k: v for k, v in raw.items() if k != "type"})
+
+
+# --- the Solo heads extension -----------------------------------------------------------
+HEADS_CAPABILITY = "heads"
+HEADS_REQUEST = "solo-heads-request"
+HEADS_ANSWER = "solo-heads"
+MAX_HEADS_IDS = 10_000  # documents per request (about 300 KB)
+
+
+def heads_request(sender_id: str, target_id: str, doc_ids: list[str]) -> Unknown:
+    return Unknown(HEADS_REQUEST, {"senderId": sender_id, "targetId": target_id,
+                                   "documentIds": list(doc_ids)})
+
+
+def heads_answer(sender_id: str, target_id: str, heads: Mapping[str, list[bytes]]) -> Unknown:
+    return Unknown(HEADS_ANSWER, {"senderId": sender_id, "targetId": target_id,
+                                  "heads": {d: b"".join(h) for d, h in heads.items()}})
+
+
+def requested_ids(msg: Unknown) -> list[str]:
+    """The document ids of a `solo-heads-request`; raises ProtocolError when malformed."""
+    ids = msg.fields.get("documentIds")
+    if not isinstance(ids, list) or len(ids) > MAX_HEADS_IDS:
+        raise ProtocolError(f"documentIds must be a list of at most {MAX_HEADS_IDS} ids")
+    if not all(isinstance(d, str) and is_document_id(d) for d in ids):
+        raise ProtocolError("documentIds must hold document ids")
+    return ids
+
+
+def answered_heads(msg: Unknown) -> dict[str, list[bytes]]:
+    """The heads of a `solo-heads` answer; raises ProtocolError when malformed."""
+    raw = msg.fields.get("heads")
+    if not isinstance(raw, dict):
+        raise ProtocolError("heads must be a map")
+    out: dict[str, list[bytes]] = {}
+    for doc_id, data in raw.items():
+        if not (isinstance(doc_id, str) and is_document_id(doc_id)
+                and isinstance(data, bytes) and len(data) % 32 == 0 and len(data) <= 32 * 1000):
+            raise ProtocolError("heads must map document ids to concatenated 32-byte hashes")
+        out[doc_id] = sorted(data[i:i + 32] for i in range(0, len(data), 32))
+    return out

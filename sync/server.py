@@ -20,6 +20,7 @@ import hmac
 import logging
 import os
 import signal
+import ssl
 import time
 import uuid
 from collections import OrderedDict
@@ -36,12 +37,22 @@ from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
 from solo.core.crdt import CrdtError, SyncState
+from solo.core.crdt_limits import DEFAULT_CAPS, Caps
 from solo.core.errors import SoloError
 from solo.core.fsutil import atomic_write_bytes
 from solo.core.store import DocStore, StoreError
 from solo.sync import protocol as p
 from solo.sync.docs import DocTooLarge, ServerDocs
-from solo.sync.peer import CLOSE_NORMAL, CLOSE_PROTOCOL, PeerConnection, address_of
+from solo.sync.peer import (
+    CLOSE_NORMAL,
+    CLOSE_PROTOCOL,
+    DEFAULT_FRAGMENT_BYTES,
+    DEFAULT_FRAGMENT_TIMEOUT,
+    FragmentBudget,
+    GuardedConnection,
+    PeerConnection,
+    address_of,
+)
 
 log = logging.getLogger(__name__)
 
@@ -63,9 +74,17 @@ class ServerError(SoloError):
     """The server cannot start (bad settings, data folder in use)."""
 
 
+class _AmbiguousToken(SoloError):
+    """The handshake carries more than one Authorization header or token parameter."""
+
+
 def _supplied_token(request: Request) -> str | None:
+    """The bearer token of a handshake (None: none); raises _AmbiguousToken for two of them."""
     headers: Headers = request.headers
-    auth = headers.get("Authorization")
+    values = headers.get_all("Authorization")
+    if len(values) > 1:
+        raise _AmbiguousToken(f"{len(values)} Authorization headers")
+    auth = values[0] if values else None
     if auth is not None:
         scheme, _, value = auth.partition(" ")
         if scheme.lower() == "bearer" and value.strip():
@@ -92,6 +111,10 @@ class SyncServer:
         close_timeout: float = CLOSE_TIMEOUT,
         join_timeout: float = JOIN_TIMEOUT,
         peer_id: str | None = None,
+        caps: Caps = DEFAULT_CAPS,
+        fragment_timeout: float = DEFAULT_FRAGMENT_TIMEOUT,
+        fragment_bytes: int = DEFAULT_FRAGMENT_BYTES,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         if token is not None and not token.strip():
             raise ServerError("the token is empty; give a real token or none at all")
@@ -99,6 +122,7 @@ class SyncServer:
             raise ServerError("frame and document caps must be at least 1 KiB")
         self.data_dir = Path(data_dir)
         self.host = host
+        self.tls = tls
         self.token = token
         self.max_frame_bytes = max_frame_bytes
         self.max_doc_bytes = max_doc_bytes
@@ -110,11 +134,15 @@ class SyncServer:
         self._join_timeout = join_timeout
         self._outbox_limit = max(64 * 1024 * 1024, 2 * max_frame_bytes)
         self._docs = ServerDocs(DocStore(self.data_dir / "docs"), capacity=cache_docs,
-                                max_doc_bytes=max_doc_bytes)
+                                max_doc_bytes=max_doc_bytes, caps=caps)
         self._peers: dict[str, PeerConnection] = {}
         self._doc_peers: dict[str, set[PeerConnection]] = {}
         self._ephemeral_seen: OrderedDict[tuple[str, str], int] = OrderedDict()
         self._server: Server | None = None
+        self.fragments = FragmentBudget(fragment_timeout, fragment_bytes)
+        self._connection_class = type("SoloServerConnection", (GuardedConnection,),
+                                      {"budget": self.fragments})
+        self._sweeper: asyncio.Task[None] | None = None
         self._lock_fd: int | None = None
         self._storage_id: str | None = None
 
@@ -127,9 +155,9 @@ class SyncServer:
 
     @property
     def url(self) -> str:
-        """The ws:// URL clients connect to (without the token)."""
+        """The ws:// (wss:// with TLS) URL clients connect to (without the token)."""
         host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"ws://{host}:{self.port}/"
+        return f"{'wss' if self.tls else 'ws'}://{host}:{self.port}/"
 
     def connected_peers(self) -> list[str]:
         """Peer ids of the connections that have joined and are still open."""
@@ -151,18 +179,26 @@ class SyncServer:
                 ping_interval=self._ping[0], ping_timeout=self._ping[1],
                 close_timeout=self._close_timeout,
                 compression=None,
+                create_connection=self._connection_class,
+                ssl=self.tls,
             )
         except BaseException:
             self._unlock_data_dir()
             raise
+        self._sweeper = asyncio.create_task(self._sweep_fragments())
         self._port = self._server.sockets[0].getsockname()[1]
-        log.info("sync server %s listening on ws://%s:%d, data in %s", self.peer_id,
-                 self.host, self._port, self.data_dir)
+        log.info("sync server %s listening on %s, data in %s", self.peer_id, self.url,
+                 self.data_dir)
         return self._port
 
     async def stop(self) -> None:
         """Close every connection, stop listening, release the data folder."""
         server, self._server = self._server, None
+        sweeper, self._sweeper = self._sweeper, None
+        if sweeper is not None:
+            sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sweeper
         if server is not None:
             server.close()
             await server.wait_closed()
@@ -175,6 +211,19 @@ class SyncServer:
 
     async def __aexit__(self, *_exc: object) -> None:
         await self.stop()
+
+    async def _sweep_fragments(self) -> None:
+        """End connections whose fragmented message stays unfinished past the time limit."""
+        while True:
+            await asyncio.sleep(min(1.0, self.fragments.timeout / 4))
+            server, now = self._server, time.monotonic()
+            for ws in list(server.connections if server is not None else ()):
+                if isinstance(ws, GuardedConnection) and ws.fragment_overdue(now):
+                    log.warning("%s: a fragmented message stayed unfinished for over %.0f s "
+                                "(%d bytes); closing the connection", address_of(ws),
+                                self.fragments.timeout, ws.fragment_bytes)
+                    ws.finish_fragment()
+                    ws.transport.abort()
 
     def _lock_data_dir(self) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -219,7 +268,11 @@ class SyncServer:
     def _check_token(self, connection: ServerConnection, request: Request) -> Response | None:
         if self.token is None:
             return None
-        supplied = _supplied_token(request)
+        try:
+            supplied = _supplied_token(request)
+        except _AmbiguousToken as exc:
+            log.warning("refused connection from %s: %s", address_of(connection), exc)
+            return connection.respond(HTTPStatus.BAD_REQUEST, "give one token, once\n")
         if supplied is not None and hmac.compare_digest(supplied.encode(), self.token.encode()):
             return None
         log.warning("refused connection from %s: %s token", address_of(connection),
@@ -313,6 +366,8 @@ class SyncServer:
             self._on_ephemeral(conn, msg)
         elif isinstance(msg, p.Leave):
             conn.close(CLOSE_NORMAL, "left")
+        elif isinstance(msg, p.Unknown) and msg.type == p.HEADS_REQUEST:
+            self._on_heads(conn, msg)
         else:
             log.debug("%s: ignored %s message", conn.name, type(msg).__name__)
 
@@ -338,7 +393,8 @@ class SyncServer:
         self._peers[msg.sender_id] = conn
         log.debug("%s joined", conn.name)
         conn.send(p.Peer(self.peer_id, msg.sender_id, p.PROTOCOL_VERSION,
-                         p.PeerMetadata(storage_id=self.storage_id(), is_ephemeral=False)))
+                         p.PeerMetadata(storage_id=self.storage_id(), is_ephemeral=False,
+                                        capabilities=(p.HEADS_CAPABILITY,))))
 
     def _on_sync(self, conn: PeerConnection, msg: p.Sync | p.Request) -> None:
         doc_id = msg.document_id
@@ -375,6 +431,21 @@ class SyncServer:
                 if other is not conn and not other.closing:
                     self._send_sync(other, doc_id)
 
+    def _on_heads(self, conn: PeerConnection, msg: p.Unknown) -> None:
+        """The Solo heads extension: each asked document's heads, read without loading it."""
+        try:
+            doc_ids = p.requested_ids(msg)
+        except p.ProtocolError as exc:
+            conn.fail(f"bad {p.HEADS_REQUEST}: {exc}", CLOSE_PROTOCOL)
+            return
+        answer: dict[str, list[bytes]] = {}
+        for doc_id in doc_ids:
+            heads = self._docs.heads(doc_id)
+            if heads is not None:
+                answer[doc_id] = heads
+        assert conn.peer_id is not None
+        conn.send(p.heads_answer(self.peer_id, conn.peer_id, answer))
+
     def _send_sync(self, conn: PeerConnection, doc_id: str) -> None:
         state = conn.docs.get(doc_id)
         if state is None or conn.peer_id is None:
@@ -409,12 +480,29 @@ class SyncServer:
                 other.send(replace(msg, target_id=other.peer_id))
 
 
+def server_tls(cert: str | None, key: str | None) -> ssl.SSLContext | None:
+    """A TLS context from a certificate (chain) file and its key file; None without them.
+
+    Raises ServerError naming the problem (one given without the other, unreadable files)."""
+    if cert is None and key is None:
+        return None
+    if cert is None or key is None:
+        raise ServerError("give both --tls-cert and --tls-key, or neither")
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    try:
+        context.load_cert_chain(cert, key)
+    except (OSError, ssl.SSLError) as exc:
+        raise ServerError(f"cannot load the TLS certificate {cert} and key {key}: {exc}") from None
+    return context
+
+
 def main_serve(
     host: str,
     port: int,
     data_dir: Path,
     token: str | None,
     *,
+    tls: ssl.SSLContext | None = None,
     max_frame_bytes: int = DEFAULT_MAX_FRAME_BYTES,
     max_doc_bytes: int = DEFAULT_MAX_DOC_BYTES,
     ready: Callable[[int], None] | None = None,
@@ -437,7 +525,7 @@ def main_serve(
         try:
             async with SyncServer(Path(data_dir), host=host, port=port, token=token,
                                   max_frame_bytes=max_frame_bytes,
-                                  max_doc_bytes=max_doc_bytes) as server:
+                                  max_doc_bytes=max_doc_bytes, tls=tls) as server:
                 if ready is not None:
                     ready(server.port)
                 await stop.wait()

@@ -11,6 +11,12 @@ both sides hold the same changes and the Replica records the agreement. At most
 answer means the server lacks the document: we push ours if we have it, else it is simply
 not there yet (the server sends it if it arrives while we stay connected).
 
+Every exchange is bounded, so a hostile or broken server cannot keep a run going forever:
+an exchange that has not converged after `max_rounds` messages from the server is given up
+for this connection (one problem line; the next sync tries again), and a document the
+server still calls unavailable after we pushed it `MAX_UNAVAILABLE_PUSHES` times is left
+as unavailable.
+
 All Replica calls run through `run` (a single worker thread): vault I/O blocks.
 """
 
@@ -31,6 +37,8 @@ from solo.sync import protocol as p
 log = logging.getLogger(__name__)
 
 MAX_IN_FLIGHT = 16  # within the vault's cache of 32 loaded documents: more only reloads them
+MAX_ROUNDS = 64  # messages from the server in one exchange; a real one converges in 2 or 3
+MAX_UNAVAILABLE_PUSHES = 2
 T = TypeVar("T")
 Runner = Callable[..., Awaitable[Any]]
 
@@ -58,7 +66,8 @@ class Synchronizer:
     def __init__(self, replica: Replica, send: Callable[[p.Message], Awaitable[None]],
                  run: Runner, *, peer_id: str, server_id: str,
                  max_in_flight: int = MAX_IN_FLIGHT, stall_timeout: float = 30.0,
-                 on_progress: Callable[[], None] | None = None) -> None:
+                 on_progress: Callable[[], None] | None = None,
+                 max_rounds: int = MAX_ROUNDS) -> None:
         self.replica = replica
         self._send = send
         self._run = run
@@ -75,6 +84,11 @@ class Synchronizer:
         self.later: dict[str, None] = {}      # low priority: only to hear of live changes
         self.background: set[str] = set()     # active exchanges started from `later`
         self.counters = Counters()
+        self.max_rounds = max(2, max_rounds)
+        self.rounds: dict[str, int] = {}      # server messages in the current exchange
+        self.pushes: dict[str, int] = {}      # our pushes answered by doc-unavailable
+        self.given_up: set[str] = set()       # not converging: ignored on this connection
+        self._heads_answers: asyncio.Queue[p.Unknown] = asyncio.Queue()
         self._idle = asyncio.Event()
         self._idle.set()
         self._tasks: set[asyncio.Task[None]] = set()
@@ -103,6 +117,8 @@ class Synchronizer:
         """Sync these documents (again); those already running are rerun after they finish."""
         added = []
         for doc_id in doc_ids:
+            if doc_id in self.given_up:
+                continue
             if doc_id in self.active:
                 self.dirty.add(doc_id)
                 self.background.discard(doc_id)
@@ -172,6 +188,25 @@ class Synchronizer:
         for task in list(self._tasks):
             task.cancel()
 
+    async def ask_heads(self, doc_ids: list[str]) -> dict[str, list[bytes]] | None:
+        """The server's heads for these documents (the Solo extension), in batches.
+
+        None when the server sent something malformed or left a batch unanswered for
+        `stall_timeout`: the caller then syncs every document instead."""
+        out: dict[str, list[bytes]] = {}
+        for start in range(0, len(doc_ids), p.MAX_HEADS_IDS):
+            batch = doc_ids[start:start + p.MAX_HEADS_IDS]
+            await self._out(p.heads_request(self.peer_id, self.server_id, batch))
+            try:
+                async with asyncio.timeout(self.stall_timeout):
+                    answer = await self._heads_answers.get()
+                out.update(p.answered_heads(answer))
+            except (TimeoutError, p.ProtocolError) as exc:
+                log.warning("the server's heads answer is unusable (%s); checking every "
+                            "document instead", exc or "no answer in time")
+                return None
+        return out
+
     # --- exchanges -------------------------------------------------------------------------
     async def _start(self, doc_id: str) -> None:
         fresh = doc_id not in self.states
@@ -203,8 +238,19 @@ class Synchronizer:
             reply = self.replica.generate(doc_id, state)
             done = reply is None or sync_message_heads(reply) == sync_message_heads(data)
             if done and self.replica.has(doc_id):
+                self._publish_rev(doc_id)
                 self.replica.agreed_now(doc_id)
             return wanted, reply, done
+
+    def _publish_rev(self, doc_id: str) -> None:
+        """A peer that never writes the root index (a JS app) changed this document: put its
+        rev there, so the next run's fast path and other Solo devices see the change."""
+        if doc_id == self.replica.root_id:
+            return
+        entry = self.replica.repo.root_entry(doc_id)
+        if entry is None or entry.get("deleted") is True:
+            return
+        self.replica.mirror.record_rev(doc_id, self.replica.repo.load(doc_id))
 
     async def handle(self, msg: p.Message) -> None:
         """Process one message from the server (called in arrival order)."""
@@ -214,9 +260,19 @@ class Synchronizer:
             await self._on_sync(msg.document_id, msg.data)
         elif isinstance(msg, p.DocUnavailable):
             await self._on_unavailable(msg.document_id)
+        elif isinstance(msg, p.Unknown) and msg.type == p.HEADS_ANSWER:
+            self._heads_answers.put_nowait(msg)
         elif isinstance(msg, p.Error):
             log.warning("the server reports an error: %s", msg.message[:300])
             self.counters.errors.append(msg.message[:300])
+
+    def _give_up(self, doc_id: str, message: str) -> None:
+        log.warning(message)
+        self.counters.errors.append(message)
+        self.given_up.add(doc_id)
+        self.states.pop(doc_id, None)
+        self.dirty.discard(doc_id)
+        self._finish(doc_id, False)
 
     async def _on_sync(self, doc_id: str, data: bytes) -> None:
         state = self.states.get(doc_id)
@@ -225,6 +281,11 @@ class Synchronizer:
             return
         self.counters.messages_in += 1
         self.counters.docs_touched.add(doc_id)
+        rounds = self.rounds[doc_id] = self.rounds.get(doc_id, 0) + 1
+        if rounds > self.max_rounds:
+            self._give_up(doc_id, f"document {doc_id}: the server did not converge in "
+                                  f"{self.max_rounds} messages; left for the next sync")
+            return
         ours = doc_id in self.active
         if ours:
             self.active[doc_id] = None  # answered; processing
@@ -247,6 +308,7 @@ class Synchronizer:
             await self._out(p.Sync(self.peer_id, self.server_id, doc_id, reply))
         if done:
             self.counters.unavailable.discard(doc_id)
+            self.rounds.pop(doc_id, None)
             if ours:
                 self._finish(doc_id, True)
         elif not ours:
@@ -259,7 +321,9 @@ class Synchronizer:
         if doc_id not in self.states:
             return
         self.counters.messages_in += 1
-        if await self._run(self.replica.has, doc_id):
+        pushes = self.pushes.get(doc_id, 0)
+        if pushes < MAX_UNAVAILABLE_PUSHES and await self._run(self.replica.has, doc_id):
+            self.pushes[doc_id] = pushes + 1
             # We hold it after all (made meanwhile): push it.
             state = self.states[doc_id] = SyncState()
             data = await self._run(self.replica.generate, doc_id, state)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import ssl
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -51,6 +52,18 @@ def display_url(url: str) -> str:
     return urlunsplit(urlsplit(url)._replace(query="", fragment=""))
 
 
+def tls_context(url: str, ca: str | None = None) -> ssl.SSLContext | None:
+    """For a wss:// URL, a context verifying the server against the system store or `ca`.
+
+    None for ws://. Raises ConnectError when the CA file cannot be read."""
+    if urlsplit(url).scheme != "wss":
+        return None
+    try:
+        return ssl.create_default_context(cafile=ca)
+    except (OSError, ssl.SSLError) as exc:
+        raise ConnectError(f"cannot read the CA certificate {ca}: {exc}") from None
+
+
 def check_url(url: str) -> str:
     """A ws:// or wss:// URL with a host; raises ValueError naming the problem."""
     parts = urlsplit(url)
@@ -68,6 +81,7 @@ class Connection:
     server_id: str
     storage_id: str | None
     max_frame_bytes: int = MAX_FRAME_BYTES
+    capabilities: tuple[str, ...] = ()
     frames_in: int = 0
     frames_out: int = 0
 
@@ -110,16 +124,21 @@ async def open_connection(
     ping_timeout: float | None = PING_TIMEOUT,
     open_timeout: float = OPEN_TIMEOUT,
     max_frame_bytes: int = MAX_FRAME_BYTES,
+    ca: str | None = None,
 ) -> Connection:
-    """Connect, send `join` (ephemeral, protocol "1") and wait for the server's `peer`."""
+    """Connect, send `join` (ephemeral, protocol "1") and wait for the server's `peer`.
+
+    A wss:// server is verified against the system's certificate store, or `ca` (a file)."""
     peer_id = peer_id or p.new_peer_id()
+    context = tls_context(url, ca)
     headers = {"Authorization": f"Bearer {token}"} if token is not None else None
     shown = display_url(url)
     try:
         ws = await connect(with_token(url, token), additional_headers=headers,
                            max_size=max_frame_bytes, compression=None,
                            ping_interval=ping_interval, ping_timeout=ping_timeout,
-                           open_timeout=open_timeout, close_timeout=CLOSE_TIMEOUT)
+                           open_timeout=open_timeout, close_timeout=CLOSE_TIMEOUT,
+                           ssl=context)
     except InvalidStatus as exc:
         status = exc.response.status_code
         if status in (401, 403):
@@ -128,6 +147,12 @@ async def open_connection(
         raise ConnectError(f"{shown} answered HTTP {status}, not a WebSocket") from None
     except InvalidURI as exc:
         raise ConnectError(f"bad server URL {shown}: {exc}") from None
+    except ssl.SSLCertVerificationError as exc:
+        hint = "" if ca else "; if it uses a private CA, give its certificate with --ca FILE"
+        raise ConnectError(f"cannot verify the TLS certificate of {shown}: "
+                           f"{exc.verify_message or exc}{hint}") from None
+    except ssl.SSLError as exc:
+        raise ConnectError(f"TLS with {shown} failed: {exc}") from None
     except (OSError, TimeoutError, InvalidHandshake) as exc:
         raise ConnectError(f"cannot connect to {shown}: {exc or type(exc).__name__}") from None
     try:
@@ -141,8 +166,10 @@ async def open_connection(
                 except p.ProtocolError as exc:
                     raise ConnectError(f"{shown} sent a malformed handshake: {exc}") from None
                 if isinstance(msg, p.Peer):
-                    storage = msg.peer_metadata.storage_id if msg.peer_metadata else None
-                    return Connection(ws, peer_id, msg.sender_id, storage, max_frame_bytes)
+                    meta = msg.peer_metadata
+                    return Connection(ws, peer_id, msg.sender_id,
+                                      meta.storage_id if meta else None, max_frame_bytes,
+                                      capabilities=meta.capabilities if meta else ())
                 if isinstance(msg, p.Error):
                     raise ConnectError(f"{shown} refused the session: {msg.message}")
     except ConnectError:

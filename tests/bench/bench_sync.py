@@ -186,3 +186,109 @@ def test_sync_benchmarks(tmp_path: Path) -> None:
                              f"{pct(times, 0.95) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms")
             shutil.rmtree(work, ignore_errors=True)
     print("\n" + "\n".join(lines))
+
+
+def test_reconnect_nothing_changed(tmp_path: Path) -> None:
+    """The fast path with the heads check (issue 12): a reconnect with nothing changed.
+
+    `SOLO_BENCH_SYNC_SIZES=10000 pytest -s tests/bench/bench_sync.py -k reconnect -o addopts=''`
+    """
+    lines = []
+    for size in SIZES:
+        source = tmp_path / f"gen-{size}"
+        generate_vault(source, size)
+        for kind in SERVERS:
+            work = tmp_path / f"{kind}-{size}"
+            a_root = work / "a"
+            shutil.copytree(source, a_root)
+            vault = Vault.init(a_root)
+            vault.scan()
+            vault.close()
+            starter = solo_server if kind == "solo" else js_server
+            with starter(work / "server") as (url, token):
+                push = phase(a_root, url, token, "push")
+                lines.append(f"[{kind}] {size} docs: push all {push['sync_seconds']:.1f} s")
+                print(lines[-1], flush=True)
+                for attempt in range(3):
+                    noop = phase(a_root, url, token, "push")
+                    lines.append(f"[{kind}] reconnect {attempt + 1}, nothing changed: "
+                                 f"{noop['documents']} docs exchanged, "
+                                 f"{noop['messages_in'] + noop['messages_out']} msgs, "
+                                 f"{noop['sync_seconds'] * 1000:.0f} ms sync "
+                                 f"({noop['seconds']:.2f} s with open+scan)")
+                    print(lines[-1], flush=True)
+            shutil.rmtree(work, ignore_errors=True)
+    print("\n" + "\n".join(lines))
+
+
+_BOMB_SERVER = r"""
+import sys
+from pathlib import Path
+from solo.sync.server import main_serve
+sys.exit(main_serve("127.0.0.1", 0, Path(sys.argv[1]), None,
+                    ready=lambda port: print(port, flush=True)))
+"""
+
+
+def _peak_rss_mb(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(status.split("VmHWM:")[1].split()[0]) / 1024
+
+
+def test_server_peak_rss_under_bombs(tmp_path: Path) -> None:
+    """Peak RSS of `solo serve` receiving the 10 M-character bomb and a 1e6-key document.
+
+    `pytest -s tests/bench/bench_sync.py -k bombs -o addopts=''` (the 1e6-key document takes
+    the JS side about a minute to make)."""
+    import asyncio
+
+    sys.path.insert(0, str(REPO / "tests" / "sync"))
+    from sync_helpers import SyncClient, make_note
+
+    from solo.core.ids import new_document_id
+    from solo.sync import protocol as p
+
+    node = require_interop()
+    keys_msg = tmp_path / "keys.syncmsg"
+    count = int(os.environ.get("SOLO_BENCH_BOMB_KEYS", "1000000"))
+    copies = int(os.environ.get("SOLO_BENCH_BOMB_COPIES", "1"))
+    subprocess.run([node, str(INTEROP_DIR / "bomb.mjs"), "keys", str(count), str(keys_msg)],
+                   cwd=INTEROP_DIR, check=True, capture_output=True, timeout=3600)
+    bombs = {"text 10M chars": (INTEROP_DIR / "fixtures" / "bomb-text-10m.syncmsg").read_bytes(),
+             f"{count} keys": keys_msg.read_bytes()}
+    lines = []
+    for name, data in bombs.items():
+        process = subprocess.Popen([sys.executable, "-c", _BOMB_SERVER, str(tmp_path / name)],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            assert process.stdout is not None
+            port = int(process.stdout.readline())
+            base = _peak_rss_mb(process.pid)
+
+            async def push(data: bytes = data, port: int = port, name: str = name) -> float:
+                async with SyncClient(f"ws://127.0.0.1:{port}/") as client:
+                    assert client.server_id is not None
+                    start = time.perf_counter()
+                    ids = [new_document_id() for _ in range(copies)]
+                    for doc_id in ids:  # the same document under several ids: the cache
+                        await client.send(p.Sync(client.peer_id, client.server_id, doc_id,
+                                                 data))
+                        if "keys" in name:  # accepted (under the caps): wait for its answer
+                            await client.wait_for(lambda d=doc_id: d in client.docs, 600)
+                            lines.append(f"  {name}: copy applied and answered after "
+                                         f"{time.perf_counter() - start:.1f} s")
+                    # A second peer's round trip: the server is responsive again.
+                    async with SyncClient(f"ws://127.0.0.1:{port}/") as other:
+                        doc_id = new_document_id()
+                        await other.push(doc_id, make_note("x", "y"))
+                        await other.wait_idle([doc_id], seconds=600)
+                    return time.perf_counter() - start
+
+            seconds = asyncio.run(push())
+            lines.append(f"serve, {name} ({len(data)} bytes) x{copies}: other peer served after "
+                         f"{seconds:.2f} s; peak RSS {_peak_rss_mb(process.pid):.0f} MB "
+                         f"(idle {base:.0f} MB)")
+        finally:
+            process.terminate()
+            process.wait(30)
+    print("\n" + "\n".join(lines))

@@ -211,7 +211,7 @@ def test_join_without_versions_is_accepted_as_v1(tmp_path: Path) -> None:
             answer = await client.connect()
             storage_id = (tmp_path / "data" / "storage-id").read_text()
             assert answer == p.Peer(server.peer_id, client.peer_id, "1",
-                                    p.PeerMetadata(storage_id, False))
+                                    p.PeerMetadata(storage_id, False, (p.HEADS_CAPABILITY,)))
             await client.close()
         async with SyncServer(tmp_path / "data") as server:  # the storage id is kept
             client = SyncClient(server.url)

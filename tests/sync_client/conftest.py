@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import ssl
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,8 +23,10 @@ FAST = Options(ping_interval=1.0, ping_timeout=2.0, stall_timeout=10.0, backoff_
 class ServerThread:
     """A SyncServer on 127.0.0.1 running in its own thread and event loop; restartable."""
 
-    def __init__(self, data_dir: Path, token: str | None = TOKEN, port: int = 0) -> None:
+    def __init__(self, data_dir: Path, token: str | None = TOKEN, port: int = 0,
+                 tls: ssl.SSLContext | None = None) -> None:
         self.data_dir = data_dir
+        self.tls = tls
         self.token = token
         self.port = port
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -39,7 +42,7 @@ class ServerThread:
             self._stop = asyncio.Event()
             try:
                 self.server = SyncServer(self.data_dir, port=self.port, token=self.token,
-                                         ping_interval=1.0, ping_timeout=2.0)
+                                         ping_interval=1.0, ping_timeout=2.0, tls=self.tls)
                 self.port = await self.server.start()
             except BaseException as exc:
                 failure.append(exc)
@@ -73,7 +76,7 @@ class ServerThread:
 
     @property
     def url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}/"
+        return f"{'wss' if self.tls else 'ws'}://127.0.0.1:{self.port}/"
 
     def remote(self, token: str | None = TOKEN) -> Remote:
         return Remote(self.url, token)

@@ -80,6 +80,21 @@ def _summary(report: SyncReport) -> str:
     return text
 
 
+def _ca_path(ca: str | None) -> str | None:
+    """The CA file as an absolute path (kept in the config, used from any folder)."""
+    if ca is None:
+        return None
+    path = Path(ca).expanduser().resolve()
+    if not path.is_file():
+        raise UserError(f"--ca {ca}: no such file")
+    return str(path)
+
+
+def _with_ca(remote: Remote, ca: str | None) -> Remote:
+    """`remote` verified by `ca` for this run, when given (the config is left as it is)."""
+    return remote if ca is None else Remote(remote.url, remote.token, ca)
+
+
 def _remote_for(vault: Vault, url: str) -> Remote | None:
     for remote in vault.config.remotes:
         if remote.url == url or display_url(remote.url) == display_url(url):
@@ -101,12 +116,14 @@ def cmd_remote(args: argparse.Namespace) -> int:
                 check_url(args.url)
             except ValueError as exc:
                 raise UserError(str(exc)) from None
+            ca = _ca_path(args.ca)
             existing = _remote_for(vault, args.url)
             if existing is not None:
                 existing.token = args.token
+                existing.ca = ca or existing.ca
                 print(f"Updated remote {display_url(args.url)}")
             else:
-                vault.config.remotes.append(Remote(args.url, args.token))
+                vault.config.remotes.append(Remote(args.url, args.token, ca))
                 print(f"Added remote {display_url(args.url)}")
             vault.save_config()
         elif args.remote_command == "remove":
@@ -124,19 +141,45 @@ def cmd_remote(args: argparse.Namespace) -> int:
     return 0
 
 
+def _fetch_root(vault: Vault, remotes: list[Remote]) -> None:
+    """A vault whose clone was interrupted lacks its root index: fetch it before anything."""
+    for remote in remotes:
+        print(f"Resuming the clone of {vault.url} from {display_url(remote.url)}",
+              file=sys.stderr)
+        report = _run_once(vault, remote, full=False)
+        for problem in report.problems:
+            print(f"solo: warning: {problem}", file=sys.stderr)
+        if vault.store.exists(vault.root_id):
+            return
+    raise UserError(f"no configured server has the vault {vault.url} "
+                    "(see `solo remote list`)")
+
+
 def cmd_sync(args: argparse.Namespace) -> int:
-    with open_vault(args) as vault:
+    with open_vault(args, scan=False) as vault:
         if not vault.config.remotes:
+            if not vault.store.exists(vault.root_id):
+                raise UserError("this clone was interrupted before its server was saved; run "
+                                f"`solo clone SERVER_URL {vault.url} {vault.root}` again")
             raise UserError("no remote to sync with; add one with `solo remote add URL`")
+        ca = _ca_path(args.ca)
+        remotes = [_with_ca(remote, ca) for remote in vault.config.remotes]
+        if not vault.store.exists(vault.root_id):
+            _fetch_root(vault, remotes)
+        scan = vault.scan()
+        for problem in scan.problems.values():
+            print(f"solo: warning: {problem}", file=sys.stderr)
         if args.once:
-            for remote in vault.config.remotes:
+            status = 0
+            for remote in remotes:
                 report = _run_once(vault, remote, args.full)
                 for problem in report.problems:
                     print(f"solo: warning: {problem}", file=sys.stderr)
                 print(_summary(report))
+                status = 1 if report.incomplete else status
             vault.scan()
-            return 0
-        return _sync_live(vault, args.full)
+            return status
+        return _sync_live(vault, remotes, args.full)
 
 
 def _status_printer() -> Callable[[SyncStatus], None]:
@@ -162,14 +205,29 @@ def start_watch_sync(vault: Vault) -> BackgroundSync | None:
     return start_background_sync(vault, on_status=_status_printer())
 
 
-def _sync_live(vault: Vault, full: bool) -> int:
+def _sync_live(vault: Vault, remotes: list[Remote], full: bool) -> int:
     from solo.core.watch import VaultWatcher
 
-    live = BackgroundSync(vault, vault.config.remotes, on_status=_status_printer(), full=full)
+    live = BackgroundSync(vault, remotes, on_status=_status_printer(), full=full)
     print(f"Syncing {vault.root} live (Ctrl-C to stop)", flush=True)
     with VaultWatcher(vault), live:
         wait_until_stopped()
     return 0
+
+
+def _unfinished_clone(root: Path, root_id: str) -> bool:
+    """True when `root` holds a clone of `root_id` that was interrupted (or never synced).
+
+    A folder whose `.solo/` lacks its identity file (killed while it was being written)
+    counts too: nothing in it can be anyone's data yet."""
+    solo = root / SOLO_DIR
+    try:
+        found = (solo / "vault").read_text().strip()
+    except FileNotFoundError:
+        return not (solo / "store").is_dir() or not any((solo / "store").iterdir())
+    except OSError:
+        return False
+    return found == root_id
 
 
 def cmd_clone(args: argparse.Namespace) -> int:
@@ -179,25 +237,33 @@ def cmd_clone(args: argparse.Namespace) -> int:
     except (ValueError, InvalidId) as exc:
         raise UserError(str(exc)) from None
     root = Path(args.path).expanduser()
-    if (root / SOLO_DIR).exists():
+    resuming = (root / SOLO_DIR).exists()
+    if resuming and not _unfinished_clone(root, root_id):
         raise UserError(f"{root} is already a vault")
-    remote = Remote(args.server_url, args.token)
+    remote = Remote(args.server_url, args.token, _ca_path(args.ca))
     try:  # a refused token or a dead server: fail before writing anything
         asyncio.run(check_remote(remote))
     except ConnectError as exc:
         raise UserError(str(exc)) from None
     created = not root.exists()
+    if resuming:
+        print(f"Resuming the clone of {args.automerge_url} in {root}", file=sys.stderr)
     root.mkdir(parents=True, exist_ok=True)
     vault = Vault.init(root, root_id=root_id)
     try:
-        vault.config.remotes.append(remote)
+        existing = _remote_for(vault, args.server_url)
+        if existing is None:
+            vault.config.remotes.append(remote)
+        else:
+            existing.token = args.token if args.token is not None else existing.token
+            existing.ca = remote.ca or existing.ca
         vault.save_config()
-        report = _run_once(vault, remote, full=False)
+        report = _run_once(vault, existing or remote, full=False)
         if report.root_missing or not vault.store.exists(root_id):
             vault.close()
             if created:
                 shutil.rmtree(root, ignore_errors=True)
-            else:
+            elif not resuming:
                 shutil.rmtree(root / SOLO_DIR, ignore_errors=True)
             raise UserError(f"{display_url(args.server_url)} does not have the vault "
                             f"{args.automerge_url}")
@@ -215,16 +281,22 @@ def cmd_clone(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from solo.sync.server import ServerError, main_serve
+    from solo.sync.server import ServerError, main_serve, server_tls
 
     token = args.token or os.environ.get("SOLO_SERVER_TOKEN") or None
     data = Path(args.data).expanduser() if args.data else default_server_data()
 
+    try:
+        tls = server_tls(args.tls_cert, args.tls_key)
+    except ServerError as exc:
+        raise UserError(f"cannot serve: {exc}") from None
+    scheme = "wss" if tls is not None else "ws"
+
     def ready(port: int) -> None:
-        print(f"Serving on ws://{args.host}:{port}/ (data in {data}"
+        print(f"Serving on {scheme}://{args.host}:{port}/ (data in {data}"
               f"{', token required' if token else ''})", flush=True)
 
     try:
-        return main_serve(args.host, args.port, data, token, ready=ready)
+        return main_serve(args.host, args.port, data, token, ready=ready, tls=tls)
     except (ServerError, OSError) as exc:
         raise UserError(f"cannot serve: {exc}") from None

@@ -150,6 +150,8 @@ def _remote(p: argparse.ArgumentParser) -> None:
     q = remote_sub.add_parser("add", help="add a sync server (ws:// or wss:// URL)")
     q.add_argument("url")
     q.add_argument("--token")
+    q.add_argument("--ca", help="verify a wss:// server by this CA certificate file "
+                   "(default: the system's store)")
     remote_sub.add_parser("list", help="list the sync servers")
     q = remote_sub.add_parser("remove", help="forget a sync server")
     q.add_argument("url")
@@ -159,6 +161,8 @@ def _sync(p: argparse.ArgumentParser) -> None:
     p.add_argument("--once", action="store_true", help="one round, then exit")
     p.add_argument("--full", action="store_true",
                    help="sync every document, not only those changed since the last sync")
+    p.add_argument("--ca", help="verify wss:// servers by this CA certificate file this time "
+                   "(default: each remote's own, else the system's store)")
 
 
 def _clone(p: argparse.ArgumentParser) -> None:
@@ -166,6 +170,8 @@ def _clone(p: argparse.ArgumentParser) -> None:
     p.add_argument("automerge_url")
     p.add_argument("path")
     p.add_argument("--token")
+    p.add_argument("--ca", help="verify a wss:// server by this CA certificate file "
+                   "(kept with the remote; default: the system's store)")
 
 
 def _serve(p: argparse.ArgumentParser) -> None:
@@ -173,6 +179,8 @@ def _serve(p: argparse.ArgumentParser) -> None:
     p.add_argument("--port", type=int, default=3030)
     p.add_argument("--data", help=f"where documents are kept (default {default_server_data()})")
     p.add_argument("--token", help="require this token (or set $SOLO_SERVER_TOKEN)")
+    p.add_argument("--tls-cert", help="serve wss:// with this certificate (chain) file")
+    p.add_argument("--tls-key", help="the private key of --tls-cert")
 
 
 # --- assistant ------------------------------------------------------------------------------
