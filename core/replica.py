@@ -28,6 +28,7 @@ from typing import Any, Protocol
 from solo.core import model
 from solo.core.crdt import CrdtError, Doc, SyncState
 from solo.core.docrepo import DocRepo, doc_rev
+from solo.core.doctor import quarantine
 from solo.core.events import Origin
 from solo.core.ids import is_document_id
 from solo.core.index import Index, short_id
@@ -46,11 +47,32 @@ class SyncLedger:
 
     def __init__(self, path: Path) -> None:
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, check_same_thread=False, timeout=30.0,
-                                   isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("CREATE TABLE IF NOT EXISTS agreed (remote TEXT, doc_id TEXT, rev TEXT, "
-                         "PRIMARY KEY (remote, doc_id))")
+        self.notice: str | None = None
+        try:
+            self._db = self._open(path)
+        except sqlite3.DatabaseError as exc:
+            # Derived data (forgetting it only costs one full exchange): set aside, start anew.
+            moved = quarantine(path.parent, path)
+            for suffix in ("-wal", "-shm"):
+                side = path.with_name(path.name + suffix)
+                if side.exists():
+                    quarantine(path.parent, side)
+            self.notice = f"{path}: {exc}; moved to {moved}, the next sync is a full one"
+            log.warning(self.notice)
+            self._db = self._open(path)
+
+    @staticmethod
+    def _open(path: Path) -> sqlite3.Connection:
+        db = sqlite3.connect(path, check_same_thread=False, timeout=30.0, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("CREATE TABLE IF NOT EXISTS agreed (remote TEXT, doc_id TEXT, rev TEXT, "
+                       "PRIMARY KEY (remote, doc_id))")
+            db.execute("SELECT count(*) FROM agreed").fetchone()
+        except sqlite3.DatabaseError:
+            db.close()
+            raise
+        return db
 
     def agreed(self, remote: str) -> dict[str, str]:
         with self._lock:
