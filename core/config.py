@@ -66,6 +66,17 @@ class WorkConfig:
 
 
 @dataclass
+class SyncConfig:
+    """Sync safety: how much one round may delete before it asks."""
+
+    max_deletes: int = 20
+    """A sync round deleting more files than this AND more than `max_delete_share` of the
+    vault holds the deletions back until `solo deletes --apply` confirms them."""
+    max_delete_share: float = 0.10
+    """Share of the vault's files (0–1) a round may delete without confirmation."""
+
+
+@dataclass
 class Remote:
     """A sync server this vault syncs with."""
 
@@ -80,6 +91,7 @@ class Config:
     assistant: AssistantConfig = field(default_factory=AssistantConfig)
     work: WorkConfig = field(default_factory=WorkConfig)
     remotes: list[Remote] = field(default_factory=list)
+    sync: SyncConfig = field(default_factory=SyncConfig)
     keys: dict[str, str] = field(default_factory=dict)
     """Key remaps for the TUI: binding id → keys."""
     theme: str = "dark"
@@ -135,13 +147,14 @@ def _parse(path: Path, data: dict[str, Any]) -> Config:
         return Config(
             assistant=_section(AssistantConfig, data.get("assistant", {}), "assistant"),
             work=_section(WorkConfig, data.get("work", {}), "work"),
+            sync=_section(SyncConfig, data.get("sync", {}), "sync"),
             remotes=remotes,
             keys={str(k): str(v) for k, v in data.get("keys", {}).items()},
             theme=str(data.get("theme", "dark")),
             urgency=_table(data.get("urgency", {}), "urgency"),
             front_matter="yaml" if data.get("front_matter") == "yaml" else "toml",
             extra={k: v for k, v in data.items()
-                   if k not in ("assistant", "work", "remotes", "keys", "theme", "urgency",
+                   if k not in ("assistant", "work", "sync", "remotes", "keys", "theme", "urgency",
                                 "front_matter")},
         )
     except (KeyError, TypeError, ConfigError) as exc:
@@ -175,7 +188,8 @@ def save_config(path: Path, config: Config) -> None:
 
 
 # --- reference, warnings and where values come from ----------------------------------------
-SECTIONS: dict[str, type] = {"assistant": AssistantConfig, "work": WorkConfig}
+SECTIONS: dict[str, type] = {"assistant": AssistantConfig, "work": WorkConfig,
+                             "sync": SyncConfig}
 TOP_LEVEL = ("theme", "front_matter")
 ENVIRONMENT: dict[str, str] = {"assistant.host": "OLLAMA_HOST"}
 """Settings an environment variable overrides: dotted key → variable."""

@@ -251,3 +251,26 @@ def cmd_tui(args: argparse.Namespace) -> int:
         return cmd_list(argparse.Namespace(**{**vars(args), "kind": None, "status": None,
                                               "tag": None, "json": False}))
     return run_app(vault_path(args))
+
+
+def cmd_deletes(args: argparse.Namespace) -> int:
+    """List the deletions a sync round held back; `--apply` confirms and applies them."""
+    from solo.core.replica import Replica
+
+    with open_vault(args) as vault:
+        replica = Replica(vault, remote="")
+        try:
+            if args.apply:
+                done = replica.apply_held_deletes()
+                for path in done:
+                    print(f"deleted: {terminal.clean_line(path)}")
+                print(f"{len(done)} file(s) deleted")
+            else:
+                held = replica.held_deletes()
+                for path in held:
+                    print(terminal.clean_line(path))
+                print(f"{len(held)} deletion(s) held back" + (
+                    "; `solo deletes --apply` applies them" if held else ""))
+        finally:
+            replica.close()
+    return 0

@@ -43,6 +43,10 @@ def _doctor(p: argparse.ArgumentParser) -> None:
     p.add_argument("--check", action="store_true", help="report only; repair nothing")
 
 
+def _deletes(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--apply", action="store_true", help="apply the held-back deletions")
+
+
 def _add(p: argparse.ArgumentParser) -> None:
     p.add_argument("kind", help="task, note, goal, skill, learning, achievement, resource, "
                    "review, focus")
@@ -270,6 +274,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
                 f"{ITEMS}:cmd_watch"),
     CommandSpec("doctor", "check files, store and index agree; repair damage (exit 1: problems)",
                 f"{ITEMS}:cmd_doctor", _doctor),
+    CommandSpec("deletes", "deletions a sync round held back (too many at once); --apply",
+                f"{ITEMS}:cmd_deletes", _deletes),
     CommandSpec("tui", "the full-screen interface (the default)", f"{ITEMS}:cmd_tui"),
     CommandSpec("next", "open tasks by urgency (Taskwarrior's next report)",
                 f"{TASKS}:cmd_next", _next, takes_terms=True),
