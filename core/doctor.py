@@ -26,7 +26,7 @@ from solo.core.fsutil import atomic_write_bytes, is_temp_name
 from solo.core.index import Index, Row
 from solo.core.integrity import chunks_problem, log_damage
 from solo.core.mirror import BadDocument, FileMirror, content_sha, render_doc
-from solo.core.paths import UnsafePath, check_relative_path, safe_name
+from solo.core.paths import UnsafePath, check_relative_path, conflict_name, safe_name
 from solo.core.storage import DocStorage
 from solo.core.store import DocStore, StoreError, read_frames
 
@@ -288,7 +288,21 @@ class Doctor:
         except BadDocument as exc:
             self.findings.append(f"{row.path}: document {row.doc_id} cannot be a file: {exc}")
             return
-        if rendered != data:
+        if rendered != data and content_sha(data) == row.sha:
+            # The file is as Solo last saw it: the document moved on (a merged remote edit
+            # not written yet). Ingesting the file would undo that edit; write it instead.
+            self.findings.append(f"{row.path}: file is behind its document; written")
+            if repair:
+                self.mirror.write_doc(row.path, row.doc_id, doc)
+        elif rendered != data and content_sha(rendered) != row.sha:
+            # Both changed since Solo last saw the file: keep both, never one over the other.
+            beside = conflict_name(row.path, "doctor")
+            self.findings.append(f"{row.path}: the file and its document both changed; the "
+                                 f"file was kept and the document's version written to {beside}")
+            if repair and not self.mirror.files.exists(beside):
+                self.mirror.files.write(beside, rendered)
+                self.mirror.ingest_file(beside)
+        elif rendered != data:
             self.findings.append(f"{row.path}: file differs from its document; ingested")
             if repair:
                 self.mirror.ingest_file(row.path)

@@ -225,7 +225,14 @@ class Replica:
         if doc.heads() == before:
             return []
         if is_root:
-            self._check_root(doc)
+            try:
+                self._check_root(doc)
+            except CrdtError:
+                # The merged copy in memory holds the refused change: drop it, so later local
+                # edits build on the stored root and publish the complete index.
+                self.repo.forget(doc_id)
+                self._entries_cache = None
+                raise
         self.mirror.pending.mark(doc_id, durable=True)
         if fresh or is_root:
             self.repo.persist(doc_id, doc, before, origin=self.origin)
