@@ -11,6 +11,7 @@ replica (`core.replica`) works on the same parts. Tests may inject `storage`, `f
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,12 @@ from solo.core import identity
 from solo.core.config import Config, load_config, save_config
 from solo.core.crdt import CrdtError, Doc
 from solo.core.docrepo import DocRepo, doc_rev
-from solo.core.doctor import Progress, layout_problems, open_sqlite_or_quarantine
+from solo.core.doctor import (
+    Progress,
+    layout_problems,
+    open_sqlite_or_quarantine,
+    sync_name_problem,
+)
 from solo.core.errors import NotAVault, VaultError
 from solo.core.events import ORIGIN_LOCAL, DocEvent, FileEvent, Origin, Unsubscribe
 from solo.core.files import VaultFiles
@@ -37,6 +43,7 @@ __all__ = ["MAX_MIRROR_BYTES", "Item", "NotAVault", "ScanReport", "Vault", "Vaul
            "find_vault", "short"]
 
 SOLO_DIR = ".solo"
+log = logging.getLogger(__name__)
 ChangeListener = Callable[[list[str]], None]
 
 
@@ -195,12 +202,24 @@ class Vault:
         if self.mirror.pending.ids():
             finish_pending(self)  # a crash left remote changes stored but not written
         with self.lock:
-            return self.mirror.scan(origin)
+            report = self.mirror.scan(origin)
+        for path in [*report.added, *(new for _, new in report.renamed)]:
+            problem = sync_name_problem(path)
+            if problem is not None:
+                report.problems.setdefault(path, problem)
+        return report
 
     def ingest(self, paths: Iterable[str], origin: Origin = ORIGIN_LOCAL) -> dict[str, str | None]:
         """Ingest these vault-relative paths as they are now (missing ones are removed)."""
         with self.lock:
-            return self.mirror.ingest(paths, origin)
+            results = self.mirror.ingest(paths, origin)
+        for path, problem in results.items():
+            named = sync_name_problem(path) if problem is None and self.files.exists(path) \
+                else None
+            if named is not None:
+                results[path] = named
+                log.warning(named)
+        return results
 
     def moved(self, old: str, new: str, origin: Origin = ORIGIN_LOCAL) -> None:
         """A file was renamed (seen by the watcher): keep its identity."""
