@@ -166,7 +166,7 @@ class Doctor:
         if not self.repo.exists(root_id):
             if self.index.count() == 0:
                 return False  # a clone still waiting for its first sync: nothing to repair
-            problem = f"the root index document {root_id} is missing from the store"
+            problem: str | None = f"the root index document {root_id} is missing from the store"
         else:
             problem = stored_problem(self.repo.storage, root_id)
             if problem is None:

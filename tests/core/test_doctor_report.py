@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from solo.core.vault import Vault
 from support.solo_cli import run_solo
+
+from solo.core.vault import Vault
 
 
 def _messy(root: Path) -> None:

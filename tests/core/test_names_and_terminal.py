@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from support.solo_cli import run_solo
 
 from solo.core.fsutil import temp_name
 from solo.core.paths import UnsafePath, check_relative_path, safe_name
 from solo.core.sweep import sweep_temp_files
 from solo.core.terminal import clean, clean_line, has_controls
 from solo.core.vault import Vault
-from support.solo_cli import run_solo
 
 NEVER_SYNC = {
     "colon": "Meeting 10:30.md",

@@ -7,11 +7,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from support.solo_cli import run_solo
 
 from solo.core.replica import Replica
 from solo.core.store import StoreError
 from solo.core.vault import Vault
-from support.solo_cli import run_solo
 
 from .conftest import Link, make_pair
 

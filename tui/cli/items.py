@@ -25,7 +25,6 @@ from solo.tui.cli.common import (
     wait_until_stopped,
 )
 
-
 # --- commands -----------------------------------------------------------------------------
 SUMMARY_LINES = 20
 
