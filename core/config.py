@@ -90,6 +90,17 @@ class NotesConfig:
 
 
 @dataclass
+class SyncConfig:
+    """Sync safety: how much one round may delete before it asks."""
+
+    max_deletes: int = 20
+    """A sync round deleting more files than this AND more than `max_delete_share` of the
+    vault holds the deletions back until `solo deletes --apply` confirms them."""
+    max_delete_share: float = 0.10
+    """Share of the vault's files (0–1) a round may delete without confirmation."""
+
+
+@dataclass
 class Remote:
     """A sync server this vault syncs with."""
 
@@ -108,6 +119,7 @@ class Config:
     daily: DailyConfig = field(default_factory=DailyConfig)
     notes: NotesConfig = field(default_factory=NotesConfig)
     remotes: list[Remote] = field(default_factory=list)
+    sync: SyncConfig = field(default_factory=SyncConfig)
     keys: dict[str, str] = field(default_factory=dict)
     """Key remaps for the TUI: binding id → keys."""
     theme: str = "dark"
@@ -173,6 +185,7 @@ def _parse(path: Path, data: dict[str, Any]) -> Config:
             work=_section(WorkConfig, data.get("work", {}), "work"),
             daily=_section(DailyConfig, data.get("daily", {}), "daily"),
             notes=_section(NotesConfig, data.get("notes", {}), "notes"),
+            sync=_section(SyncConfig, data.get("sync", {}), "sync"),
             remotes=remotes,
             keys={str(k): str(v) for k, v in data.get("keys", {}).items()},
             theme=str(data.get("theme", "dark")),
@@ -180,7 +193,7 @@ def _parse(path: Path, data: dict[str, Any]) -> Config:
             front_matter="yaml" if data.get("front_matter") == "yaml" else "toml",
             attachments_max_mb=_size_mb(data.get("attachments_max_mb", 20)),
             extra={k: v for k, v in data.items()
-                   if k not in ("assistant", "work", "daily", "notes", "remotes", "keys",
+                   if k not in ("assistant", "work", "daily", "notes", "sync", "remotes", "keys",
                                 "theme", "urgency", "front_matter", "attachments_max_mb")},
         )
     except (KeyError, TypeError, ConfigError) as exc:
@@ -268,7 +281,7 @@ def save_config(path: Path, config: Config) -> None:
 
 # --- reference, warnings and where values come from ----------------------------------------
 SECTIONS: dict[str, type] = {"assistant": AssistantConfig, "work": WorkConfig,
-                             "daily": DailyConfig, "notes": NotesConfig}
+                             "daily": DailyConfig, "notes": NotesConfig, "sync": SyncConfig}
 TOP_LEVEL = ("theme", "front_matter", "attachments_max_mb")
 ENVIRONMENT: dict[str, str] = {"assistant.host": "OLLAMA_HOST"}
 """Settings an environment variable overrides: dotted key → variable."""

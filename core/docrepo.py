@@ -164,6 +164,8 @@ class DocRepo:
     def root_entries(self) -> dict[str, dict[str, Any]]:
         """doc id → {path, kind, deleted, rev} from the root index document."""
         files = self.root_doc().get(["files"], {}) or {}
+        if not isinstance(files, dict):
+            return {}  # the wrong shape (a peer's app): no entries, never a crash
         return {k: v for k, v in files.items() if isinstance(v, dict)}
 
     def root_entry(self, doc_id: str) -> dict[str, Any] | None:

@@ -1,13 +1,16 @@
-"""Vault maintenance: `doctor` (files, store, root index and derived index agree) and index rebuilds."""
+"""Vault maintenance: `doctor` (store, files, root index and derived index agree) and index rebuilds.
+
+The checks and repairs themselves live in `core.doctor`; this is what the vault wires in.
+"""
 
 from __future__ import annotations
 
-from solo.core.attachments import KIND as ATTACHMENT
 from solo.core.crdt import CrdtError
-from solo.core.docrepo import DocRepo, doc_rev
+from solo.core.docrepo import DocRepo
+from solo.core.doctor import Doctor, Progress
 from solo.core.index import Index
 from solo.core.lock import VaultLock
-from solo.core.mirror import BadDocument, FileMirror, render_doc
+from solo.core.mirror import FileMirror
 from solo.core.store import StoreError
 
 
@@ -19,52 +22,32 @@ class Maintenance:
         self.mirror = mirror
         self.index = index
         self.lock = lock
+        self.solo_dir = mirror.quarantine_dir.parent
 
-    def doctor(self, repair: bool = True) -> list[str]:
-        """Check files, store and index agree; rebuild the index from the files. Returns findings."""
-        findings: list[str] = []
+    def _doctor(self, progress: Progress | None) -> Doctor:
+        return Doctor(self.repo, self.mirror, self.index, self.solo_dir, progress)
+
+    def repair_store(self, repair: bool = True, progress: Progress | None = None) -> list[str]:
+        """Verify the root index and every stored document; rebuild damaged ones from files."""
+        doctor = self._doctor(progress)
         with self.lock:
-            entries = self.repo.root_entries()
-            live = {e.get("path"): doc_id for doc_id, e in entries.items() if not e.get("deleted")}
-            rows = {r.path: r for r in self.index.rows()}
-            for path, row in rows.items():
-                if row.problem:
-                    findings.append(row.problem)
-                if row.doc_id and live.get(path) != row.doc_id:
-                    findings.append(f"{path}: index and root document disagree; fixed")
-                    if repair:
-                        self.repo.set_root_entry(row.doc_id, path=path, deleted=False,
-                                                 kind=row.kind)
-                if row.doc_id and row.kind == ATTACHMENT:
-                    continue  # bytes: ingesting compares them (the rebuild below)
-                if row.doc_id:
-                    try:
-                        doc = self.repo.load(row.doc_id)
-                    except (StoreError, CrdtError) as exc:
-                        findings.append(f"{path}: {exc}")
-                        continue
-                    text = self.mirror.read_small(path)
-                    try:
-                        rendered = render_doc(doc).encode("utf-8")
-                    except BadDocument as exc:
-                        findings.append(f"{path}: document {row.doc_id} cannot be a file: {exc}")
-                        continue
-                    if text is not None and rendered != text:
-                        findings.append(f"{path}: file differs from its document; ingested")
-                        if repair:
-                            self.mirror.ingest_file(path)
-                    elif entries.get(row.doc_id, {}).get("rev") != doc_rev(doc):
-                        findings.append(f"{path}: sync fingerprint out of date; fixed")
-                        if repair:
-                            self.mirror.record_rev(row.doc_id, doc)
-            if repair:
-                self.rebuild_index()
-                self.index.optimize()
-            else:
-                dict(self.mirror.walk())
-            findings += [f"{name}: the file name is not valid UTF-8; not mirrored"
-                         for name in sorted(self.mirror.bad_names)]
-        return findings
+            if doctor.check_root(repair):
+                doctor.check_documents(repair)
+        return doctor.findings
+
+    def doctor(self, repair: bool = True, full: bool = False,
+               progress: Progress | None = None) -> list[str]:
+        """Check every file against the index and (when they differ, or `full`) its document;
+        report what Solo did not understand. Returns findings."""
+        doctor = self._doctor(progress)
+        with self.lock:
+            if not self.repo.exists(self.repo.root_id or ""):
+                return doctor.findings
+            try:
+                doctor.check_files(repair, full)
+            except (StoreError, CrdtError) as exc:
+                doctor.findings.append(str(exc))
+        return doctor.findings
 
     def rebuild_index(self) -> None:
         """Drop the derived index and rebuild it from the files and the root document."""

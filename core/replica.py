@@ -26,13 +26,15 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from solo.core import model
+from solo.core.config import Config, SyncConfig
 from solo.core.crdt import CrdtError, Doc, SyncState
 from solo.core.docrepo import DocRepo, doc_rev
+from solo.core.doctor import quarantine
 from solo.core.events import Origin
 from solo.core.ids import is_document_id
 from solo.core.index import Index, short_id
 from solo.core.lock import VaultLock
-from solo.core.mirror import BadDocument, FileMirror, NotMirroredError
+from solo.core.mirror import BadDocument, FileMirror, Journal, NotMirroredError
 from solo.core.paths import UnsafePath, check_relative_path, conflict_name
 from solo.core.store import StoreError
 
@@ -46,11 +48,32 @@ class SyncLedger:
 
     def __init__(self, path: Path) -> None:
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, check_same_thread=False, timeout=30.0,
-                                   isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("CREATE TABLE IF NOT EXISTS agreed (remote TEXT, doc_id TEXT, rev TEXT, "
-                         "PRIMARY KEY (remote, doc_id))")
+        self.notice: str | None = None
+        try:
+            self._db = self._open(path)
+        except sqlite3.DatabaseError as exc:
+            # Derived data (forgetting it only costs one full exchange): set aside, start anew.
+            moved = quarantine(path.parent, path)
+            for suffix in ("-wal", "-shm"):
+                side = path.with_name(path.name + suffix)
+                if side.exists():
+                    quarantine(path.parent, side)
+            self.notice = f"{path}: {exc}; moved to {moved}, the next sync is a full one"
+            log.warning(self.notice)
+            self._db = self._open(path)
+
+    @staticmethod
+    def _open(path: Path) -> sqlite3.Connection:
+        db = sqlite3.connect(path, check_same_thread=False, timeout=30.0, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("CREATE TABLE IF NOT EXISTS agreed (remote TEXT, doc_id TEXT, rev TEXT, "
+                       "PRIMARY KEY (remote, doc_id))")
+            db.execute("SELECT count(*) FROM agreed").fetchone()
+        except sqlite3.DatabaseError:
+            db.close()
+            raise
+        return db
 
     def agreed(self, remote: str) -> dict[str, str]:
         with self._lock:
@@ -100,8 +123,20 @@ class VaultParts(Protocol):
     index: Index
 
 
+HELD_DELETES = "held-deletes"
+
+
+def delete_limit(config: SyncConfig, files: int) -> int:
+    """How many files one sync round may delete without confirmation: more than
+    `max_deletes` AND more than `max_delete_share` of the vault needs it."""
+    return max(config.max_deletes, int(config.max_delete_share * files))
+
+
 class Replica:
     """One vault's documents as a sync client serves them to one remote."""
+
+    allow_deletes = False
+    """True: apply every delete a peer sends (`solo deletes --apply` confirmed them)."""
 
     def __init__(self, vault: VaultParts, remote: str) -> None:
         self.vault = vault
@@ -113,6 +148,16 @@ class Replica:
         self.root_id = vault.root_id
         self.ledger = SyncLedger(vault.solo_dir / "sync.sqlite")
         self.problems: list[str] = []
+        self.held = Journal(vault.solo_dir / HELD_DELETES)
+        config = getattr(vault, "config", None)
+        self.sync_config = config.sync if isinstance(config, Config) else SyncConfig()
+        self._deleted = 0  # files this round deleted for the peer
+        self._held_now: list[str] = []
+        self._limit: int | None = None
+        if self.held.ids():
+            self.problems.append(f"{len(self.held.ids())} deletion(s) a peer sent are held back "
+                                 "(the files are kept); `solo deletes` lists them, "
+                                 "`solo deletes --apply` applies them")
         self._entries_cache: tuple[list[bytes], dict[str, dict[str, Any]]] | None = None
 
     def close(self) -> None:
@@ -180,7 +225,14 @@ class Replica:
         if doc.heads() == before:
             return []
         if is_root:
-            self._check_root(doc)
+            try:
+                self._check_root(doc)
+            except CrdtError:
+                # The merged copy in memory holds the refused change: drop it, so later local
+                # edits build on the stored root and publish the complete index.
+                self.repo.forget(doc_id)
+                self._entries_cache = None
+                raise
         self.mirror.pending.mark(doc_id, durable=True)
         if fresh or is_root:
             self.repo.persist(doc_id, doc, before, origin=self.origin)
@@ -453,7 +505,50 @@ class Replica:
         if self.has(doc_id):
             self._render(doc_id, self.repo.load(doc_id), beside=False)
 
+    def _hold_delete(self, doc_id: str) -> bool:
+        """True when this delete is over the round's limit: kept, journaled, reported."""
+        if self.allow_deletes or self.index.by_doc(doc_id) is None:
+            return False
+        if self._limit is None:
+            self._limit = delete_limit(self.sync_config, self.index.count())
+        if self._deleted < self._limit:
+            self._deleted += 1
+            self.held.clear(doc_id)
+            return False
+        self.held.mark(doc_id)
+        if doc_id not in self._held_now:
+            self._held_now.append(doc_id)
+        line = (f"held back {len(self._held_now)} deletion(s) the peer sent (over the limit of "
+                f"{self._limit} per sync round); the files are kept; `solo deletes` lists them, "
+                "`solo deletes --apply` applies them")
+        self.problems[:] = [p for p in self.problems if not p.startswith("held back ")]
+        if len(self._held_now) == 1:
+            log.warning(line)
+        self.problems.append(line)
+        return True
+
+    def held_deletes(self) -> list[str]:
+        """Paths of the files whose deletion is held back."""
+        rows = [self.index.by_doc(d) for d in self.held.ids() if is_document_id(d)]
+        return sorted(row.path for row in rows if row is not None)
+
+    def apply_held_deletes(self) -> list[str]:
+        """Apply the deletions held back earlier whose tombstones still stand; returns paths."""
+        done: list[str] = []
+        with self.vault.lock:
+            for doc_id in self.held.ids():
+                entry = self.repo.root_entry(doc_id) if is_document_id(doc_id) else None
+                row = self.index.by_doc(doc_id) if is_document_id(doc_id) else None
+                if entry is not None and row is not None and \
+                        self._state(doc_id, entry) == "deleted":
+                    if self.mirror.delete_if_rendered(doc_id, self.origin):
+                        done.append(row.path)
+                self.held.clear(doc_id)
+        return done
+
     def _delete_local(self, doc_id: str) -> None:
+        if self._hold_delete(doc_id):
+            return
         if not self.mirror.delete_if_rendered(doc_id, self.origin):
             # Words on disk the peer never saw: kept (and ingested), and the item lives on.
             self.repo.set_root_entry(doc_id, deleted=False, origin=self.origin)

@@ -24,6 +24,7 @@ from solo.core.crdt import CrdtError, Doc
 from solo.core.errors import SoloError
 from solo.core.fsutil import atomic_write_bytes, fsync_dir, temp_name
 from solo.core.ids import is_document_id
+from solo.core.integrity import log_damage
 
 _FRAME_HEADER = struct.Struct(">II")
 MAX_FRAME = 256 * 1024 * 1024
@@ -105,9 +106,13 @@ class DocStore:
         except FileNotFoundError:
             snapshot = None
         try:
-            frames, _ = read_frames(log.read_bytes())
+            data = log.read_bytes()
         except FileNotFoundError:
-            frames = []
+            data = b""
+        frames, good = read_frames(data)
+        damage = log_damage(data, good)
+        if damage is not None:
+            raise StoreError(f"{log}: change log damaged: {damage}; run `solo doctor`")
         if snapshot is None and not frames:
             raise StoreError(f"document {doc_id} is not in the store ({snap})")
         if snapshot is not None and not snapshot:
@@ -168,8 +173,12 @@ class DocStore:
             if seen is not None and seen[:2] == (st.st_size, st.st_mtime_ns):
                 good, count = st.st_size, seen[2]
             else:  # another process wrote, or first append here: check for a torn tail
-                frames, good = read_frames(_read_fd(fd))
+                data = _read_fd(fd)
+                frames, good = read_frames(data)
                 count = len(frames)
+                damage = log_damage(data, good)
+                if damage is not None:  # never cut intact changes off behind damage
+                    raise StoreError(f"{log}: change log damaged: {damage}; run `solo doctor`")
                 if good != st.st_size:
                     os.ftruncate(fd, good)
             os.lseek(fd, good, os.SEEK_SET)

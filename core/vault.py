@@ -11,6 +11,7 @@ replica (`core.replica`) works on the same parts. Tests may inject `storage`, `f
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -18,8 +19,14 @@ from typing import Any
 from solo.core import fileformat, identity, markdown
 from solo.core.attachments import KIND as ATTACHMENT
 from solo.core.config import Config, load_config, save_config
-from solo.core.crdt import Doc
+from solo.core.crdt import CrdtError, Doc
 from solo.core.docrepo import DocRepo, doc_rev
+from solo.core.doctor import (
+    Progress,
+    layout_problems,
+    open_sqlite_or_quarantine,
+    sync_name_problem,
+)
 from solo.core.errors import NotAVault, VaultError
 from solo.core.events import ORIGIN_LOCAL, DocEvent, FileEvent, Origin, Unsubscribe
 from solo.core.files import VaultFiles
@@ -34,12 +41,13 @@ from solo.core.maintenance import Maintenance
 from solo.core.mirror import MAX_MIRROR_BYTES, FileMirror, ScanReport, content_sha, render_doc
 from solo.core.replica import finish_pending
 from solo.core.storage import DocStorage
-from solo.core.store import DocStore
+from solo.core.store import DocStore, StoreError
 
 __all__ = ["MAX_MIRROR_BYTES", "Item", "NotAVault", "ScanReport", "Vault", "VaultError", "content_sha", "doc_rev",
            "find_vault", "short"]
 
 SOLO_DIR = ".solo"
+log = logging.getLogger(__name__)
 ChangeListener = Callable[[list[str]], None]
 
 
@@ -61,9 +69,19 @@ class Vault:
         self.solo_dir = self.root / SOLO_DIR
         if not self.solo_dir.is_dir():
             raise NotAVault(f"{self.root} is not a Solo vault (no {SOLO_DIR}/); run `solo init`")
+        for problem in layout_problems(self.solo_dir):
+            raise VaultError(f"{problem}; run `solo doctor` to repair it")
+        self.notices: list[str] = []  # repairs made while opening, for doctor and the CLI
         self.lock = VaultLock(self.solo_dir / "lock")
         self.store: DocStorage = storage if storage is not None else DocStore(self.solo_dir / "store")
-        self.index = index if index is not None else Index(self.solo_dir / "index.sqlite")
+        if index is None:
+            opened, notice = open_sqlite_or_quarantine(self.solo_dir / "index.sqlite",
+                                                       self.solo_dir, Index)
+            assert isinstance(opened, Index)
+            index = opened
+            if notice:
+                self.notices.append(notice)
+        self.index = index
         self.actor = identity.device_actor(self.solo_dir)
         self.root_id = identity.root_id(self.solo_dir)
         self.repo = DocRepo(self.store, self.actor, root_id=self.root_id)
@@ -75,11 +93,16 @@ class Vault:
         self.journal = ActionJournal(self.solo_dir)
         self.items = Items(self.mirror, self.index, self.lock, self.journal)
         self.maintenance = Maintenance(self.repo, self.mirror, self.index, self.lock)
-        if self.index.count() == 0 and self.store.exists(self.root_id) and any(
-                not e.get("deleted") for e in self.root_entries().values()):
-            # The derived index is gone (deleted, or a new schema): rebuild it from the root
-            # document's path → document map, so no file is mistaken for a new item.
-            self.rebuild_index()
+        if self.index.count() == 0 and self.store.exists(self.root_id):
+            try:
+                live = any(not e.get("deleted") for e in self.root_entries().values())
+            except (StoreError, CrdtError) as exc:  # `solo doctor` rebuilds it
+                self.notices.append(f"{exc}; run `solo doctor`")
+                live = False
+            if live:
+                # The derived index is gone (deleted, or a new schema): rebuild it from the
+                # root document's path → document map, so no file is mistaken for a new item.
+                self.rebuild_index()
         elif self.mirror.links.target_count() == 0 and self.index.count() > 0:
             self.rebuild_links()  # a vault from before the link index, or links.sqlite lost
 
@@ -183,17 +206,32 @@ class Vault:
         """Bring the store and index up to date with the files (stat first, read only changes);
         `progress(done, total)` hears how far a bulk ingest of new files is."""
         if not self.store.exists(self.root_id):
+            if self.index.count():
+                raise VaultError(f"{self.root}: the root index document {self.root_id} is "
+                                 "missing from .solo/store; run `solo doctor` to rebuild it")
             raise VaultError(f"{self.root}: this vault has not received its index from a server "
                              "yet; run `solo sync`")
         if self.mirror.pending.ids():
             finish_pending(self)  # a crash left remote changes stored but not written
         with self.lock:
-            return self.mirror.scan(origin, progress)
+            report = self.mirror.scan(origin, progress)
+        for path in [*report.added, *(new for _, new in report.renamed)]:
+            problem = sync_name_problem(path)
+            if problem is not None:
+                report.problems.setdefault(path, problem)
+        return report
 
     def ingest(self, paths: Iterable[str], origin: Origin = ORIGIN_LOCAL) -> dict[str, str | None]:
         """Ingest these vault-relative paths as they are now (missing ones are removed)."""
         with self.lock:
-            return self.mirror.ingest(paths, origin)
+            results = self.mirror.ingest(paths, origin)
+        for path, problem in results.items():
+            named = sync_name_problem(path) if problem is None and self.files.exists(path) \
+                else None
+            if named is not None:
+                results[path] = named
+                log.warning(named)
+        return results
 
     def moved(self, old: str, new: str, origin: Origin = ORIGIN_LOCAL) -> None:
         """A file was renamed (seen by the watcher): keep its identity."""
@@ -317,8 +355,21 @@ class Vault:
             self.mirror.links.rebuild(notes(), [r.path for r in self.attachments()])
 
     # --- maintenance (delegated) ---------------------------------------------------------
-    def doctor(self, repair: bool = True) -> list[str]:
-        return self.maintenance.doctor(repair)
+    def doctor(self, repair: bool = True, full: bool = False,
+               progress: Progress | None = None) -> list[str]:
+        """Repair store damage, bring the files in (scan), then check and report (see
+        `core.doctor`); returns the findings (empty: nothing wrong)."""
+        findings = list(self.notices)
+        self.notices.clear()
+        findings += self.maintenance.repair_store(repair, progress)
+        if self.store.exists(self.root_id):
+            try:
+                self.scan()
+            except (StoreError, CrdtError) as exc:  # only when not repairing
+                findings.append(str(exc))
+                return findings
+        findings += self.maintenance.doctor(repair, full, progress)
+        return findings
 
     def rebuild_index(self) -> None:
         self.maintenance.rebuild_index()

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from solo.core import clock, model
 from solo.core.errors import SoloError
+from solo.core.terminal import clean_line
 
 if TYPE_CHECKING:
     from solo.core.index import Row
@@ -49,8 +50,8 @@ def open_vault(args: argparse.Namespace, scan: bool = True) -> Vault:
         print(f"solo: warning: {line}", file=sys.stderr)
     if scan:
         report = vault.scan()
-        for problem in report.problems.values():
-            print(f"solo: warning: {problem}", file=sys.stderr)
+        for problem in [*vault.notices, *report.problems.values()]:
+            print(f"solo: warning: {clean_line(problem)}", file=sys.stderr)
         warn_findings(vault, report.added + report.changed)  # an editor's edits: said, kept
     return vault
 
@@ -115,7 +116,8 @@ def print_rows(rows: Sequence[Row]) -> None:
         when = row.due or row.scheduled or row.fields.get("date") or row.fields.get("target") or ""
         flag = " !" if row.problem else ""
         print(f"{row.short_id:8}  {row.kind:11.11}  {(row.status or ''):9.9}  "
-              f"{str(when)[:10]:10}  {row.title}{flag}  ({where(row)})")
+              f"{clean_line(str(when))[:10]:10}  {clean_line(row.title)}{flag}  "
+              f"({clean_line(where(row))})")
 
 
 def parse_assignment(kind: str, text: str) -> tuple[str, Any]:

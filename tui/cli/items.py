@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from solo.core import completion, model
+from solo.core import completion, model, terminal
 from solo.core.clock import now
 from solo.core.daily import from_template
 from solo.core.vault import Item, Vault
@@ -29,20 +29,52 @@ from solo.tui.cli.common import (
     where,
 )
 
-
 # --- commands -----------------------------------------------------------------------------
+SUMMARY_LINES = 20
+
+
 def cmd_init(args: argparse.Namespace) -> int:
+    from solo.core.events import DocEvent
+    from solo.core.sweep import sweep_temp_files
+    from solo.tui.cli.progress import ProgressBar
+
     root = Path(args.path).expanduser()
+    existing = root.is_dir() and any(p.name != ".solo" for p in root.iterdir())
     root.mkdir(parents=True, exist_ok=True)
     vault = Vault.init(root)
-    report = vault.scan()
+    sweep_temp_files(vault.root, vault.lock)
+    bar = ProgressBar("ingesting")
+    total = sum(1 for _ in vault.walk()) if bar.enabled else 0
+    created = [0]
+
+    def count(event: DocEvent) -> None:
+        created[0] += sum(1 for d in event.doc_ids if d != vault.root_id)
+        bar(created[0], total)
+
+    unsubscribe = vault.on_doc_event(count)
+    try:
+        report = vault.scan()
+    finally:
+        unsubscribe()
+        bar.close()
     for problem in report.problems.values():
-        print(f"solo: warning: {problem}", file=sys.stderr)
+        print(f"solo: warning: {terminal.clean(problem)}", file=sys.stderr)
     from solo.tui.cli.describe import write_default_config
 
     write_default_config(vault.root)
     print(f"Initialised vault at {vault.root} ({len(report.added)} files ingested)")
     print(f"Vault URL: {vault.url}")
+    if existing:
+        findings = [f for f in vault.maintenance.doctor(repair=False)
+                    if f not in report.problems.values()]
+        if findings:
+            print(f"{len(findings)} thing(s) Solo did not understand (they are left as they "
+                  "are; `solo doctor` lists them again):")
+            for line in findings[:SUMMARY_LINES]:
+                print(f"  {terminal.clean(line)}")
+            if len(findings) > SUMMARY_LINES:
+                print(f"  … and {len(findings) - SUMMARY_LINES} more")
+    vault.close()
     return 0
 
 
@@ -92,14 +124,15 @@ def cmd_show(args: argparse.Namespace) -> int:
                 out.update(goal_summary(vault, item))
             print_json(out)
         else:
-            print(f"{item.title}  [{item.kind} {item.id}]  {item.path}")
+            line = terminal.clean_line
+            print(f"{line(item.title)}  [{item.kind} {item.id}]  {line(item.path)}")
             for key, value in item.fields.items():
                 if key not in ("title", "kind"):
-                    print(f"  {key}: {value}")
+                    print(f"  {line(key)}: {line(value)}")
             if item.row.problem:
-                print(f"  problem: {item.row.problem}")
+                print(f"  problem: {line(item.row.problem)}")
             print()
-            print(item.body.rstrip("\n"))
+            print(terminal.clean(item.body.rstrip("\n")))
     return 0
 
 
@@ -123,7 +156,7 @@ def goal_summary(vault: Vault, item: Item) -> dict[str, Any]:
 def cmd_done(args: argparse.Namespace) -> int:
     with open_vault(args) as vault:
         done, following = vault.complete(args.id, today(), force=args.force)
-        print(f"Done: {done.title} ({where(done.row)})")
+        print(f"Done: {terminal.clean_line(done.title)} ({terminal.clean_line(where(done.row))})")
         if following and "checkbox" in following.fields:
             due = following.fields.get("due") or following.fields.get("scheduled") or ""
             print(f"Next occurrence: {due} (new line {where(following.row)})")
@@ -146,7 +179,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
         result = vault.ingest([row.path])
         problem = result.get(row.path)
         if problem:
-            print(f"solo: warning: {problem}", file=sys.stderr)
+            print(f"solo: warning: {terminal.clean(problem)}", file=sys.stderr)
     return 0
 
 
@@ -160,8 +193,9 @@ def cmd_search(args: argparse.Namespace) -> int:
             print("(no matches)")
         else:
             for hit in hits:
-                print(f"{hit.row.short_id:8}  {hit.row.title}  ({hit.row.path})")
-                print(f"          {hit.snippet}")
+                line = terminal.clean_line
+                print(f"{hit.row.short_id:8}  {line(hit.row.title)}  ({line(hit.row.path)})")
+                print(f"          {line(hit.snippet)}")
     return 0
 
 
@@ -171,7 +205,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
     with open_vault(args) as vault:
         def ingested(paths: list[str]) -> None:
-            print("ingested: " + ", ".join(paths), flush=True)
+            print("ingested: " + terminal.clean_line(", ".join(paths)), flush=True)
             warn_findings(vault, [p for p in paths if vault.is_vault_file(p)])
 
         vault.on_change(ingested)
@@ -187,15 +221,37 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    with open_vault(args, scan=False) as vault:
-        report = vault.scan()
-        findings = vault.doctor(repair=True)
+    """Repair what stops the vault opening, then check and repair it; exit 1 on findings."""
+    from solo.core.doctor import repair_layout
+    from solo.core.sweep import sweep_temp_files
+    from solo.core.vault import SOLO_DIR, NotAVault
+    from solo.tui.cli.progress import ProgressBar
+
+    root = vault_path(args)
+    repair = not args.check
+    findings = repair_layout(root / SOLO_DIR) if repair and (root / SOLO_DIR).is_dir() else []
+    try:
+        vault = Vault(root)
+    except NotAVault:
+        raise
+    with vault:
+        for line in vault.config.warnings:
+            findings.append(f"{vault.config_path}: {line}")
+        if repair:
+            swept = sweep_temp_files(vault.root, vault.lock)
+            if swept:
+                print(f"removed {len(swept)} temp file(s) killed runs left behind",
+                      file=sys.stderr)
+        bar = ProgressBar("checking")
+        try:
+            findings += vault.doctor(repair=repair, full=args.full, progress=bar)
+        finally:
+            bar.close()
         for line in findings:
-            print(line)
+            print(terminal.clean(line))
         print(f"{vault.index.count()} files indexed; store {vault.store_size() / 1e6:.1f} MB; "
-              f"{len(findings)} finding(s); report of this scan: +{len(report.added)} "
-              f"~{len(report.changed)} -{len(report.removed)}")
-    return 0
+              f"{len(findings)} finding(s)")
+    return 1 if findings else 0
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
@@ -207,3 +263,26 @@ def cmd_tui(args: argparse.Namespace) -> int:
         return cmd_list(argparse.Namespace(**{**vars(args), "kind": None, "status": None,
                                               "tag": None, "json": False}))
     return run_app(vault_path(args))
+
+
+def cmd_deletes(args: argparse.Namespace) -> int:
+    """List the deletions a sync round held back; `--apply` confirms and applies them."""
+    from solo.core.replica import Replica
+
+    with open_vault(args) as vault:
+        replica = Replica(vault, remote="")
+        try:
+            if args.apply:
+                done = replica.apply_held_deletes()
+                for path in done:
+                    print(f"deleted: {terminal.clean_line(path)}")
+                print(f"{len(done)} file(s) deleted")
+            else:
+                held = replica.held_deletes()
+                for path in held:
+                    print(terminal.clean_line(path))
+                print(f"{len(held)} deletion(s) held back" + (
+                    "; `solo deletes --apply` applies them" if held else ""))
+        finally:
+            replica.close()
+    return 0

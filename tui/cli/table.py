@@ -37,6 +37,16 @@ def _init(p: argparse.ArgumentParser) -> None:
     p.add_argument("path")
 
 
+def _doctor(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--full", action="store_true",
+                   help="load every document and compare it with its file (slower)")
+    p.add_argument("--check", action="store_true", help="report only; repair nothing")
+
+
+def _deletes(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--apply", action="store_true", help="apply the held-back deletions")
+
+
 def _add(p: argparse.ArgumentParser) -> None:
     p.add_argument("kind", help="task, note, goal, skill, learning, achievement, resource, "
                    "review, focus, block, person, post")
@@ -333,8 +343,10 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("search", "full-text search", f"{ITEMS}:cmd_search", _search),
     CommandSpec("watch", "keep the vault ingested while editors change it",
                 f"{ITEMS}:cmd_watch"),
-    CommandSpec("doctor", "check files, store and index agree; rebuild derived data",
-                f"{ITEMS}:cmd_doctor"),
+    CommandSpec("doctor", "check files, store and index agree; repair damage (exit 1: problems)",
+                f"{ITEMS}:cmd_doctor", _doctor),
+    CommandSpec("deletes", "deletions a sync round held back (too many at once); --apply",
+                f"{ITEMS}:cmd_deletes", _deletes),
     CommandSpec("tui", "the full-screen interface (the default)", f"{ITEMS}:cmd_tui"),
     CommandSpec("next", "open tasks by urgency (Taskwarrior's next report)",
                 f"{TASKS}:cmd_next", _next, takes_terms=True),
