@@ -120,8 +120,11 @@ def unknown_keys(kind_name: str, fields: Mapping[str, Any]) -> list[str]:
     Unknown keys are allowed (Solo keeps them); this is for warnings such as a resource's
     `billing`, which Solo would not use as `period`. Solo's own keys (`OWN_KEYS`: `id`, a
     repeating task's `completions`, a Taskwarrior task's `uuid`, a review's `progress`) are
-    never reported.
+    never reported, and neither are a note's: its properties are the user's own (an Obsidian
+    vault uses any names it likes).
     """
+    if kind_name == "note":
+        return []
     known = [spec.name for spec in model.fields_for(kind_name)]
     out = []
     for key in fields:

@@ -331,7 +331,10 @@ async def test_search_down_moves_the_highlight_and_enter_opens_it(make_app) -> N
         await settle(pilot)
         await pilot.press("slash", *"exam")
         results = app.screen.query_one(ItemList)
-        await wait_for(pilot, lambda: len(results.entries) > 2)
+        final = [hit.row.path for hit in app.vault.search("exam", limit=50)]
+        assert len(final) > 2
+        # The hits of "exam", not those of "exa" still on screen.
+        await wait_for(pilot, lambda: [e.key for e in results.entries] == final)
         assert results.current_key == results.entries[0].key  # highlighted at once
         await pilot.press("down")  # one step: the second hit; the focus stays in the input
         assert isinstance(app.focused, Input)

@@ -64,8 +64,10 @@ class SearchScreen(ModalScreen[str | None]):
         if text != self.query_one(Input).value:
             return  # a newer search is on its way
         self.snippets = {h.row.path: h.snippet for h in hits}
+        # New words, new hits: the cursor goes to the best one, not to where it was.
         self.query_one(ItemList).set_entries(
-            [Entry(h.row.path, (h.row.title, h.row.kind)) for h in hits])
+            [Entry(h.row.path, (h.row.title, h.row.kind)) for h in hits],
+            keep=hits[0].row.path if hits else None)
 
     def on_list_highlighted(self, message: ListHighlighted) -> None:
         message.stop()
