@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from solo.core import links
+from solo.core import fileformat, links
 from solo.core.attachments import KIND as ATTACHMENT
 from solo.core.crdt import CrdtError, Doc, new_actor_id
 from solo.core.docrepo import DocRepo, doc_rev
@@ -260,7 +260,8 @@ class Doctor:
             if data is None or row.problem:
                 continue
             try:
-                texts[row.path] = data.decode("utf-8")
+                # Links live in the body: a TOML `[[key_results]]` table is not a wikilink.
+                texts[row.path] = fileformat.split(data.decode("utf-8")).body
             except UnicodeDecodeError:
                 continue
             if not row.doc_id:

@@ -21,6 +21,9 @@ def _messy(root: Path) -> None:
     (root / "notes" / "binary.md").write_bytes(b"text\x00more")
     os.symlink(root / "notes" / "ok.md", root / "notes" / "link.md")
     (root / "notes" / "deep" / "Target.md").write_text("another file named Target\n")
+    (root / "goals").mkdir()
+    (root / "goals" / "g.md").write_text(  # a TOML array of tables is not a wikilink
+        '+++\ntitle = "G"\n[[key_results]]\nname = "KR"\n+++\nbody [[Target]]\n')
 
 
 def test_doctor_lists_what_it_did_not_understand_and_exits_1(tmp_path: Path) -> None:
@@ -33,6 +36,7 @@ def test_doctor_lists_what_it_did_not_understand_and_exits_1(tmp_path: Path) -> 
     out = r.stdout
     assert "notes/dangling.md: unresolved link(s): [[Nowhere at all]]" in out
     assert "notes/ok.md: unresolved" not in out  # the attachment and the note both resolve
+    assert "key_results" not in out
     assert "notes/bad-yaml.md" in out and "YAML" in out
     assert "notes/big.md" in out and "limit" in out
     assert "notes/binary.md" in out and "binary" in out
