@@ -101,9 +101,9 @@ def _add(vault: Vault, args: argparse.Namespace, words: list[str]) -> int:
     day = _day(args.date)
     fields = blocks.block_fields(day, start, end, kind, _ref(vault, args.task, "task"),
                                  _ref(vault, args.goal, "goal"))
+    # The file is named for the day and time (so `blocks/` sorts); the title is the title.
     item = vault.create("block", blocks.block_title(day, start, title),
-                        {**fields, "created": today()}, "")
-    vault.update(item.row, {"title": title})
+                        {**fields, "title": title, "created": today()}, "")
     print(f"Planned {blocks.hhmm(start)}–{blocks.hhmm(end)} {title} on {day} ({item.path})")
     return _show(vault, day, False, quiet_empty=True)
 

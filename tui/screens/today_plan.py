@@ -116,10 +116,10 @@ class DayPlanning(SoloScreen):
         end = min(start + minutes, 24 * 60)
         task = PurePosixPath(row.path).stem
         try:
-            item = self.vault.create("block", blocks.block_title(plan.day, start, row.title),
-                                     {**blocks.block_fields(plan.day, start, end, "focus", task),
-                                      "created": self.solo.clock.today()}, "")
-            self.vault.update(item.row, {"title": row.title})
+            # One change, so one `u` takes the block away again.
+            self.vault.create("block", blocks.block_title(plan.day, start, row.title),
+                              {**blocks.block_fields(plan.day, start, end, "focus", task),
+                               "title": row.title, "created": self.solo.clock.today()}, "")
         except (VaultError, ValueError) as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
