@@ -70,7 +70,8 @@ def test_solo_in_tmux(example_root: Path, tmux: Tmux) -> None:
 
     wait_until(lambda: "Submit talk proposal to Cloud Nord" in tmux.screen(),
                "the task due today on the first screen", screen=tmux.screen)
-    assert "Due today" in tmux.screen()
+    wait_until(lambda: "Due today" in tmux.screen(), "the Due today section",
+               screen=tmux.screen)
 
     (example_root / "tasks" / "pay-the-e2e-invoice.md").write_text(
         '+++\ntitle = "Pay the e2e invoice"\nstatus = "next"\ndue = 2026-11-26\n+++\n')
@@ -109,7 +110,8 @@ def test_typing_a_question_at_80x24_runs_no_task_action(example_root: Path, tmux
     tmux.run("new-session", "-d", "-s", "solo", "-x", "80", "-y", "24",
              f"env {exports} {sys.executable} -m solo.tui")
     wait_until(lambda: "Due today" in tmux.screen(), "the first screen", screen=tmux.screen)
-    assert "? more" in tmux.screen().rstrip().splitlines()[-1]  # the footer fits 80 columns
+    wait_until(lambda: "? more" in tmux.screen().rstrip().splitlines()[-1],  # fits 80 columns
+               "the footer's last key", screen=tmux.screen)
 
     tmux.keys("C-j")
     wait_until(lambda: "Assistant" in tmux.screen(), "the assistant pane", screen=tmux.screen)

@@ -53,7 +53,8 @@ def test_daily_note_link_back_upcoming_and_tags(example_root: Path, tmux: Tmux,
     tmux.keys("6")
     wait_until(lambda: "Upcoming 26 Nov" in tmux.screen(), "the Upcoming screen",
                screen=tmux.screen)
-    assert "today (" in tmux.screen() and "↻" in tmux.screen()
+    wait_until(lambda: "today (" in tmux.screen() and "↻" in tmux.screen(),
+               "today's repeats on Upcoming", screen=tmux.screen)
     tmux.keys("#")
     wait_until(lambda: "Enter filters Tasks" in tmux.screen(), "the tags pane",
                screen=tmux.screen)
