@@ -9,7 +9,7 @@ import pytest
 from support.fixtures import ollama_server  # noqa: F401
 from support.ollama_server import OllamaServer
 
-from solo.core.assistant import Assistant
+from solo.core.assistant.answer import Assistant
 from solo.core.vault import Vault
 
 TODAY = dt.date(2026, 11, 26)

@@ -12,16 +12,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 from support.ollama_server import OllamaServer, Reply, ToolCall, cited_sources
 
-from solo.core.assistant import NO_ANSWER, Assistant, Done, Token, citations, map_citations
-from solo.core.config import AssistantConfig
-from solo.core.ollama_client import (
+from solo.core.assistant.answer import NO_ANSWER, Assistant, Done, Token, citations, map_citations
+from solo.core.assistant.ollama_client import (
     AssistantUnavailable,
     HostRefused,
     is_local_host,
     normalize_host,
     resolve_host,
 )
-from solo.core.retrieval import Passage
+from solo.core.assistant.retrieval import Passage
+from solo.core.config import AssistantConfig
 from solo.core.vault import Vault
 
 from .conftest import TODAY, assert_nothing_private

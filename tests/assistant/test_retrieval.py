@@ -8,9 +8,9 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from solo.core import facts
-from solo.core.chunks import MAX_CHUNK_CHARS, is_private, split_body
-from solo.core.retrieval import ChunkIndex, distinct_files, fuse, query_terms
+from solo.core.assistant import facts
+from solo.core.assistant.chunks import MAX_CHUNK_CHARS, is_private, split_body
+from solo.core.assistant.retrieval import ChunkIndex, distinct_files, fuse, query_terms
 from solo.core.vault import Vault
 
 from .conftest import PRIVATE_STRINGS, TODAY
@@ -191,7 +191,7 @@ def test_due_windows() -> None:
 def test_vectors_of_text_that_became_private_are_deleted(example_vault: Vault) -> None:
     from support.ollama_server import OllamaServer
 
-    from solo.core.assistant import Assistant
+    from solo.core.assistant.answer import Assistant
 
     item = example_vault.create("note", "Garden plan", body="Plant tomatoes near the wall.")
     with OllamaServer() as server:

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
 
-from solo.core.index import Row
+from solo.core.engine.index import Row
 from solo.core.vault import Vault
 
 TODAY = dt.date(2026, 11, 26)  # a Thursday, ISO week 2026-W48

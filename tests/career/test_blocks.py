@@ -10,8 +10,8 @@ from career_helpers import TODAY, goal, page, rows_of, session, task
 from hypothesis import given
 from hypothesis import strategies as st
 
-from solo.core import blocks, taskwarrior
 from solo.core.config import WorkConfig
+from solo.core.planning import blocks, taskwarrior
 
 WORK = WorkConfig()  # 09:00–18:00, Monday to Friday
 

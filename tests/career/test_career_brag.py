@@ -9,7 +9,8 @@ from pathlib import Path
 
 from career_helpers import goal, page, rows_of
 
-from solo.core import brag, career
+from solo.core.career import brag
+from solo.core.career import progress as career
 
 
 def achievement(stem: str, date: str, goal_ref: str | None = None, **extra: str) -> dict[str, str]:

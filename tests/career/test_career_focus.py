@@ -10,7 +10,7 @@ from career_helpers import TODAY, goal, page, rows_of, session, task
 from hypothesis import given
 from hypothesis import strategies as st
 
-from solo.core import focus
+from solo.core.planning import focus
 
 D = dt.datetime
 

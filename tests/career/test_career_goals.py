@@ -10,8 +10,8 @@ from career_helpers import TODAY, goal, make_vault, page, rows_of, task
 from hypothesis import given
 from hypothesis import strategies as st
 
-from solo.core import career
-from solo.core.index import Row
+from solo.core.career import progress as career
+from solo.core.engine.index import Row
 from solo.core.vault import Vault
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from career_helpers import TODAY, goal, page, rows_of, session, task
 
-from solo.core import review
+from solo.core.career import review
 
 VAULT = {
     **goal("cert", key_results="[{ name = \"Exams\", target = 4, current = 1 }]",

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from career_helpers import TODAY, goal, page, rows_of
 
-from solo.core import career
+from solo.core.career import progress as career
 
 
 def skill(stem: str, level: int | None, target: int | None) -> dict[str, str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from career_helpers import TODAY, page, rows_of
 
-from solo.core import spend
+from solo.core.career import spend
 
 
 def resource(stem: str, category: str, cost: float, currency: str, period: str,

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from career_helpers import TODAY, page, rows_of, session, task
 
-from solo.core import wellbeing
 from solo.core.config import Config, WorkConfig
+from solo.core.planning import wellbeing
 
 D = dt.datetime
 WORK = WorkConfig(start="09:00", end="18:00", days=["mon", "tue", "wed", "thu", "fri"],

@@ -11,7 +11,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from solo.core import focus
+from solo.core.planning import focus
 from solo.tui.app import SoloApp
 from solo.tui.widgets.day_view import DayView
 from solo.tui.widgets.item_list import ItemList

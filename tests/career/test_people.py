@@ -7,9 +7,9 @@ from pathlib import Path
 
 from career_helpers import TODAY, make_vault, page
 
-from solo.core import people
+from solo.core.career import people
 from solo.core.config import WorkConfig
-from solo.core.index import Row
+from solo.core.engine.index import Row
 from solo.core.vault import Vault
 
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from career_helpers import TODAY, page, rows_of
 
-from solo.core import brag, career, posts
+from solo.core.career import brag, posts
+from solo.core.career import progress as career
 
 KRS = ('[{ name = "Articles", target = 12, counts = "posts", channel = "blog" },\n'
        ' { name = "Followers", target = 3000, counts = "followers", base = 1000 },\n'
@@ -72,7 +73,7 @@ def test_brag_document_lists_published_posts_with_their_metrics(tmp_path: Path) 
 
 
 def test_the_assistant_s_goal_facts_use_the_counted_key_results(tmp_path: Path) -> None:
-    from solo.core import facts
+    from solo.core.assistant import facts
 
     rows = rows_of(tmp_path, files())
     (goal_row,) = [r for r in rows if r.kind == "goal"]

@@ -19,7 +19,7 @@ sys.argv[0] = "solo"
 entry()
 """
 
-HEAVY = ("solo.core.assistant", "solo.core.retrieval", "solo.core.embeddings", "ollama",
+HEAVY = ("solo.core.assistant.answer", "solo.core.assistant.retrieval", "solo.core.assistant.embeddings", "ollama",
          "websockets", "textual", "solo.sync")
 # The parser alone needs no vault at all.
 NOT_FOR_HELP = (*HEAVY, "solo.core.vault", "automerge", "sqlite3", "solo.tui.cli.items")

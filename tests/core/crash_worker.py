@@ -7,7 +7,7 @@ import random
 import sys
 from pathlib import Path
 
-from solo.core.fsutil import atomic_write_bytes
+from solo.core.engine.fsutil import atomic_write_bytes
 from solo.core.vault import Vault
 
 

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from sync_client.conftest import FAST, ServerThread
 
-from solo.core.attachments import KIND, doc_bytes
 from solo.core.config import Remote
+from solo.core.engine.attachments import KIND, doc_bytes
+from solo.core.engine.watch import VaultWatcher
 from solo.core.vault import Vault
-from solo.core.watch import VaultWatcher
 from solo.sync.client import sync_once
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from solo.core import bulk, fileformat
-from solo.core.index import Index
-from solo.core.storage import MemoryStore
-from solo.core.store import DocStore
+from solo.core.engine import bulk
+from solo.core.engine.index import Index
+from solo.core.engine.storage import MemoryStore
+from solo.core.engine.store import DocStore
+from solo.core.model import fileformat
 from solo.core.vault import Vault
 
 WORKER = Path(__file__).with_name("bulk_worker.py")
@@ -109,8 +110,8 @@ def test_serial_and_bulk_build_the_same_documents(tmp_path: Path) -> None:
     for rel, data in files.items():
         built = bulk.build(b"\1" * 16, (rel, data, 1, len(data)))
         assert built is not None
-        from solo.core.crdt import Doc
-        from solo.core.mirror import new_file_doc, render_doc, storable
+        from solo.core.engine.crdt import Doc
+        from solo.core.engine.mirror import new_file_doc, render_doc, storable
         doc = Doc.load(built.snapshot)
         parsed = storable(fileformat.split(data.decode()))
         assert doc.to_python() == new_file_doc(b"\1" * 16, parsed).to_python()

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from solo.core.index import Index, Row
-from solo.core.searchtext import parse_query
+from solo.core.engine.index import Index, Row
+from solo.core.model.searchtext import parse_query
 
 
 def row(path: str, doc: str, title: str, tags: list[str]) -> Row:
@@ -93,8 +93,8 @@ def test_ranking_from_statistics_gives_sqlites_own_bm25(tmp_path: Path) -> None:
     queries, title, body and tag hits."""
     import random
 
-    from solo.core import index as index_module
-    from solo.core import ranking
+    from solo.core.engine import index as index_module
+    from solo.core.model import ranking
 
     rng = random.Random(4)
     vocab = ["common", "usual", "rare", "rarer", "title", "tagword", "x"]
@@ -125,7 +125,7 @@ def test_ranking_from_statistics_gives_sqlites_own_bm25(tmp_path: Path) -> None:
 def test_assistant_chunks_are_kept_once_and_stay_exact(tmp_path: Path) -> None:
     """The chunk search table indexes the text kept in `chunks` (no second copy); edits and
     deletes tell it exactly what it indexed."""
-    from solo.core.retrieval import ChunkIndex
+    from solo.core.assistant.retrieval import ChunkIndex
     from solo.core.vault import Vault
 
     with Vault.init(tmp_path) as vault:

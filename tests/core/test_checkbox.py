@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from solo.core import checkbox
-from solo.core.checkbox import parse, render
+from solo.core.model import checkbox
+from solo.core.model.checkbox import parse, render
 
 WORDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyzÄé日記 ", min_size=1, max_size=20).filter(
     lambda s: s.strip() and s.strip()[0] != " ")

@@ -55,7 +55,7 @@ def _exception_classes() -> list[type[BaseException]]:
 def test_every_solo_exception_derives_from_solo_error() -> None:
     classes = _exception_classes()
     assert len(classes) >= 10
-    # core/focus.py's TimerError belongs to another branch's work (it is a ValueError still).
+    # core/planning/focus.py's TimerError belongs to another branch's work (it is a ValueError still).
     offenders = [c.__qualname__ for c in classes
                  if not issubclass(c, SoloError) and c.__qualname__ != "TimerError"]
     assert offenders == []

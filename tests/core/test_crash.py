@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from solo.core import fileformat
+from solo.core.model import fileformat
 from solo.core.vault import Vault
 
 WORKER = Path(__file__).with_name("crash_worker.py")

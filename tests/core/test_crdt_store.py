@@ -8,15 +8,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from solo.core.crdt import CrdtError, Doc, SyncState
-from solo.core.ids import (
+from solo.core.engine.crdt import CrdtError, Doc, SyncState
+from solo.core.engine.store import DocStore, StoreError
+from solo.core.model.ids import (
     InvalidId,
     document_url,
     is_document_id,
     new_document_id,
     parse_document_url,
 )
-from solo.core.store import DocStore, StoreError
 
 texts = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=200)
 

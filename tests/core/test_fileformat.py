@@ -8,7 +8,7 @@ import tomllib
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from solo.core.fileformat import render, split, with_fields
+from solo.core.model.fileformat import render, split, with_fields
 
 bodies = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300)
 line_endings = st.sampled_from(["\n", "\r\n"])

@@ -7,7 +7,7 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from solo.core.fileformat import dump_head, render, split, style_of, to_json, with_fields
+from solo.core.model.fileformat import dump_head, render, split, style_of, to_json, with_fields
 
 bodies = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=200)
 keys = st.from_regex(r"[a-z][a-z0-9_]{0,10}", fullmatch=True)

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from support.solo_cli import run_solo
 
-from solo.core.linkindex import LinkIndex, fragment_line, scan_links
+from solo.core.engine.linkindex import LinkIndex, fragment_line, scan_links
 from solo.core.vault import Vault
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"

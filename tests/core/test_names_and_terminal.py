@@ -13,9 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from support.solo_cli import run_solo
 
-from solo.core.fsutil import temp_name
-from solo.core.paths import UnsafePath, check_relative_path, safe_name
-from solo.core.sweep import sweep_temp_files
+from solo.core.engine.fsutil import temp_name
+from solo.core.engine.paths import UnsafePath, check_relative_path, safe_name
+from solo.core.engine.sweep import sweep_temp_files
 from solo.core.terminal import clean, clean_line, has_controls
 from solo.core.vault import Vault
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from support.solo_cli import run_solo
 
-from solo.core import markdown
-from solo.core.links import Resolver, Target
+from solo.core.model import markdown
+from solo.core.model.links import Resolver, Target
 from solo.core.vault import Vault
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -160,7 +160,7 @@ def test_every_fixture_file_renders_back_from_its_document_byte_for_byte(obsidia
     """What a remote change writes starts from the document: empty YAML properties
     (`due:`), timestamps and comments must come back exactly, or a peer's edit to one key
     would rewrite the user's other lines."""
-    from solo.core.mirror import render_doc
+    from solo.core.engine.mirror import render_doc
 
     checked = 0
     for row in obsidian.rows():

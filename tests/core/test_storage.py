@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from solo.core.crdt import Doc
-from solo.core.docrepo import DocRepo
-from solo.core.events import DocEvent, Origin
-from solo.core.ids import new_document_id
-from solo.core.storage import DocStorage, MemoryStore
-from solo.core.store import COMPACT_LOG_FRAMES, DocStore, StoreError
+from solo.core.engine.crdt import Doc
+from solo.core.engine.docrepo import DocRepo
+from solo.core.engine.events import DocEvent, Origin
+from solo.core.engine.storage import DocStorage, MemoryStore
+from solo.core.engine.store import COMPACT_LOG_FRAMES, DocStore, StoreError
+from solo.core.model.ids import new_document_id
 from solo.core.vault import Vault
 
 Factory = Callable[[Path], DocStorage]

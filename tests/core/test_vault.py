@@ -247,7 +247,7 @@ def test_deleted_index_is_rebuilt_without_forking_identities(example_vault: Vaul
 
 
 def test_a_document_left_without_its_index_row_is_adopted_not_forked(vault: Vault) -> None:
-    from solo.core import fileformat
+    from solo.core.model import fileformat
 
     path = write(vault, "notes/half.md", "# Half done\n")
     with vault.lock:  # what a process killed right after creating the document leaves
@@ -260,8 +260,8 @@ def test_a_document_left_without_its_index_row_is_adopted_not_forked(vault: Vaul
 
 def test_resolve_by_a_two_character_prefix_and_ambiguous_lists_candidates(
         vault: Vault, monkeypatch: pytest.MonkeyPatch) -> None:
-    from solo.core import mirror
-    from solo.core.ids import new_document_id
+    from solo.core.engine import mirror
+    from solo.core.model.ids import new_document_id
 
     seen: dict[str, str] = {}
     while True:  # two real ids sharing their first two characters, and one apart

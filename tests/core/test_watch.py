@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from solo.core.engine.watch import VaultWatcher
 from solo.core.vault import Vault
-from solo.core.watch import VaultWatcher
 
 
 def wait_for(condition: Callable[[], bool], timeout: float = 5.0) -> None:
@@ -198,7 +198,7 @@ def test_solo_watch_stays_silent_while_files_are_read(vault: Vault, tmp_path: Pa
 
 
 def test_an_editors_save_is_announced_with_the_watcher_origin(watched: Vault) -> None:
-    from solo.core.events import DocEvent, FileEvent
+    from solo.core.engine.events import DocEvent, FileEvent
 
     files: list[FileEvent] = []
     docs: list[DocEvent] = []

@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from solo.core import daily, templates
 from solo.core.config import DailyConfig, load_config
+from solo.core.model import templates
+from solo.core.planning import daily
 from solo.core.vault import Vault
 
 NOW = dt.datetime(2026, 12, 1, 9, 5)

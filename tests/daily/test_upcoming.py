@@ -7,8 +7,8 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from solo.core.index import Row
-from solo.core.upcoming import upcoming
+from solo.core.engine.index import Row
+from solo.core.planning.upcoming import upcoming
 
 TODAY = dt.date(2026, 11, 26)  # a Thursday
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from solo.core.replica import Replica
+from solo.core.engine.replica import Replica
 from solo.core.vault import Vault
 
 from .conftest import Link

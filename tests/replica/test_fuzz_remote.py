@@ -10,10 +10,10 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from solo.core.crdt import Doc
+from solo.core.engine.crdt import Doc
+from solo.core.engine.replica import Replica
 from solo.core.errors import SoloError
-from solo.core.ids import new_document_id
-from solo.core.replica import Replica
+from solo.core.model.ids import new_document_id
 from solo.core.vault import Vault
 
 from .conftest import Link, make_pair

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from solo.core.replica import Replica
+from solo.core.engine.replica import Replica
 from solo.core.vault import Vault
 
 from .conftest import Link

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from solo.core.paths import UnsafePath, check_relative_path, conflict_name, resolve_inside
+from solo.core.engine.paths import UnsafePath, check_relative_path, conflict_name, resolve_inside
 
 BAD = [
     "/etc/passwd.md", "../outside.md", "notes/../../x.md", "notes/./x.md", ".solo/store/x.md",

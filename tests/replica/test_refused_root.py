@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from solo.core.crdt import CrdtError
-from solo.core.replica import Replica
+from solo.core.engine.crdt import CrdtError
+from solo.core.engine.replica import Replica
 from solo.core.vault import Vault
 
 from .conftest import Link, make_pair

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from solo.core.crdt import SyncState
-from solo.core.replica import Replica
+from solo.core.engine.crdt import SyncState
+from solo.core.engine.replica import Replica
 from solo.core.vault import Vault
 
 from .conftest import Link

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from support.solo_cli import run_solo
 
-from solo.core.replica import Replica
-from solo.core.store import StoreError
+from solo.core.engine.replica import Replica
+from solo.core.engine.store import StoreError
 from solo.core.vault import Vault
 
 from .conftest import Link, make_pair

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from solo.core.events import FileEvent
-from solo.core.files import VaultFiles
-from solo.core.replica import Replica
+from solo.core.engine.events import FileEvent
+from solo.core.engine.files import VaultFiles
+from solo.core.engine.replica import Replica
 from solo.core.vault import Vault
 
 from .conftest import Link

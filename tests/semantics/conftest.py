@@ -12,7 +12,7 @@ import pytest
 from replica.conftest import Link
 from sync_client.conftest import FAST, ServerThread
 
-from solo.core.replica import Replica
+from solo.core.engine.replica import Replica
 from solo.core.vault import Vault
 from solo.sync.client import sync_once
 

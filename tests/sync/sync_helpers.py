@@ -10,7 +10,7 @@ from typing import Any
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from solo.core.crdt import Doc, SyncState
+from solo.core.engine.crdt import Doc, SyncState
 from solo.sync import protocol as p
 
 

@@ -2,7 +2,7 @@
 
 A JS-made document whose body holds 10 million characters fits in a ~10 KB sync message;
 applying it used to block `solo serve` for over a minute at gigabytes. The caps of
-`solo.core.crdt_limits` measure a message from its bytes and refuse it before the binding
+`solo.core.engine.crdt_limits` measure a message from its bytes and refuse it before the binding
 decodes anything.
 """
 
@@ -23,11 +23,11 @@ from support.js_peer import INTEROP_DIR, js_create, js_read, require_interop
 from sync_helpers import SyncClient, make_note
 from websockets.asyncio.client import ClientConnection, connect
 
-from solo.core.crdt import Doc, DocTooBig, SyncState
-from solo.core.crdt_limits import Caps, LimitExceeded, measure_chunks, scan_sync_message
-from solo.core.ids import new_document_id
-from solo.core.storage import MemoryStore
-from solo.core.store import DocStore
+from solo.core.engine.crdt import Doc, DocTooBig, SyncState
+from solo.core.engine.crdt_limits import Caps, LimitExceeded, measure_chunks, scan_sync_message
+from solo.core.engine.storage import MemoryStore
+from solo.core.engine.store import DocStore
+from solo.core.model.ids import new_document_id
 from solo.sync import protocol as p
 from solo.sync.docs import ServerDocs
 from solo.sync.server import SyncServer
@@ -184,7 +184,7 @@ def test_the_server_cache_is_bounded_by_operations() -> None:
 COUNTER_PROBE = textwrap.dedent("""
     import sys
     from pathlib import Path
-    from solo.core.crdt import CrdtError, Doc, SyncState
+    from solo.core.engine.crdt import CrdtError, Doc, SyncState
     doc = Doc.new()
     try:
         doc.receive_sync_message(SyncState(), Path(sys.argv[1]).read_bytes())

@@ -25,8 +25,8 @@ from support.js_peer import (
 )
 from sync_helpers import SyncClient, make_note
 
-from solo.core.ids import document_url, new_document_id, parse_document_url
-from solo.core.store import DocStore
+from solo.core.engine.store import DocStore
+from solo.core.model.ids import document_url, new_document_id, parse_document_url
 
 TOKEN = "interop-token"
 SERVE = textwrap.dedent("""

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from solo.core.ids import b58check_encode
+from solo.core.model.ids import b58check_encode
 from solo.sync import protocol as p
 
 DOC = "2XJzt1dRf6JCAXgD9vb5wQkTaQhZ"

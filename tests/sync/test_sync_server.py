@@ -18,9 +18,9 @@ from sync_helpers import SyncClient, make_note
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from solo.core.crdt import Doc, SyncState
-from solo.core.ids import new_document_id
-from solo.core.store import COMPACT_LOG_FRAMES, DocStore
+from solo.core.engine.crdt import Doc, SyncState
+from solo.core.engine.store import COMPACT_LOG_FRAMES, DocStore
+from solo.core.model.ids import new_document_id
 from solo.sync import protocol as p
 from solo.sync.server import ServerError, SyncServer
 

@@ -17,8 +17,8 @@ from pathlib import Path
 from websockets.asyncio.server import ServerConnection, serve
 
 from solo.core.config import Remote
-from solo.core.crdt import Doc, SyncState
-from solo.core.store import DocStore
+from solo.core.engine.crdt import Doc, SyncState
+from solo.core.engine.store import DocStore
 from solo.core.vault import Vault
 from solo.sync import protocol as p
 from solo.sync.client import SyncReport, sync_once

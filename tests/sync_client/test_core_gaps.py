@@ -1,4 +1,4 @@
-"""Regressions in core/replica.py that the sync client found (both fixed in core).
+"""Regressions in core/engine/replica.py that the sync client found (both fixed in core).
 
 - A receiver must not write the sender's new `rev` into its own root index again: that made
   every remote edit a root change on every device, each costing every replica a full
@@ -35,8 +35,8 @@ def test_receiving_a_remote_edit_adds_no_root_change_of_the_receivers_own(pair: 
 def test_a_path_deleted_and_recreated_does_not_resurrect_the_old_file(
         pair: Pair, monkeypatch: pytest.MonkeyPatch) -> None:
     """Found by the convergence property test (about half of the runs of this sequence)."""
-    from solo.core import ids
-    from solo.core import mirror as mirror_module
+    from solo.core.engine import mirror as mirror_module
+    from solo.core.model import ids
 
     a, b, remote = pair
     small, big = sorted(ids.new_document_id() for _ in range(2))

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from solo.core.crdt import Doc, SyncState
-from solo.core.crdt import sync_message_heads as message_heads
+from solo.core.engine.crdt import Doc, SyncState
+from solo.core.engine.crdt import sync_message_heads as message_heads
 from solo.core.vault import Vault
 from solo.sync.client import Options, sync_once
 from solo.sync.synchronizer import Synchronizer

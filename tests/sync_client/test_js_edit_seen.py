@@ -16,9 +16,9 @@ import pytest
 from support.js_peer import JsSyncServer, js_splice
 
 from solo.core.config import Remote
-from solo.core.crdt import Doc
-from solo.core.docrepo import doc_rev
-from solo.core.ids import document_url
+from solo.core.engine.crdt import Doc
+from solo.core.engine.docrepo import doc_rev
+from solo.core.model.ids import document_url
 from solo.core.vault import Vault
 from solo.sync.client import heads_rev, sync_once
 from sync_client.conftest import FAST, TOKEN, ServerThread, write

@@ -8,7 +8,7 @@ from pathlib import Path
 from support.js_peer import JsSyncServer, js_put, js_read
 
 from solo.core.config import Remote
-from solo.core.ids import document_url
+from solo.core.model.ids import document_url
 from solo.core.vault import Vault
 from solo.sync.client import sync_once
 

@@ -11,7 +11,7 @@ import pytest
 from support.js_peer import JsSyncServer, js_read, js_splice
 
 from solo.core.config import Remote
-from solo.core.ids import document_url
+from solo.core.model.ids import document_url
 from solo.core.vault import Vault
 from solo.sync.client import BackgroundSync, SyncStatus, sync_once
 

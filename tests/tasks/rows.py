@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from solo.core.fileformat import to_json
-from solo.core.index import Row
+from solo.core.engine.index import Row
+from solo.core.model.fileformat import to_json
 
 
 def task_row(title: str, kind: str = "task", **fields: Any) -> Row:

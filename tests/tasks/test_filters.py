@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from solo.core.filters import Context, FilterError, parse_filter, parse_sort, sort_rows
-from solo.core.index import Row
+from solo.core.engine.index import Row
+from solo.core.planning.filters import Context, FilterError, parse_filter, parse_sort, sort_rows
 from tasks.rows import task_row
 
 THURSDAY = dt.date(2026, 11, 26)

@@ -11,8 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from solo.core import clock, fileformat, history
+from solo.core import clock
+from solo.core.engine import history
 from solo.core.errors import VaultError
+from solo.core.model import fileformat
 from solo.core.vault import Vault
 
 

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from sync_client.conftest import FAST, ServerThread, sync
 
-from solo.core import fileformat, history
 from solo.core.config import Remote
+from solo.core.engine import history
+from solo.core.model import fileformat
 from solo.core.vault import Vault
 from solo.sync.client import sync_once
 

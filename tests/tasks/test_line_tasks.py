@@ -209,7 +209,7 @@ def test_the_cli_lists_filters_ranks_and_finishes_line_tasks(tmp_path: Path) -> 
 def test_the_watcher_picks_up_line_tasks_an_editor_writes(tmp_path: Path) -> None:
     import time
 
-    from solo.core.watch import VaultWatcher
+    from solo.core.engine.watch import VaultWatcher
 
     root = tmp_path / "v"
     root.mkdir()

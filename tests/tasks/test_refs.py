@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from solo.core.refs import PrefixError, resolve_prefix
+from solo.core.model.refs import PrefixError, resolve_prefix
 
 IDS = ["3fa9c01b22", "3fb10000aa", "77aa0d9e11", "77ab3c4d55"]
 

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from support.solo_cli import run_solo, solo_env
 
-from solo.core import taskwarrior as tw
+from solo.core.planning import taskwarrior as tw
 
 DATA = Path(__file__).parent / "data" / "task-export.json"
 CET = dt.timezone(dt.timedelta(hours=1))

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from solo.core.filters import Context
-from solo.core.urgency import (
+from solo.core.planning.filters import Context
+from solo.core.planning.urgency import (
     DEFAULT_COEFFICIENTS,
     UrgencyConfigError,
     annotation_count,

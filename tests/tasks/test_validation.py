@@ -13,9 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from support.solo_cli import run_solo, solo_env
 
-from solo.core import filters, validation
-from solo.core.index import Row
-from solo.core.quickadd import parse_quickadd
+from solo.core.engine import validation
+from solo.core.engine.index import Row
+from solo.core.model.quickadd import parse_quickadd
+from solo.core.planning import filters
 
 TODAY = dt.date(2026, 11, 26)
 NOW = dt.datetime(2026, 11, 26, 9, 30)

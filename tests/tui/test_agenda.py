@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from solo.core import agenda
 from solo.core.config import WorkConfig
+from solo.core.planning import agenda
 from solo.core.vault import Vault
 
 TODAY = dt.date(2026, 11, 26)

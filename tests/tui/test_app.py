@@ -87,7 +87,7 @@ async def test_stopping_early_logs_the_minutes_worked(make_app, tui_root: Path) 
 
 
 async def test_cli_timer_shows_in_the_tui_and_F_stops_it(make_app, tui_root: Path) -> None:
-    from solo.core import focus
+    from solo.core.planning import focus
 
     app = make_app()
     before = set((tui_root / "focus").iterdir())

@@ -6,7 +6,7 @@ import pytest
 from textual.widgets import Input
 from tui_helpers import settle
 
-from solo.core.index import Row
+from solo.core.engine.index import Row
 from solo.tui.screens.reviews import review_label
 from solo.tui.widgets.footer import SoloFooter
 from solo.tui.widgets.item_list import ItemList

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from solo.core.textmerge import merge3
+from solo.core.model.textmerge import merge3
 
 text = st.text(alphabet="ab \nxé", max_size=30)
 word = st.text(alphabet="abcé \n", max_size=12)

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from solo.core.dates import WEEKDAYS, parse_date, parse_datetime, parse_when
-from solo.core.model import coerce_value, validate
+from solo.core.model.dates import WEEKDAYS, parse_date, parse_datetime, parse_when
+from solo.core.model.kinds import coerce_value, validate
 
 THURSDAY = date(2026, 11, 26)
 SUNDAY = date(2026, 11, 29)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from solo.core.links import (
+from solo.core.model.links import (
     WikiLink,
     build_stem_index,
     field_refs,

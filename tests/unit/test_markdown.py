@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from solo.core import markdown
-from solo.core.markdown import item_tags, normalize_aliases, normalize_tags
+from solo.core.model import markdown
+from solo.core.model.markdown import item_tags, normalize_aliases, normalize_tags
 
 BODY = (
     "# 計画 Title\n"

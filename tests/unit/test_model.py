@@ -10,15 +10,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from solo.core import model
-from solo.core.completion import (
+from solo.core.model import kinds as model
+from solo.core.model.completion import (
     CompletionRefused,
     complete_task,
     completion_dates,
     reset_checkboxes,
 )
-from solo.core.dates import parse_date, parse_datetime, parse_minutes
-from solo.core.model import (
+from solo.core.model.dates import parse_date, parse_datetime, parse_minutes
+from solo.core.model.kinds import (
     DEFAULT_FOLDERS,
     KINDS,
     OPEN_TASK_STATUSES,
@@ -34,8 +34,8 @@ from solo.core.model import (
     title_for,
     validate,
 )
-from solo.core.naming import slugify, unique_path
-from solo.core.recur import next_date, parse_recurrence
+from solo.core.model.naming import slugify, unique_path
+from solo.core.model.recur import next_date, parse_recurrence
 
 THURSDAY = date(2026, 11, 26)
 

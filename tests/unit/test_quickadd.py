@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from solo.core.quickadd import QuickAdd, parse_quickadd
+from solo.core.model.quickadd import QuickAdd, parse_quickadd
 
 THURSDAY = date(2026, 11, 26)
 

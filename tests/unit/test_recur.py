@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from solo.core.recur import Recurrence, add_months, next_date, parse_recurrence
+from solo.core.model.recur import Recurrence, add_months, next_date, parse_recurrence
 
 DATES = st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31))
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from solo.core.links import Reference, Resolver, Target, parse_reference
+from solo.core.model.links import Reference, Resolver, Target, parse_reference
 
 TARGETS = [
     Target("a/Index.md"), Target("b/c/Index.md"), Target("Index.md"),

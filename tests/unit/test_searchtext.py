@@ -8,7 +8,13 @@ import sqlite3
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from solo.core.searchtext import grams, holds_literals, normalized, parse_query, snippet_around
+from solo.core.model.searchtext import (
+    grams,
+    holds_literals,
+    normalized,
+    parse_query,
+    snippet_around,
+)
 
 
 def table(*bodies: str) -> sqlite3.Connection:
