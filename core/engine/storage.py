@@ -2,7 +2,7 @@
 
 `core.store.DocStore` (snapshot + fsynced change log per document, in `.solo/store/`) is the
 durable implementation; `MemoryStore` keeps the same bytes in dicts, for tests and for
-tools that need a throw-away repository. Both pass `tests/core/test_storage.py`, one
+tools that need a throw-away repository. Both pass `tests/core/engine/test_storage.py`, one
 conformance suite parametrized over every implementation.
 """
 

@@ -7,7 +7,7 @@ from which columns each phrase hits (one doclist query per phrase and column, no
 back) and the row's length from `fts_docsize`, in FTS5's own formula (`fts5Bm25Function`:
 k1 = 1.2, b = 0.75, IDF at least 1e-6, the length over all columns), with a term counted
 once per column it appears in. Where no word repeats within a column the scores are
-SQLite's exactly (`tests/core/test_bulk_index.py`); otherwise a repeated word weighs as
+SQLite's exactly (`tests/core/engine/test_bulk_index.py`); otherwise a repeated word weighs as
 one, which only matters among words so common their IDF is near zero.
 """
 
