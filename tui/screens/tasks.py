@@ -12,6 +12,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from solo.core import agenda, model
+from solo.core.filters import has_tag
 from solo.core.index import Row
 from solo.tui.format import TASK_WIDTHS, short_date
 from solo.tui.keys import TASK_BINDINGS, TASK_LIST_BINDINGS
@@ -90,7 +91,7 @@ class TasksScreen(TaskActions):
     def _matches(self, row: Row) -> bool:
         for key, wanted in self.filters.items():
             if key == "tag":
-                if wanted not in row.tags:
+                if not has_tag(row, wanted):
                     return False
             elif str(row.fields.get(key, "")).lower() != wanted.lower():
                 return False
