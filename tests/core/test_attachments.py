@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sync_client.conftest import FAST, ServerThread
+from support.sync_server import FAST, ServerThread
 
 from solo.core.attachments import KIND, doc_bytes
 from solo.core.config import Remote
@@ -38,13 +38,6 @@ def sync(vault: Vault, remote: Remote) -> None:
     vault.scan()
     report = asyncio.run(sync_once(vault, remote, options=FAST))
     assert not report.problems, report.problems
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[ServerThread]:
-    srv = ServerThread(tmp_path / "server").start()
-    yield srv
-    srv.stop()
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from typing import Protocol
 
 import pytest
 from replica.conftest import Link
-from sync_client.conftest import FAST, ServerThread
+from support.sync_server import FAST, ServerThread
 
 from solo.core.replica import Replica
 from solo.core.vault import Vault

@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from pathlib import Path
 
+from support.sync_server import FAST, ServerThread, sync, write
 from websockets.asyncio.server import ServerConnection, serve
 
 from solo.core.config import Remote
@@ -22,7 +23,6 @@ from solo.core.store import DocStore
 from solo.core.vault import Vault
 from solo.sync import protocol as p
 from solo.sync.client import SyncReport, sync_once
-from sync_client.conftest import FAST, ServerThread, sync, write
 
 Behaviour = Callable[[ServerConnection, p.Message], Awaitable[None]]
 

@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pytest
 from support.solo_cli import run_solo, solo_env
+from support.sync_server import TOKEN, ServerThread, sync, write
 from websockets.asyncio.server import ServerConnection, serve
 
 from solo.core.vault import Vault
 from solo.sync import protocol as p
-from sync_client.conftest import TOKEN, ServerThread, sync, write
 
 
 class SilentServer:

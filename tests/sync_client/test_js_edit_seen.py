@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from support.js_peer import JsSyncServer, js_splice
+from support.sync_server import FAST, TOKEN, ServerThread, write
 
 from solo.core.config import Remote
 from solo.core.crdt import Doc
@@ -21,7 +22,6 @@ from solo.core.docrepo import doc_rev
 from solo.core.ids import document_url
 from solo.core.vault import Vault
 from solo.sync.client import heads_rev, sync_once
-from sync_client.conftest import FAST, TOKEN, ServerThread, write
 
 
 @pytest.fixture(params=["solo", "js"])

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from support.js_peer import JsSyncServer, js_read, js_splice
+from support.sync_server import clone
 
 from solo.core.config import Remote
 from solo.core.ids import document_url
@@ -46,9 +47,7 @@ def test_live_sync_pushes_local_edits_and_writes_remote_ones(
     write(a, "notes/live.md", "start\n")
     a.scan()
     asyncio.run(sync_once(a, remote, options=FAST))
-    b = Vault.init(tmp_path / "b", root_id=a.root_id)
-    asyncio.run(sync_once(b, remote, options=FAST))
-    b.scan()
+    b = clone(tmp_path / "b", a, remote)
     statuses: list[SyncStatus] = []
     with BackgroundSync(a, [remote], options=FAST), \
             BackgroundSync(b, [remote], options=FAST, on_status=statuses.append) as sync_b:

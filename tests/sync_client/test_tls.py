@@ -18,12 +18,12 @@ from pathlib import Path
 import pytest
 import trustme
 from support.solo_cli import run_solo, solo_env
+from support.sync_server import FAST, TOKEN, ServerThread, files, sync, write
 
 from solo.core.config import Remote
 from solo.core.vault import Vault
 from solo.sync.client import sync_once
 from solo.sync.transport import ConnectError
-from sync_client.conftest import FAST, TOKEN, ServerThread, files, sync, write
 
 
 @pytest.fixture
