@@ -12,9 +12,11 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from solo.core.config import Remote
+
 from .js_peer import JsSyncServer
 from .ollama_server import OllamaServer
-from .sync_server import ServerThread
+from .sync_server import TOKEN, ServerThread
 
 if TYPE_CHECKING:
     from solo.tui.app import SoloApp
@@ -44,6 +46,18 @@ def server(tmp_path: Path) -> Iterator[ServerThread]:
     srv = ServerThread(tmp_path / "server").start()
     yield srv
     srv.stop()
+
+
+@pytest.fixture(params=["solo", "js"])
+def any_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Remote, str]]:
+    """A `solo serve` (with a token) or the reference JS server: (remote, token for JS)."""
+    if request.param == "solo":
+        srv = ServerThread(tmp_path / "solo-server").start()
+        yield srv.remote(), TOKEN
+        srv.stop()
+    else:
+        with JsSyncServer(tmp_path / "js-data") as js:
+            yield Remote(js.url), ""
 
 
 @pytest.fixture(scope="session")

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from support.js_peer import JsSyncServer, js_read, js_splice
 from support.sync_server import clone
 
@@ -16,7 +15,7 @@ from solo.core.ids import document_url
 from solo.core.vault import Vault
 from solo.sync.client import BackgroundSync, SyncStatus, sync_once
 
-from .conftest import FAST, TOKEN, ServerThread, files, write
+from .conftest import FAST, files, write
 
 
 def wait_until(predicate: Callable[[], object], seconds: float = 10.0) -> float:
@@ -26,18 +25,6 @@ def wait_until(predicate: Callable[[], object], seconds: float = 10.0) -> float:
             raise AssertionError("condition not reached in time")
         time.sleep(0.02)
     return time.monotonic() - start
-
-
-@pytest.fixture(params=["solo", "js"])
-def any_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Remote, str]]:
-    """A `solo serve` (with a token) or the reference JS server: (remote, token for JS)."""
-    if request.param == "solo":
-        srv = ServerThread(tmp_path / "solo-server").start()
-        yield srv.remote(), TOKEN
-        srv.stop()
-    else:
-        with JsSyncServer(tmp_path / "js-data") as js:
-            yield Remote(js.url), ""
 
 
 def test_live_sync_pushes_local_edits_and_writes_remote_ones(
