@@ -121,3 +121,18 @@ async def test_tasks_and_notes_tag_filters_ignore_case(tui_root: Path) -> None:
         await settle(pilot)
         notes = [e.key for e in app.screen.query_one(ItemList).entries if e.key]
         assert notes == ["notes/working-agreement.md"]
+
+
+async def test_text_typed_during_a_save_reaches_the_file_when_another_note_opens(
+        tui_root: Path) -> None:
+    app = RecordingApp(tui_root, today=TODAY, now=NOW, watch=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_note(app, pilot, NOTE)
+        await pilot.press(*" First.")
+        screen.flush_save()  # in the worker
+        await pilot.press(*" Second.")  # typed while it may still run
+        other = next(r.path for r in app.vault.rows("note") if r.path != NOTE)
+        screen.open_item(other)
+        await settle(pilot)
+        assert (tui_root / NOTE).read_text().endswith(" First. Second.")
+        assert screen.open_path == other

@@ -58,7 +58,8 @@ class NotesScreen(SoloScreen):
         self.open_path: str | None = None
         self.base = ""  # the body as last loaded from or saved to the file
         self.base_sha = ""  # the file's sha (per its index row) when `base` was taken
-        self._saving = False  # a save of the open note is in the write worker
+        self._saving = False  # a save is in the write worker ...
+        self._saving_path: str | None = None  # ... of this note
         self._save_again = False  # the editor asked to save while it was
         self._generation = 0  # saves of an older generation report to nobody
         self._written: tuple[str, Item] | None = None  # the last save's result (any thread)
@@ -105,7 +106,8 @@ class NotesScreen(SoloScreen):
         self.reload()
 
     def vault_changed(self, paths: list[str]) -> None:
-        if self.open_path in paths and not self._saving:  # a running save checks when it ends
+        saving_it = self._saving and self._saving_path == self.open_path
+        if self.open_path in paths and not saving_it:  # a running save checks when it ends
             row = self.row(self.open_path)
             if row is None or row.sha != self.base_sha:  # not only the echo of our own save
                 self.merge_from_disk()
@@ -123,7 +125,9 @@ class NotesScreen(SoloScreen):
     # --- editor ------------------------------------------------------------------------
     def open_item(self, path: str) -> None:
         """Load an item's body into the editor (saving the one open before)."""
-        self.flush_save()
+        # Here and now: text typed while a save of this note was under way must reach
+        # its file before the editor shows another one.
+        self.flush_save(wait=True)
         try:
             item = self.vault.read(path)
         except VaultError as exc:
@@ -169,7 +173,7 @@ class NotesScreen(SoloScreen):
             except VaultError as exc:
                 self.notify(str(exc), severity="error", markup=False)
             return
-        self._saving, self._written = True, None
+        self._saving, self._saving_path, self._written = True, path, None
         self.run_write("Save note", job, partial(self._saved, self._generation, path, text))
 
     def _save_job(self, path: str, base: str, text: str) -> Item:
