@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from solo.core.files import VaultFiles
+from solo.core.engine.files import VaultFiles
 
 
 class CountingFiles(VaultFiles):

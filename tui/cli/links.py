@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 from solo.tui.cli.common import open_vault, print_json
 
 if TYPE_CHECKING:
-    from solo.core.index import Row
-    from solo.core.linkindex import Link
+    from solo.core.engine.index import Row
+    from solo.core.engine.linkindex import Link
     from solo.core.vault import Vault
 
 

@@ -16,8 +16,8 @@ from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.widget import Widget
 
+from solo.core.engine.index import Row
 from solo.core.errors import SoloError
-from solo.core.index import Row
 from solo.core.vault import Vault, VaultError
 from solo.tui.messages import ItemsRefreshed, NavigateTo, WriteFinished
 from solo.tui.widgets.footer import SoloFooter

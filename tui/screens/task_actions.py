@@ -7,10 +7,10 @@ import datetime as dt
 from functools import partial
 from pathlib import PurePosixPath
 
-from solo.core import model
-from solo.core.index import Row
-from solo.core.items import Item
-from solo.core.linetasks import is_line_task
+from solo.core.engine.index import Row
+from solo.core.engine.items import Item
+from solo.core.engine.linetasks import is_line_task
+from solo.core.model import kinds as model
 from solo.tui.format import task_entry
 from solo.tui.screens.base import PaletteCommand, SoloScreen
 from solo.tui.screens.choice import ChoiceScreen
