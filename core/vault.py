@@ -303,9 +303,11 @@ class Vault:
 
     def update(self, ref: str | Row, set_fields: Mapping[str, Any] | None = None,
                unset: Iterable[str] = (), body: str | None = None, *,
-               action: str | None = "modify") -> Item:
-        """`action`: what `solo undo` calls it (None: not journalled, e.g. an editor's autosave)."""
-        return self.items.update(ref, set_fields, unset, body, action=action)
+               action: str | None = "modify", expect_body: str | None = None) -> Item:
+        """`action`: what `solo undo` calls it (None: not journalled, e.g. an editor's autosave);
+        `expect_body`: write only over this body (else `BodyChanged`, see `Items.update`)."""
+        return self.items.update(ref, set_fields, unset, body, action=action,
+                                 expect_body=expect_body)
 
     def complete(self, ref: str | Row, today: dt.date | None = None, *,
                  force: bool = False) -> tuple[Item, Item | None]:

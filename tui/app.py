@@ -8,6 +8,7 @@ import shlex
 import subprocess
 import threading
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
@@ -20,10 +21,12 @@ from textual.widget import Widget
 
 from solo.core.config import binding_warnings
 from solo.core.engine import history
+from solo.core.engine.files import VaultFiles
+from solo.core.engine.items import Item
 from solo.core.engine.watch import VaultWatcher
-from solo.core.errors import SoloError
 from solo.core.model.quickadd import QuickAdd
 from solo.core.planning import agenda, daily, focus
+from solo.core.planning.filters import has_tag
 from solo.core.planning.focus import TimerError
 from solo.core.vault import Vault, VaultError
 from solo.sync.client import BackgroundSync, SyncStatus, start_background_sync
@@ -34,7 +37,7 @@ from solo.tui.commands import SoloCommands
 from solo.tui.focus import FocusTimer
 from solo.tui.keys import APP_BINDINGS, binding_ids
 from solo.tui.messages import FocusLogged, NavigateTo, ScanFinished, VaultChanged
-from solo.tui.screens.base import SoloScreen
+from solo.tui.screens.base import RunsWrites, SoloScreen, WriteQueue
 from solo.tui.screens.career import CareerScreen
 from solo.tui.screens.form import file_warning, say_findings
 from solo.tui.screens.help import HelpScreen
@@ -51,7 +54,7 @@ from solo.tui.widgets.side_pane import SidePaneScreen
 from solo.tui.widgets.status_line import Status, StatusLine
 
 
-class SoloApp(App[int]):
+class SoloApp(RunsWrites, App[int]):
     """Five screens over one vault, kept live by a watcher; every write goes through the vault."""
 
     CSS_PATH = Path(__file__).parent / "solo.tcss"
@@ -65,9 +68,11 @@ class SoloApp(App[int]):
     status: reactive[Status] = reactive(Status, init=False)
 
     def __init__(self, vault_root: Path, *, today: dt.date | None = None,
-                 now: dt.datetime | None = None, watch: bool = True, scan: bool = True) -> None:
+                 now: dt.datetime | None = None, watch: bool = True, scan: bool = True,
+                 files: VaultFiles | None = None) -> None:
         super().__init__()
-        self.vault = Vault(vault_root)
+        self.writes = WriteQueue(self)
+        self.vault = Vault(vault_root, files=files)  # `files`: a test's counting file door
         self.clock = Clock(today, now)
         work_config = self.vault.config.work
         self.timer = FocusTimer(self.vault.solo_dir, work_config.focus_minutes,
@@ -160,7 +165,7 @@ class SoloApp(App[int]):
     def _quit(self) -> None:
         for screen in self.solo_screens():
             if isinstance(screen, NotesScreen):
-                screen.flush_save()
+                screen.flush_save(wait=True)
         self.exit(0)
 
     def on_unmount(self) -> None:
@@ -169,6 +174,7 @@ class SoloApp(App[int]):
         if self.watcher is not None:
             self.watcher.stop()
         self.assistant.close()
+        self.writes.wait()  # a write under way finishes before the vault closes
         self.vault.close()
 
     # --- live changes ------------------------------------------------------------------
@@ -378,7 +384,7 @@ class SoloApp(App[int]):
             screen.filters["tag"] = tag
             lists: dict[str, int] = {}
             for row in self.vault.rows("task"):
-                if tag in row.tags:
+                if has_tag(row, tag):
                     status = "done" if row.status == "cancelled" else row.status or "inbox"
                     lists[status] = lists.get(status, 0) + 1
             if lists and screen.list_name not in lists:  # show a list that holds some
@@ -392,24 +398,20 @@ class SoloApp(App[int]):
                 return
             fields = dict(parsed.fields)
             fields.setdefault("created", self.clock.today())
-            try:
-                item = self.vault.create("task", parsed.title, fields)
-            except VaultError as exc:
-                self.notify(str(exc), severity="error", markup=False)
-                return
-            self.notify(f"Added {item.path}", timeout=2, markup=False)
-            say_findings(self, item.path)
+
+            def done(item: Item) -> None:
+                self.notify(f"Added {item.path}", timeout=2, markup=False)
+                say_findings(self, item.path)
+
+            self.run_write("Quick add", partial(self.vault.create, "task", parsed.title, fields),
+                           done)
 
         self.push_screen(QuickAddScreen(self.clock.today().isoformat()), added)
 
     def action_undo(self) -> None:
         """`u`: revert the last change made through Solo on this device, and say what."""
-        try:
-            result = history.undo(self.vault)
-        except SoloError as exc:
-            self.notify(str(exc), title="Undo", severity="warning", timeout=5, markup=False)
-            return
-        self.notify(result.message, title="Undo", timeout=5, markup=False)
+        self.run_write("Undo", partial(history.undo, self.vault), lambda result: self.notify(
+            result.message, title="Undo", timeout=5, markup=False))
 
     def action_external_editor(self) -> None:
         screen = self.screen
@@ -418,7 +420,7 @@ class SoloApp(App[int]):
             self.notify("Nothing to edit here.", severity="warning", timeout=2, markup=False)
             return
         if isinstance(screen, NotesScreen):
-            screen.flush_save()
+            screen.flush_save(wait=True)
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
         command = [*shlex.split(editor), str(self.vault.abs(row.path))]
         try:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from textual.message import Message
 
@@ -86,3 +88,14 @@ class FocusLogged(Message):
     path: str
     message: str = ""
     error: bool = False
+
+
+@dataclass
+class WriteFinished(Message):
+    """A vault write run in a worker finished: its result for `done`, or the line saying why not."""
+
+    label: str
+    result: Any = None
+    error: str | None = None
+    done: Callable[[Any], None] | None = field(default=None, repr=False)
+    handled: bool = False  # set by the first handler (the node that asked); the rest skip it

@@ -55,6 +55,14 @@ class Item:
         return self.row.fields
 
 
+class BodyChanged(VaultError):
+    """The file's body is not the text the caller expected (changed elsewhere); nothing written."""
+
+    def __init__(self, item: Item) -> None:
+        super().__init__(f"{item.path}: changed on disk since it was read; not written")
+        self.item = item
+
+
 class Items:
     """Item operations over a mirror and its index."""
 
@@ -147,15 +155,20 @@ class Items:
             if body and not body.endswith("\n"):
                 body += "\n"
             self.mirror.write_text(rel, head + body, ORIGIN_LOCAL)
-            item = self.read(rel)
+            row = self.index.by_path(rel)
+            if row is None:
+                raise VaultError(f"{rel}: written but not indexed")
+            item = Item(row=row, body=body, head=head)
             self._record("add", item.row, [], self.heads(item.row.doc_id))
             return item
 
     def update(self, ref: str | Row, set_fields: Mapping[str, Any] | None = None,
                unset: Iterable[str] = (), body: str | None = None, *,
-               action: str | None = "modify") -> Item:
+               action: str | None = "modify", expect_body: str | None = None) -> Item:
         """Change front matter keys and/or the body, keeping every other byte of the file
-        (journalled as `action` for `solo undo`; None: not journalled)."""
+        (journalled as `action` for `solo undo`; None: not journalled). The file is read
+        once and written at most once. With `expect_body`, nothing is written unless the
+        file's body is still that text: `BodyChanged` carries the item as it is instead."""
         with self.lock:
             row = ref if isinstance(ref, Row) else self.resolve(ref)
             if is_line_task(row):
@@ -165,19 +178,45 @@ class Items:
                 changes: dict[str, Any] = {**dict(set_fields or {}), **dict.fromkeys(unset)}
                 return self._edit_line(row, lambda text: lineedit.update(
                     text, row.fields["note"], row.short_id, row.fields.get("text"), changes))[0]
-            self.mirror.ingest_file(row.path)
-            before = self.heads(row.doc_id)
-            item = self.read(row.path)
-            head = item.head
-            if set_fields or unset:
-                head = fileformat.with_fields(item.head, dict(set_fields or {}), unset)
-            new_text = head + (item.body if body is None else body)
-            if new_text != item.head + item.body:
-                self.mirror.write_text(row.path, new_text, ORIGIN_LOCAL)
-            updated = self.read(row.path)
-            if action is not None:
-                self._record(action, updated.row, before, self.heads(updated.row.doc_id))
-            return updated
+            item = self._fresh(row)
+            if expect_body is not None and item.body != expect_body:
+                raise BodyChanged(item)
+            return self._rewrite(item, set_fields, unset, body, action)
+
+    def _fresh(self, row: Row) -> Item:
+        """The item as its file is now, read once; an edit on disk not ingested yet is
+        ingested first, so the document's history keeps it."""
+        try:
+            st = self.mirror.files.lstat(row.path)
+            data = self.mirror.files.read(row.path)
+        except OSError as exc:
+            self.mirror.ingest_file(row.path)  # a vanished file leaves the index
+            raise VaultError(f"{row.path}: cannot read: {exc}") from None
+        self.mirror.ingest_file(row.path, data, st)
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise VaultError(f"{row.path}: cannot read: {exc}") from None
+        parsed = fileformat.split(text)
+        return Item(row=self.index.by_path(row.path) or row, body=parsed.body, head=parsed.head)
+
+    def _rewrite(self, item: Item, set_fields: Mapping[str, Any] | None, unset: Iterable[str],
+                 body: str | None, action: str | None) -> Item:
+        """Write `item` (as just read) with these changes; the item as written, not read back."""
+        before = self.heads(item.row.doc_id)
+        head = item.head
+        if set_fields or unset:
+            head = fileformat.with_fields(item.head, dict(set_fields or {}), unset)
+        new_text = head + (item.body if body is None else body)
+        updated = item
+        if new_text != item.head + item.body:
+            self.mirror.write_text(item.path, new_text, ORIGIN_LOCAL)
+            parsed = fileformat.split(new_text)
+            updated = Item(row=self.index.by_path(item.path) or item.row, body=parsed.body,
+                           head=parsed.head)
+        if action is not None:
+            self._record(action, updated.row, before, self.heads(updated.row.doc_id))
+        return updated
 
     def complete(self, ref: str | Row, today: dt.date | None = None, *,
                  force: bool = False) -> tuple[Item, Item | None]:
@@ -194,8 +233,7 @@ class Items:
                     force=force))
             if row.kind != "task":
                 raise VaultError(f"{row.path} is a {row.kind}, not a task")
-            self.mirror.ingest_file(row.path)
-            item = self.read(row.path)
+            item = self._fresh(row)
             fields = fileformat.split(item.head + item.body).fields
             try:
                 finished = completion.complete_task(fields, today, force=force)
@@ -204,7 +242,7 @@ class Items:
             changes = {k: v for k, v in finished.fields.items() if fields.get(k) != v}
             removed = [k for k in fields if k not in finished.fields]
             body = completion.reset_checkboxes(item.body) if finished.repeats else None
-            updated = self.update(row, changes, removed, body=body, action="done")
+            updated = self._rewrite(item, changes, removed, body, "done")
             return updated, updated if finished.repeats else None
 
     def _edit_line(self, row: Row, edit: Callable[[str], lineedit.Edited]

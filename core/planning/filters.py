@@ -240,6 +240,18 @@ def _norm(text: object) -> str:
     return " ".join(str(text).split()).casefold()
 
 
+def tag_key(name: str) -> str:
+    """What two spellings of a tag share when they are the same tag (`#Work` = `work`)."""
+    return name.lstrip("#").casefold()
+
+
+def has_tag(row: Row, name: str) -> bool:
+    """Whether `row` carries the tag `name`, in any case, with or without `#`: the one tag
+    match of filters, `--tag` and the TUI (each keeps showing the spelling it found)."""
+    wanted = tag_key(name)
+    return any(tag_key(t) == wanted for t in row.tags)
+
+
 def _tag_term(text: str) -> Term:
     sign, name = text[0], text[1:].lstrip("#")
     if not name:
@@ -252,10 +264,8 @@ def _tag_term(text: str) -> Term:
         def test(row: Row, ctx: Context) -> bool:
             return _virtual(name, row, ctx)
     else:
-        wanted = name.casefold()
-
         def test(row: Row, ctx: Context) -> bool:
-            return any(t.lstrip("#").casefold() == wanted for t in row.tags)
+            return has_tag(row, name)
     graph = name in ("BLOCKED", "BLOCKING", "READY")
     if sign == "-":
         return Term(text, lambda row, ctx: not test(row, ctx), needs_graph=graph)
@@ -314,6 +324,8 @@ def _values(row: Row, attribute: str) -> list[str]:
 
 def _text_matcher(attribute: str, wanted: list[str], ctx_refs: bool
                   ) -> Callable[[Row, Context], bool]:
+    if attribute == "tag":
+        return lambda row, ctx: any(has_tag(row, w) for w in wanted)
     keys = [_norm(w) for w in wanted]
 
     def test(row: Row, ctx: Context) -> bool:

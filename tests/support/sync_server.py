@@ -1,20 +1,23 @@
-"""A real `solo serve` (SyncServer) on 127.0.0.1 in a thread, and one `sync --once` round as the CLI runs it."""
+"""A real `solo serve` (SyncServer) in a thread on 127.0.0.1, and the set-up every sync test
+repeats: one `--once` round as the CLI runs it, and a second device cloned from a first."""
 
 from __future__ import annotations
 
 import asyncio
 import ssl
 import threading
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+
+from websockets.asyncio.server import ServerConnection, serve
 
 from solo.core.config import Remote
 from solo.core.vault import Vault
+from solo.sync import protocol as p
 from solo.sync.client import Options, SyncReport, sync_once
 from solo.sync.server import SyncServer
 
 TOKEN = "s3cret-token"
-
-
 FAST = Options(ping_interval=1.0, ping_timeout=2.0, stall_timeout=10.0, backoff_min=0.1,
                backoff_max=0.5, auth_backoff=0.5)
 
@@ -96,3 +99,69 @@ def write(vault: Vault, rel: str, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text)
 
+
+def clone(root: Path, of: Vault, remote: Remote) -> Vault:
+    """A second device at `root` joining `of`'s vault through `remote`, then scanned."""
+    device = Vault.init(root, root_id=of.root_id)
+    asyncio.run(sync_once(device, remote, options=FAST))
+    device.scan()
+    return device
+
+
+def device_pair(tmp_path: Path, remote: Remote) -> tuple[Vault, Vault]:
+    """Device A (a new vault, its root pushed) and device B (cloned from the server)."""
+    a = Vault.init(tmp_path / "a")
+    a.scan()
+    sync(a, remote)
+    return a, clone(tmp_path / "b", a, remote)
+
+
+Behaviour = Callable[[ServerConnection, p.Message], Awaitable[None]]
+
+
+class FakeServer:
+    """A WebSocket server on 127.0.0.1 (its own thread and event loop) that joins like
+    automerge-repo, then answers every other message as `behaviour` says."""
+
+    def __init__(self, behaviour: Behaviour) -> None:
+        self.behaviour = behaviour
+        self.port = 0
+        self.messages = 0
+        self._loop = asyncio.new_event_loop()
+        self._stop: asyncio.Event | None = None
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        async def handler(ws: ServerConnection) -> None:
+            async for frame in ws:
+                msg = p.decode(frame if isinstance(frame, bytes) else b"")
+                if isinstance(msg, p.Join):
+                    await ws.send(p.encode(p.Peer("fake", msg.sender_id, p.PROTOCOL_VERSION,
+                                                  p.PeerMetadata("fake-storage", False))))
+                else:
+                    self.messages += 1
+                    await self.behaviour(ws, msg)
+
+        async def main() -> None:
+            self._stop = asyncio.Event()
+            async with serve(handler, "127.0.0.1", 0, max_size=None) as server:
+                self.port = server.sockets[0].getsockname()[1]
+                self._ready.set()
+                await self._stop.wait()
+
+        self._loop.run_until_complete(main())
+
+    def __enter__(self) -> FakeServer:
+        self._thread.start()
+        self._ready.wait(10)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        assert self._stop is not None
+        self._loop.call_soon_threadsafe(self._stop.set)
+        self._thread.join(10)
+
+    @property
+    def remote(self) -> Remote:
+        return Remote(f"ws://127.0.0.1:{self.port}/")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 
 from textual.pilot import Pilot
 
-TODAY = dt.date(2026, 11, 26)
-NOW = dt.datetime(2026, 11, 26, 10, 30)
+from support.fixtures import APP_NOW, APP_TODAY
+
+TODAY = APP_TODAY
+NOW = APP_NOW
 
 
 async def settle(pilot: Pilot[object]) -> None:

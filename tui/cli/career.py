@@ -20,7 +20,7 @@ from solo.core.engine.index import Row
 from solo.core.model import dates
 from solo.core.planning import focus, wellbeing
 from solo.core.vault import Vault
-from solo.tui.cli.common import UserError, open_vault, print_json, today
+from solo.tui.cli.common import UserError, open_vault, print_json, report, today
 from solo.tui.cli.people import read_body
 from solo.tui.cli.table import TIME_REPORT_WEEKS
 
@@ -68,11 +68,11 @@ def _rows(vault: Vault) -> list[Row]:
 
 # --- report ---------------------------------------------------------------------------------
 def report_goals(args: argparse.Namespace) -> int:
-    with open_vault(args) as vault:
-        goals = career.goals_progress(_rows(vault), today())
-    if args.json:
-        print_json(career.jsonable(goals))
-        return 0
+    return report(args, lambda vault: career.goals_progress(_rows(vault), today()),
+                  _print_goals, career.jsonable)
+
+
+def _print_goals(goals: list[career.GoalProgress]) -> None:
     if not goals:
         print("(no goals: add one with `solo add goal TITLE`)")
     for g in goals:
@@ -85,15 +85,14 @@ def report_goals(args: argparse.Namespace) -> int:
             print(f"    {g.tasks_done} of {g.tasks_total} linked tasks done")
         for reason in g.reasons:
             print(f"    ! {reason}")
-    return 0
 
 
 def report_skills(args: argparse.Namespace) -> int:
-    with open_vault(args) as vault:
-        matrix = career.skills_matrix(_rows(vault), today())
-    if args.json:
-        print_json(career.jsonable(matrix))
-        return 0
+    return report(args, lambda vault: career.skills_matrix(_rows(vault), today()),
+                  _print_skills, career.jsonable)
+
+
+def _print_skills(matrix: list[career.SkillStatus]) -> None:
     if not matrix:
         print("(no skills: add one with `solo add skill TITLE --set level=3 --set target_level=4`)")
     for s in matrix:
@@ -107,15 +106,14 @@ def report_skills(args: argparse.Namespace) -> int:
             print(f"    needed by: {', '.join(g.title for g in s.goals)}")
         for e in s.evidence[-3:]:
             print(f"    {e.date or 'undated'}  {e.item.title}")
-    return 0
 
 
 def report_learning(args: argparse.Namespace) -> int:
-    with open_vault(args) as vault:
-        plan = career.learning_plan(_rows(vault), today())
-    if args.json:
-        print_json(career.jsonable(plan))
-        return 0
+    return report(args, lambda vault: career.learning_plan(_rows(vault), today()),
+                  _print_learning, career.jsonable)
+
+
+def _print_learning(plan: career.LearningPlan) -> None:
     for heading, entries in (("In progress", plan.in_progress), ("Planned", plan.planned),
                              ("Finished", plan.finished)):
         print(f"{heading}:")
@@ -134,7 +132,6 @@ def report_learning(args: argparse.Namespace) -> int:
         print(f"  {year.year}: {year.hours:g} h, {_money(year.cost)}")
     if plan.planned_cost:
         print(f"Planned, not yet paid: {_money(plan.planned_cost)}")
-    return 0
 
 
 def report_brag(args: argparse.Namespace) -> int:
@@ -154,11 +151,11 @@ def report_brag(args: argparse.Namespace) -> int:
 
 
 def report_spend(args: argparse.Namespace) -> int:
-    with open_vault(args) as vault:
-        report = spend.spend_report(_rows(vault), today())
-    if args.json:
-        print_json(career.jsonable(report))
-        return 0
+    return report(args, lambda vault: spend.spend_report(_rows(vault), today()),
+                  _print_spend, career.jsonable)
+
+
+def _print_spend(report: spend.SpendReport) -> None:
     print("Every month (monthly, and yearly / 12):")
     for cur, per in report.recurring.items():
         cats = ", ".join(f"{cat} {amount:,.2f}" for cat, amount in per.items())
@@ -179,7 +176,6 @@ def report_spend(args: argparse.Namespace) -> int:
               f"{r.item.title}")
     if not report.renewals:
         print("  (none)")
-    return 0
 
 
 def report_time(args: argparse.Namespace) -> int:

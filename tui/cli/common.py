@@ -10,9 +10,9 @@ import signal
 import sys
 import threading
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from solo.core import clock
 from solo.core.errors import SoloError
@@ -102,6 +102,22 @@ def item_json(item: Item) -> dict[str, Any]:
     out = row_json(item.row)
     out["body"] = item.body
     return out
+
+
+T = TypeVar("T")
+
+
+def report(args: argparse.Namespace, compute: Callable[[Vault], T], show: Callable[[T], None],
+           as_json: Callable[[T], Any]) -> int:
+    """The shape of a report command: open the vault, `compute` from it, close it; then print
+    `as_json(value)` with `--json`, else `show(value)` for a terminal."""
+    with open_vault(args) as vault:
+        value = compute(vault)
+    if args.json:
+        print_json(as_json(value))
+    else:
+        show(value)
+    return 0
 
 
 def print_json(value: Any) -> None:

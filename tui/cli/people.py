@@ -13,7 +13,7 @@ from solo.core.career import people, posts
 from solo.core.career import progress as career
 from solo.core.engine.index import Row
 from solo.core.vault import Vault, VaultError
-from solo.tui.cli.common import open_vault, print_json, today
+from solo.tui.cli.common import report, today
 
 
 def read_body(vault: Vault) -> Any:
@@ -55,20 +55,18 @@ def contact_line(c: people.Contact) -> str:
 
 
 def cmd_people(args: argparse.Namespace) -> int:
-    with open_vault(args) as vault:
-        found = contact_list(vault)
-    if args.due:
-        found = people.due_contacts(found)
-    if args.json:
-        print_json([_contact_json(c) for c in found])
-        return 0
-    if not found:
-        print("Nobody is due a catch-up." if args.due else
-              "No people yet: `solo add person \"Name\" --set cadence=\"every 6 weeks\"`")
-        return 0
-    for c in found:
-        print(("! " if c.is_due else "  ") + contact_line(c))
-    return 0
+    def found(vault: Vault) -> list[people.Contact]:
+        listed = contact_list(vault)
+        return people.due_contacts(listed) if args.due else listed
+
+    def show(contacts: list[people.Contact]) -> None:
+        if not contacts:
+            print("Nobody is due a catch-up." if args.due else
+                  "No people yet: `solo add person \"Name\" --set cadence=\"every 6 weeks\"`")
+        for c in contacts:
+            print(("! " if c.is_due else "  ") + contact_line(c))
+
+    return report(args, found, show, lambda contacts: [_contact_json(c) for c in contacts])
 
 
 def _post_json(p: posts.Post) -> dict[str, Any]:
@@ -77,20 +75,20 @@ def _post_json(p: posts.Post) -> dict[str, Any]:
 
 
 def cmd_posts(args: argparse.Namespace) -> int:
-    with open_vault(args) as vault:
-        rows = vault.rows("post")
     day = today()
-    flow = posts.pipeline(rows)
-    month = posts.month_published(rows, day)
-    if args.json:
-        print_json({"pipeline": {s: [_post_json(p) for p in ps] for s, ps in flow.items()},
-                    "published_this_month": [_post_json(p) for p in month]})
-        return 0
-    for status, entries in flow.items():
-        print(f"{status.capitalize()} ({len(entries)})")
-        for p in entries:
-            extra = posts.metrics_line(p) if status == "published" else ""
-            print(f"  {p.publish or '          '}  {p.channel:<10} {p.title}"
-                  + (f"  · {extra}" if extra else ""))
-    print(f"Published in {day:%B %Y}: {len(month)}")
-    return 0
+
+    def show(rows: list[Row]) -> None:
+        for status, entries in posts.pipeline(rows).items():
+            print(f"{status.capitalize()} ({len(entries)})")
+            for p in entries:
+                extra = posts.metrics_line(p) if status == "published" else ""
+                print(f"  {p.publish or '          '}  {p.channel:<10} {p.title}"
+                      + (f"  · {extra}" if extra else ""))
+        print(f"Published in {day:%B %Y}: {len(posts.month_published(rows, day))}")
+
+    def as_json(rows: list[Row]) -> dict[str, Any]:
+        flow = posts.pipeline(rows)
+        return {"pipeline": {s: [_post_json(p) for p in ps] for s, ps in flow.items()},
+                "published_this_month": [_post_json(p) for p in posts.month_published(rows, day)]}
+
+    return report(args, lambda vault: vault.rows("post"), show, as_json)

@@ -113,7 +113,7 @@ def list_rows(vault: Vault, args: argparse.Namespace) -> list[Row]:
     if getattr(args, "status", None):
         terms.append(f"status:{args.status}")
     if getattr(args, "tag", None):
-        terms.append(f"+{args.tag}")
+        terms.append(f"tag:{args.tag}")  # a real tag in any case (`+WORK` would be virtual)
     return select(vault, kind, terms, include_closed=getattr(args, "all", False),
                   sort=getattr(args, "sort", None), limit=getattr(args, "limit", None))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -15,15 +16,18 @@ from textual.widgets import Input, Label, Static
 from solo.core import clock as core_clock
 from solo.core.engine import validation
 from solo.core.engine.index import Row
+from solo.core.engine.items import Item
 from solo.core.model import kinds as model
-from solo.core.vault import Vault, VaultError
+from solo.core.vault import Vault
 from solo.tui.format import value_text
+from solo.tui.messages import WriteFinished
+from solo.tui.screens.base import RunsWrites
 
 if TYPE_CHECKING:
     from solo.tui.app import SoloApp
 
 
-class FormScreen(ModalScreen[bool]):
+class FormScreen(RunsWrites, ModalScreen[bool]):
     """Edit the known fields of one item; messages under each field say what is wrong."""
 
     BINDINGS = [
@@ -36,6 +40,7 @@ class FormScreen(ModalScreen[bool]):
         self.item_row = row
         self.specs = [s for s in model.fields_for(row.kind) if s.name != "kind"]
         self.original = {s.name: value_text(row.fields.get(s.name)) for s in self.specs}
+        self.saving = False  # a save is in the write worker
         if not row.fields.get("title"):
             self.original["title"] = ""
 
@@ -111,15 +116,23 @@ class FormScreen(ModalScreen[bool]):
                 self._error(problem.field, problem.message)
         if any(p.field in set_fields for p in found):
             return
-        if set_fields or unset:
-            app: SoloApp = self.app  # type: ignore[assignment]
-            try:
-                item = app.vault.update(self.item_row, set_fields, unset)
-            except VaultError as exc:
-                self.notify(str(exc), severity="error", markup=False)
-                return
+        if not (set_fields or unset):
+            self.dismiss(False)
+            return
+        if self.saving:
+            return
+        app: SoloApp = self.app  # type: ignore[assignment]
+
+        def saved(item: Item) -> None:
             say_findings(app, item.path, [*set_fields, *unset])
-        self.dismiss(bool(set_fields or unset))
+            self.dismiss(True)
+
+        self.saving = True
+        self.run_write("Save", partial(app.vault.update, self.item_row, set_fields, unset), saved)
+
+    def on_write_finished(self, message: WriteFinished) -> None:
+        """(Textual then runs `RunsWrites.on_write_finished`, which says the error or calls done.)"""
+        self.saving = False  # a failed save leaves the form open to fix and try again
 
 
 def say_findings(app: SoloApp, path: str, only: list[str] | None = None) -> None:

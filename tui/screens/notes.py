@@ -17,12 +17,14 @@ from textual.widgets import Static, TextArea
 from textual.widgets.text_area import Selection
 
 from solo.core.engine.index import Row
+from solo.core.engine.items import BodyChanged, Item
 from solo.core.model import links, markdown
 from solo.core.model.textmerge import merge3
 from solo.core.planning import daily
-from solo.core.vault import VaultError
+from solo.core.planning.filters import has_tag
+from solo.core.vault import Vault, VaultError
 from solo.tui.keys import NOTE_BINDINGS
-from solo.tui.messages import EditorMerged, LinkActivated, ListSelected, NoteSaved
+from solo.tui.messages import EditorMerged, LinkActivated, ListSelected, NoteSaved, WriteFinished
 from solo.tui.screens.base import PaletteCommand, SoloScreen
 from solo.tui.screens.confirm import ConfirmScreen
 from solo.tui.screens.form import FormScreen
@@ -32,6 +34,18 @@ from solo.tui.widgets.md_editor import MarkdownEditor
 
 SAVE_DELAY = 0.5
 REF_FIELDS = ("goal", "project", "task")
+
+
+def save_note(vault: Vault, path: str, base: str, text: str) -> Item:
+    """Write the editor's `text` over the body `base` it started from (worker thread). An
+    edit on disk made meanwhile is merged in, never overwritten: that costs a second read,
+    only then. An autosave is not journalled for `u`: the editor has its own undo."""
+    try:
+        return vault.update(path, body=text, action=None, expect_body=base)
+    except BodyChanged as changed:
+        theirs = changed.item.body
+        merged = merge3(base, text, theirs)[0]
+        return vault.update(path, body=merged, action=None, expect_body=theirs)
 
 
 class NotesScreen(SoloScreen):
@@ -44,6 +58,12 @@ class NotesScreen(SoloScreen):
         super().__init__()
         self.open_path: str | None = None
         self.base = ""  # the body as last loaded from or saved to the file
+        self.base_sha = ""  # the file's sha (per its index row) when `base` was taken
+        self._saving = False  # a save is in the write worker ...
+        self._saving_path: str | None = None  # ... of this note
+        self._save_again = False  # the editor asked to save while it was
+        self._generation = 0  # saves of an older generation report to nobody
+        self._written: tuple[str, Item] | None = None  # the last save's result (any thread)
         self._save_timer: Timer | None = None
         self.backlinks: list[Row] = []
         self.history_back: list[str] = []
@@ -67,8 +87,7 @@ class NotesScreen(SoloScreen):
     def load(self) -> list[Row]:
         rows = self.vault.rows("note")
         if self.tag:
-            wanted = self.tag.casefold()
-            rows = [r for r in rows if any(t.casefold() == wanted for t in r.tags)]
+            rows = [r for r in rows if has_tag(r, self.tag or "")]
         return sorted(rows, key=lambda r: r.title.lower())
 
     def show(self, rows: list[Row]) -> None:
@@ -88,8 +107,11 @@ class NotesScreen(SoloScreen):
         self.reload()
 
     def vault_changed(self, paths: list[str]) -> None:
-        if self.open_path in paths:
-            self.merge_from_disk()
+        saving_it = self._saving and self._saving_path == self.open_path
+        if self.open_path in paths and not saving_it:  # a running save checks when it ends
+            row = self.row(self.open_path)
+            if row is None or row.sha != self.base_sha:  # not only the echo of our own save
+                self.merge_from_disk()
         super().vault_changed(paths)
 
     def on_list_selected(self, message: ListSelected) -> None:
@@ -104,14 +126,16 @@ class NotesScreen(SoloScreen):
     # --- editor ------------------------------------------------------------------------
     def open_item(self, path: str) -> None:
         """Load an item's body into the editor (saving the one open before)."""
-        self.flush_save()
+        # Here and now: text typed while a save of this note was under way must reach
+        # its file before the editor shows another one.
+        self.flush_save(wait=True)
         try:
             item = self.vault.read(path)
         except VaultError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
         self.open_path = item.path
-        self.base = item.body
+        self.base, self.base_sha = item.body, item.row.sha
         self.editor.load_text(item.body)
         self.query_one("#note-title", Static).update(Text(f"{item.title}  ·  {item.path}"))
         self.query_one(ItemList).select_key(item.path)
@@ -124,38 +148,83 @@ class NotesScreen(SoloScreen):
             self._save_timer.stop()
         self._save_timer = self.set_timer(SAVE_DELAY, self.flush_save)
 
-    def flush_save(self) -> None:
-        """Write the editor's text now if it differs from what the file holds."""
+    def flush_save(self, *, wait: bool = False) -> None:
+        """Write the editor's text if it differs from what the file holds: in the write worker
+        (the result comes back as `WriteFinished`), or here and now with `wait` (quitting,
+        handing the file to `$EDITOR`). The file is read once and written once."""
         if self._save_timer is not None:
             self._save_timer.stop()
             self._save_timer = None
-        if self.open_path is None:
+        if wait and self._saving:
+            self.solo.writes.wait()  # the save under way ends first; its result is taken here
+            self._saving, self._save_again = False, False
+            self._generation += 1  # ... so its message, when it comes, changes nothing
+            if self._written is not None and self._written[0] == self.open_path:
+                self.base, self.base_sha = self._written[1].body, self._written[1].row.sha
+        if self.open_path is None or self.editor.text == self.base:
             return
-        if self.editor.text == self.base:
+        if self._saving:
+            self._save_again = True  # one save at a time: the next starts when this one ends
             return
-        self.merge_from_disk()  # an edit on disk the watcher has not reported yet is kept
-        if self.open_path is None:
+        path, base, text = self.open_path, self.base, self.editor.text
+        job = partial(self._save_job, path, base, text)
+        if wait:
+            try:
+                self._saved(self._generation, path, text, job())
+            except VaultError as exc:
+                self.notify(str(exc), severity="error", markup=False)
             return
-        text = self.editor.text
-        try:
-            # An autosave is not journalled for `u`: the editor has its own undo.
-            self.vault.update(self.open_path, body=text, action=None)
-        except VaultError as exc:
-            self.notify(str(exc), severity="error", markup=False)
+        self._saving, self._saving_path, self._written = True, path, None
+        self.run_write("Save note", job, partial(self._saved, self._generation, path, text))
+
+    def _save_job(self, path: str, base: str, text: str) -> Item:
+        """The save itself (worker thread: no widgets); what it wrote is kept for `wait`."""
+        item = save_note(self.vault, path, base, text)
+        self._written = (path, item)
+        return item
+
+    def on_write_finished(self, message: WriteFinished) -> None:
+        if message.label == "Save note" and message.error is not None:
+            # said by `RunsWrites.on_write_finished` (Textual runs it next); the next
+            # keystroke tries again
+            self._saving = self._save_again = False
+
+    def _saved(self, generation: int, path: str, sent: str, item: Item) -> None:
+        """A save finished: `item` as written (the text sent, merged with an edit made on disk
+        meanwhile, if there was one)."""
+        if generation != self._generation:
+            return  # taken over by a save made with `wait`
+        again = self._save_again
+        self._saving = self._save_again = False
+        if path != self.open_path:
             return
-        self.base = text
-        self.post_message(NoteSaved(self.open_path))
+        if item.body != sent:  # merged with an edit on disk: show it, keep what was typed since
+            self.base = sent
+            self.merge_theirs(item.body)
+        self.base, self.base_sha = item.body, item.row.sha
+        self.post_message(NoteSaved(path))
+        changed = self.row(path)
+        if changed is not None and changed.sha != self.base_sha:
+            self.merge_from_disk()  # changed again while the save ran
+        if again or self.editor.text != self.base:
+            self.flush_save()
 
     def merge_from_disk(self) -> None:
         """The open file changed elsewhere: merge it with unsaved keystrokes, keep the cursor."""
         assert self.open_path is not None
         try:
-            theirs = self.vault.read(self.open_path).body
+            item = self.vault.read(self.open_path)
         except VaultError:
             self.notify(f"{self.open_path} was removed; the editor keeps your text",
                         severity="warning", markup=False)
             self.open_path = None
             return
+        self.base_sha = item.row.sha
+        self.merge_theirs(item.body)
+
+    def merge_theirs(self, theirs: str) -> None:
+        """Merge the file's body `theirs` with the editor's text (both from `self.base`)."""
+        assert self.open_path is not None
         if theirs == self.base:
             return
         editor, document = self.editor, self.editor.text_document
@@ -272,12 +341,11 @@ class NotesScreen(SoloScreen):
         def entered(title: str | None) -> None:
             if not title:
                 return
-            try:
-                item = self.vault.create("note", title, {"created": self.solo.clock.today()},
-                                         body=f"# {title}\n\n")
-            except VaultError as exc:
-                self.notify(str(exc), severity="error", markup=False)
-                return
+            self.run_write("New note", partial(
+                self.vault.create, "note", title, {"created": self.solo.clock.today()},
+                body=f"# {title}\n\n"), created)
+
+        def created(item: Item) -> None:
             self.open_item(item.path)
             self.editor.focus()
             self.editor.move_cursor(self.editor.document.end)
@@ -300,7 +368,7 @@ class NotesScreen(SoloScreen):
             if row.path == self.open_path:
                 self.open_path = None
                 self.editor.load_text("")
-            self.vault.delete(row)
+            self.run_write("Delete", partial(self.vault.delete, row))
 
         self.app.push_screen(ConfirmScreen(f"Delete {row.title}?\n{row.path}"), confirmed)
 

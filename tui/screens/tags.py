@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from solo.core.engine.index import Row
+from solo.core.planning.filters import tag_key
 from solo.tui.messages import ListSelected
 from solo.tui.widgets.item_list import Entry, ItemList
 
@@ -39,8 +40,8 @@ def tag_counts(rows: Iterable[Row]) -> list[TagCount]:
     names: dict[str, str] = {}
     counts: dict[str, list[int]] = {}
     for row in rows:
-        for tag in dict.fromkeys(t.casefold() for t in row.tags):
-            spelled = next(t for t in row.tags if t.casefold() == tag)
+        for tag in dict.fromkeys(tag_key(t) for t in row.tags):
+            spelled = next(t for t in row.tags if tag_key(t) == tag)
             names.setdefault(tag, spelled)
             count = counts.setdefault(tag, [0, 0, 0])
             count[0] += row.kind == "task" and (row.status or "inbox") not in ("done",

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from functools import partial
 from pathlib import PurePosixPath
 
 from solo.core.engine.index import Row
+from solo.core.engine.items import Item
 from solo.core.engine.linetasks import is_line_task
 from solo.core.model import kinds as model
-from solo.core.vault import VaultError
 from solo.tui.format import task_entry
 from solo.tui.screens.base import PaletteCommand, SoloScreen
 from solo.tui.screens.choice import ChoiceScreen
@@ -43,17 +44,19 @@ class TaskActions(SoloScreen):
         return row
 
     def _write(self, action: str, row: Row, **fields: object) -> None:
-        try:
-            if action == "complete":
-                done, following = self.vault.complete(row, self.solo.clock.today())
+        """Complete or update the task in the write worker; the list follows the change event."""
+        if action == "complete":
+            def finished(result: tuple[Item, Item | None]) -> None:
+                done, following = result
                 extra = f"; next one due {following.fields.get('due')}" if following else ""
                 self.notify(f"Done: {done.title}{extra}", timeout=2, markup=False)
-            else:
-                unset = [k for k, v in fields.items() if v is None]
-                values = {k: v for k, v in fields.items() if v is not None}
-                self.vault.update(row, values, unset)
-        except (VaultError, ValueError) as exc:
-            self.notify(str(exc), severity="error", markup=False)
+
+            self.run_write("Done", partial(self.vault.complete, row, self.solo.clock.today()),
+                           finished)
+            return
+        unset = [k for k, v in fields.items() if v is None]
+        values = {k: v for k, v in fields.items() if v is not None}
+        self.run_write("Update", partial(self.vault.update, row, values, unset))
 
     def action_done(self) -> None:
         if row := self._task_row():
@@ -108,11 +111,8 @@ class TaskActions(SoloScreen):
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                try:
-                    self.vault.delete(row)
-                    self.notify(f"Deleted {row.path}", timeout=2, markup=False)
-                except VaultError as exc:
-                    self.notify(str(exc), severity="error", markup=False)
+                self.run_write("Delete", partial(self.vault.delete, row), lambda deleted: self.notify(
+                    f"Deleted {deleted.path}", timeout=2, markup=False))
 
         self.app.push_screen(ConfirmScreen(f"Delete {row.title}?\n{row.path}"), confirmed)
 

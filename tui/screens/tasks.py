@@ -14,6 +14,7 @@ from textual.widgets import Static
 from solo.core.engine.index import Row
 from solo.core.model import kinds as model
 from solo.core.planning import agenda
+from solo.core.planning.filters import has_tag
 from solo.tui.format import TASK_WIDTHS, short_date
 from solo.tui.keys import TASK_BINDINGS, TASK_LIST_BINDINGS
 from solo.tui.messages import ListHighlighted, ListSelected
@@ -91,7 +92,7 @@ class TasksScreen(TaskActions):
     def _matches(self, row: Row) -> bool:
         for key, wanted in self.filters.items():
             if key == "tag":
-                if wanted not in row.tags:
+                if not has_tag(row, wanted):
                     return False
             elif str(row.fields.get(key, "")).lower() != wanted.lower():
                 return False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from pathlib import PurePosixPath
 
 from rich.text import Text
@@ -116,16 +117,14 @@ class DayPlanning(SoloScreen):
         start = blocks.free_slot(plan, minutes, after)
         end = min(start + minutes, 24 * 60)
         task = PurePosixPath(row.path).stem
-        try:
-            # One change, so one `u` takes the block away again.
-            self.vault.create("block", blocks.block_title(plan.day, start, row.title),
-                              {**blocks.block_fields(plan.day, start, end, "focus", task),
-                               "title": row.title, "created": self.solo.clock.today()}, "")
-        except (VaultError, ValueError) as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return
-        self.notify(f"Blocked {blocks.hhmm(start)}–{blocks.hhmm(end)} for {row.title}",
-                    timeout=2, markup=False)
+        # One change, so one `u` takes the block away again.
+        self.run_write("Plan block", partial(
+            self.vault.create, "block", blocks.block_title(plan.day, start, row.title),
+            {**blocks.block_fields(plan.day, start, end, "focus", task),
+             "title": row.title, "created": self.solo.clock.today()}, ""),
+            lambda _item: self.notify(
+                f"Blocked {blocks.hhmm(start)}–{blocks.hhmm(end)} for {row.title}",
+                timeout=2, markup=False))
 
     def action_focus_timer(self) -> None:
         """Focus on the highlighted task; when a block today names it (the one running now

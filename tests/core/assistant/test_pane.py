@@ -22,11 +22,6 @@ from .conftest import TODAY
 pytestmark = pytest.mark.anyio
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 class PaneApp(App[None]):
     def __init__(self, controller: AssistantController) -> None:
         super().__init__()

@@ -49,8 +49,8 @@ def front(path: Path) -> dict[str, object]:
 
 @pytest.mark.anyio
 async def test_day_view_shows_blocks_and_follows_a_block_written_elsewhere(
-        career_app: Callable[..., SoloApp], app_root: Path) -> None:
-    app = career_app(watch=True)
+        make_app: Callable[..., SoloApp], tui_root: Path) -> None:
+    app = make_app(watch=True)
     async with app.run_test(size=(140, 40)) as pilot:
         await wait_for(pilot, lambda: app.watcher is not None)
         await settle(pilot)
@@ -58,7 +58,7 @@ async def test_day_view_shows_blocks_and_follows_a_block_written_elsewhere(
         assert " 14 █ Practice exam #3 ⚠" in text and "☾" in text
         assert " 09 █ :30 Review" in text
         assert "▸10" in text  # the current hour
-        (app_root / "blocks" / "late-call.md").write_text(
+        (tui_root / "blocks" / "late-call.md").write_text(
             '+++\ntitle = "Call with Nadia"\ndate = 2026-11-26\nstart = "16:30"\n'
             'end = "17:00"\ntype = "meeting"\n+++\n', encoding="utf-8")
         await wait_for(pilot, lambda: "Call with" in day_text(app))
@@ -66,17 +66,17 @@ async def test_day_view_shows_blocks_and_follows_a_block_written_elsewhere(
 
 @pytest.mark.anyio
 async def test_b_blocks_time_for_the_highlighted_task_from_its_estimate(
-        career_app: Callable[..., SoloApp], app_root: Path) -> None:
-    app = career_app()
+        make_app: Callable[..., SoloApp], tui_root: Path) -> None:
+    app = make_app()
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
         items = app.screen.query_one(ItemList)
         while items.current_key != "tasks/submit-cfp-cloud-nord.md":
             await pilot.press("down")
         await pilot.press("b")
-        await wait_for(pilot, lambda: any((app_root / "blocks").glob("*submit-talk*")))
-        (made,) = (app_root / "blocks").glob("*submit-talk*")
-        estimate = front(app_root / "tasks" / "submit-cfp-cloud-nord.md").get("estimate", 60)
+        await wait_for(pilot, lambda: any((tui_root / "blocks").glob("*submit-talk*")))
+        (made,) = (tui_root / "blocks").glob("*submit-talk*")
+        estimate = front(tui_root / "tasks" / "submit-cfp-cloud-nord.md").get("estimate", 60)
         fields = front(made)
         start = dt.datetime.strptime(str(fields["start"]), "%H:%M")
         end = dt.datetime.strptime(str(fields["end"]), "%H:%M")
@@ -87,8 +87,8 @@ async def test_b_blocks_time_for_the_highlighted_task_from_its_estimate(
 
 @pytest.mark.anyio
 async def test_f_on_a_task_with_a_block_counts_the_session_for_that_block(
-        career_app: Callable[..., SoloApp], app_root: Path) -> None:
-    app = career_app()
+        make_app: Callable[..., SoloApp], tui_root: Path) -> None:
+    app = make_app()
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
         items = app.screen.query_one(ItemList)
@@ -96,20 +96,20 @@ async def test_f_on_a_task_with_a_block_counts_the_session_for_that_block(
             await pilot.press("down")
         await pilot.press("f")
         await settle(pilot)
-    timer = focus.running_timer(app_root / ".solo")
+    timer = focus.running_timer(tui_root / ".solo")
     assert timer is not None and timer.block == "2026-11-26-0930-review-thomas-s-partitioning-pr"
     assert timer.goal == "lakehouse-migration"
 
 
 @pytest.mark.anyio
 async def test_two_most_overdue_people_in_working_hours_none_after(
-        career_app: Callable[..., SoloApp]) -> None:
-    app = career_app()
+        make_app: Callable[..., SoloApp]) -> None:
+    app = make_app()
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
         line = people_line(app)
         assert "Antoine Girard (18 d late)" in line and "Nadia Benali (15 d late)" in line
-    evening = career_app(now=dt.datetime(2026, 11, 26, 20, 0))
+    evening = make_app(now=dt.datetime(2026, 11, 26, 20, 0))
     async with evening.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
         assert people_line(evening) == ""
@@ -118,8 +118,8 @@ async def test_two_most_overdue_people_in_working_hours_none_after(
 
 @pytest.mark.anyio
 async def test_career_lists_the_pipeline_the_month_s_posts_and_the_network(
-        career_app: Callable[..., SoloApp]) -> None:
-    app = career_app()
+        make_app: Callable[..., SoloApp]) -> None:
+    app = make_app()
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
         await pilot.press("4")
@@ -137,17 +137,17 @@ async def test_career_lists_the_pipeline_the_month_s_posts_and_the_network(
 
 
 @SIZES
-def test_today_with_the_day_view(snap_compare, career_app, size: tuple[int, int]) -> None:
+def test_today_with_the_day_view(snap_compare, make_app, size: tuple[int, int]) -> None:
     async def run_before(pilot: Pilot[object]) -> None:
         await settle(pilot)
         await pilot.pause(0.1)
         await settle(pilot)
 
-    assert snap_compare(career_app(), terminal_size=size, run_before=run_before)
+    assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
 
 
 @SIZES
-def test_career_content_and_network(snap_compare, career_app, size: tuple[int, int]) -> None:
+def test_career_content_and_network(snap_compare, make_app, size: tuple[int, int]) -> None:
     async def run_before(pilot: Pilot[object]) -> None:
         await settle(pilot)
         await pilot.press("4")
@@ -157,4 +157,4 @@ def test_career_content_and_network(snap_compare, career_app, size: tuple[int, i
             await pilot.press("down")
         await settle(pilot)
 
-    assert snap_compare(career_app(), terminal_size=size, run_before=run_before)
+    assert snap_compare(make_app(), terminal_size=size, run_before=run_before)

@@ -41,13 +41,6 @@ def sync(vault: Vault, remote: Remote) -> None:
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[ServerThread]:
-    srv = ServerThread(tmp_path / "server").start()
-    yield srv
-    srv.stop()
-
-
-@pytest.fixture
 def devices(tmp_path: Path, server: ServerThread) -> Iterator[tuple[Vault, Vault, Remote]]:
     """Device A with the Obsidian fixture (attachments included), B cloned from the server."""
     shutil.copytree(FIXTURES / "obsidian", tmp_path / "a")

@@ -2,34 +2,25 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from support.sync_server import FAST, ServerThread, sync
+from support.sync_server import ServerThread, device_pair, sync
 
 from solo.core.config import Remote
 from solo.core.engine import history
 from solo.core.model import fileformat
 from solo.core.vault import Vault
-from solo.sync.client import sync_once
 
 
 @pytest.fixture
-def pair(tmp_path: Path) -> Iterator[tuple[Vault, Vault, Remote]]:
-    server = ServerThread(tmp_path / "server").start()
-    a = Vault.init(tmp_path / "a")
-    a.scan()
+def pair(tmp_path: Path, server: ServerThread) -> Iterator[tuple[Vault, Vault, Remote]]:
     remote = server.remote()
-    sync(a, remote)
-    b = Vault.init(tmp_path / "b", root_id=a.root_id)
-    asyncio.run(sync_once(b, remote, options=FAST))
-    b.scan()
+    a, b = device_pair(tmp_path, remote)
     yield a, b, remote
     a.close()
     b.close()
-    server.stop()
 
 
 def fields(vault: Vault, path: str) -> tuple[dict, str]:

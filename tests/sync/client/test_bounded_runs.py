@@ -9,13 +9,11 @@ on the old code it fails instead of hanging.
 from __future__ import annotations
 
 import asyncio
-import threading
-from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from pathlib import Path
 
-from support.sync_server import FAST, ServerThread, sync, write
-from websockets.asyncio.server import ServerConnection, serve
+from support.sync_server import FAST, FakeServer, ServerThread, sync, write
+from websockets.asyncio.server import ServerConnection
 
 from solo.core.config import Remote
 from solo.core.engine.crdt import Doc, SyncState
@@ -23,55 +21,6 @@ from solo.core.engine.store import DocStore
 from solo.core.vault import Vault
 from solo.sync import protocol as p
 from solo.sync.client import SyncReport, sync_once
-
-Behaviour = Callable[[ServerConnection, p.Message], Awaitable[None]]
-
-
-class FakeServer:
-    """A WebSocket server that joins like automerge-repo, then answers as `behaviour` says."""
-
-    def __init__(self, behaviour: Behaviour) -> None:
-        self.behaviour = behaviour
-        self.port = 0
-        self.messages = 0
-        self._loop = asyncio.new_event_loop()
-        self._stop: asyncio.Event | None = None
-        self._ready = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        async def handler(ws: ServerConnection) -> None:
-            async for frame in ws:
-                msg = p.decode(frame if isinstance(frame, bytes) else b"")
-                if isinstance(msg, p.Join):
-                    await ws.send(p.encode(p.Peer("fake", msg.sender_id, p.PROTOCOL_VERSION,
-                                                  p.PeerMetadata("fake-storage", False))))
-                else:
-                    self.messages += 1
-                    await self.behaviour(ws, msg)
-
-        async def main() -> None:
-            self._stop = asyncio.Event()
-            async with serve(handler, "127.0.0.1", 0, max_size=None) as server:
-                self.port = server.sockets[0].getsockname()[1]
-                self._ready.set()
-                await self._stop.wait()
-
-        self._loop.run_until_complete(main())
-
-    def __enter__(self) -> FakeServer:
-        self._thread.start()
-        self._ready.wait(10)
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        assert self._stop is not None
-        self._loop.call_soon_threadsafe(self._stop.set)
-        self._thread.join(10)
-
-    @property
-    def remote(self) -> Remote:
-        return Remote(f"ws://127.0.0.1:{self.port}/")
 
 
 def bounded(vault: Vault, remote: Remote, seconds: float = 60, full: bool = False,

@@ -8,7 +8,6 @@ finishes the job instead of saying "already a vault" or "run `solo sync`".
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 import subprocess
@@ -19,52 +18,23 @@ from pathlib import Path
 
 import pytest
 from support.solo_cli import run_solo, solo_env
-from support.sync_server import TOKEN, ServerThread, sync, write
-from websockets.asyncio.server import ServerConnection, serve
+from support.sync_server import TOKEN, FakeServer, ServerThread, sync, write
+from websockets.asyncio.server import ServerConnection
 
 from solo.core.vault import Vault
 from solo.sync import protocol as p
 
 
-class SilentServer:
+class SilentServer(FakeServer):
     """Answers `join` with `peer`, then ignores everything; `asked` is set on the first request."""
 
     def __init__(self) -> None:
         self.asked = threading.Event()
-        self.port = 0
-        self._loop = asyncio.new_event_loop()
-        self._stop: asyncio.Event | None = None
-        self._ready = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
+        super().__init__(self._ignore)
 
-    def _run(self) -> None:
-        async def handler(ws: ServerConnection) -> None:
-            async for frame in ws:
-                msg = p.decode(frame if isinstance(frame, bytes) else b"")
-                if isinstance(msg, p.Join):
-                    await ws.send(p.encode(p.Peer("silent", msg.sender_id, p.PROTOCOL_VERSION,
-                                                  p.PeerMetadata("silent-storage", False))))
-                elif isinstance(msg, p.Sync | p.Request):
-                    self.asked.set()
-
-        async def main() -> None:
-            self._stop = asyncio.Event()
-            async with serve(handler, "127.0.0.1", 0) as server:
-                self.port = server.sockets[0].getsockname()[1]
-                self._ready.set()
-                await self._stop.wait()
-
-        self._loop.run_until_complete(main())
-
-    def __enter__(self) -> SilentServer:
-        self._thread.start()
-        self._ready.wait(10)
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        assert self._stop is not None
-        self._loop.call_soon_threadsafe(self._stop.set)
-        self._thread.join(10)
+    async def _ignore(self, ws: ServerConnection, msg: p.Message) -> None:
+        if isinstance(msg, p.Sync | p.Request):
+            self.asked.set()
 
 
 @pytest.fixture

@@ -9,12 +9,10 @@ other server.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from support.js_peer import JsSyncServer, js_splice
-from support.sync_server import FAST, TOKEN, ServerThread, write
+from support.js_peer import js_splice
+from support.sync_server import FAST, write
 
 from solo.core.config import Remote
 from solo.core.engine.crdt import Doc
@@ -22,17 +20,6 @@ from solo.core.engine.docrepo import doc_rev
 from solo.core.model.ids import document_url
 from solo.core.vault import Vault
 from solo.sync.client import heads_rev, sync_once
-
-
-@pytest.fixture(params=["solo", "js"])
-def any_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Remote, str]]:
-    if request.param == "solo":
-        srv = ServerThread(tmp_path / "solo-server").start()
-        yield srv.remote(), TOKEN
-        srv.stop()
-    else:
-        with JsSyncServer(tmp_path / "js-data") as js:
-            yield Remote(js.url), ""
 
 
 def test_sync_once_picks_up_a_js_clients_edit(tmp_path: Path,

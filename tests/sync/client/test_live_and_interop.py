@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from support.js_peer import JsSyncServer, js_read, js_splice
+from support.sync_server import clone
 
 from solo.core.config import Remote
 from solo.core.model.ids import document_url
 from solo.core.vault import Vault
 from solo.sync.client import BackgroundSync, SyncStatus, sync_once
 
-from .conftest import FAST, TOKEN, ServerThread, files, write
+from .conftest import FAST, files, write
 
 
 def wait_until(predicate: Callable[[], object], seconds: float = 10.0) -> float:
@@ -27,18 +27,6 @@ def wait_until(predicate: Callable[[], object], seconds: float = 10.0) -> float:
     return time.monotonic() - start
 
 
-@pytest.fixture(params=["solo", "js"])
-def any_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Remote, str]]:
-    """A `solo serve` (with a token) or the reference JS server: (remote, token for JS)."""
-    if request.param == "solo":
-        srv = ServerThread(tmp_path / "solo-server").start()
-        yield srv.remote(), TOKEN
-        srv.stop()
-    else:
-        with JsSyncServer(tmp_path / "js-data") as js:
-            yield Remote(js.url), ""
-
-
 def test_live_sync_pushes_local_edits_and_writes_remote_ones(
         tmp_path: Path, any_server: tuple[Remote, str]) -> None:
     remote, _ = any_server
@@ -46,9 +34,7 @@ def test_live_sync_pushes_local_edits_and_writes_remote_ones(
     write(a, "notes/live.md", "start\n")
     a.scan()
     asyncio.run(sync_once(a, remote, options=FAST))
-    b = Vault.init(tmp_path / "b", root_id=a.root_id)
-    asyncio.run(sync_once(b, remote, options=FAST))
-    b.scan()
+    b = clone(tmp_path / "b", a, remote)
     statuses: list[SyncStatus] = []
     with BackgroundSync(a, [remote], options=FAST), \
             BackgroundSync(b, [remote], options=FAST, on_status=statuses.append) as sync_b:

@@ -16,11 +16,6 @@ from .conftest import FAST, ServerThread, files, write
 pytestmark = pytest.mark.anyio
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 async def test_tui_shows_sync_state_and_pushes_local_edits(tmp_path: Path,
                                                            server: ServerThread) -> None:
     a = Vault.init(tmp_path / "a")

@@ -2,32 +2,15 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 
+from support.counting import CountingFiles
+
 from solo.core.engine.events import FileEvent
-from solo.core.engine.files import VaultFiles
 from solo.core.engine.replica import Replica
 from solo.core.vault import Vault
 
 from .conftest import Link
-
-
-class CountingFiles(VaultFiles):
-    """The vault's file door, counting reads and writes per path."""
-
-    def __init__(self, root: Path) -> None:
-        super().__init__(root)
-        self.reads: Counter[str] = Counter()
-        self.writes: Counter[str] = Counter()
-
-    def read(self, rel: str) -> bytes:
-        self.reads[rel] += 1
-        return super().read(rel)
-
-    def write(self, rel: str, data: bytes) -> None:
-        self.writes[rel] += 1
-        super().write(rel, data)
 
 
 def counted_pair(tmp_path: Path) -> tuple[Vault, Vault, CountingFiles, Link]:

@@ -132,7 +132,10 @@ async def test_saving_merges_an_edit_on_disk_the_watcher_has_not_reported(
         file = tui_root / path
         head, body = file.read_text().split("+++\n", 2)[1:]
         file.write_text(f"+++\n{head}+++\nTheirs.\n{body}")
-        screen.flush_save()
+        app.recorded.clear()
+        screen.flush_save()  # runs in the write worker: wait for its message, not the file
+        await wait_for(pilot, lambda: any(isinstance(m, NoteSaved) for m in app.recorded))
+        assert "Theirs.\n" in screen.editor.text  # the merge is shown in the editor too
         on_disk = file.read_text()
         assert on_disk.split("+++\n", 2)[2].startswith("Theirs.\n")
         assert on_disk.endswith("Mine.")
