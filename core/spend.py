@@ -13,9 +13,10 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from solo.core.career import ItemRef, currency_of, date_of, learning_paid_on, number, visible
+from solo.core.career import ItemRef, date_of, number, visible
 from solo.core.index import Row
 from solo.core.recur import add_months
+from solo.core.skills import currency_of, learning_paid_on
 
 RENEWAL_DAYS = 30
 LEARNING = "learning"

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from solo.core import brag, career, clock, dates, focus, people, review, spend, wellbeing
+from solo.core import brag, career, clock, dates, focus, people, review, skills, spend, wellbeing
 from solo.core.index import Row
 from solo.core.vault import Vault
 from solo.tui.cli.common import UserError, open_vault, print_json, today
@@ -86,7 +86,7 @@ def report_goals(args: argparse.Namespace) -> int:
 
 def report_skills(args: argparse.Namespace) -> int:
     with open_vault(args) as vault:
-        matrix = career.skills_matrix(_rows(vault), today())
+        matrix = skills.skills_matrix(_rows(vault), today())
     if args.json:
         print_json(career.jsonable(matrix))
         return 0
@@ -108,7 +108,7 @@ def report_skills(args: argparse.Namespace) -> int:
 
 def report_learning(args: argparse.Namespace) -> int:
     with open_vault(args) as vault:
-        plan = career.learning_plan(_rows(vault), today())
+        plan = skills.learning_plan(_rows(vault), today())
     if args.json:
         print_json(career.jsonable(plan))
         return 0

@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.widget import Widget
 from textual.widgets import Static
 
-from solo.core import career, focus, people, posts, spend
+from solo.core import career, focus, people, posts, skills, spend
 from solo.core.index import Row
 from solo.core.vault import VaultError
 from solo.tui.format import bar, header, hours, money, short_date, sparkline
@@ -103,7 +103,7 @@ class CareerScreen(TaskActions):
         return CareerData(rows, focus.goal_minutes_series(everything, today, CHART_WEEKS),
                           spend.spend_series(everything, today, CHART_MONTHS),
                           spend.spend_report(everything, today).recurring_total,
-                          career.skill_gap_series(everything),
+                          skills.skill_gap_series(everything),
                           people.contacts(everything, today, people.mentions(
                               everything, self._read_body, self._links)))
 
