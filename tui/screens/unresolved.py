@@ -12,7 +12,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from solo.core.linkindex import Link
+from solo.core.engine.linkindex import Link
 from solo.tui.messages import ListSelected
 from solo.tui.widgets.item_list import Entry, ItemList
 
