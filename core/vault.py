@@ -32,7 +32,7 @@ from solo.core.engine.files import VaultFiles
 from solo.core.engine.index import Hit, Index, Row, short_id
 from solo.core.engine.items import Item, Items
 from solo.core.engine.journal import ActionJournal
-from solo.core.engine.linkindex import Link, fragment_line
+from solo.core.engine.linkindex import Link, LinkIndex, fragment_line
 from solo.core.engine.lock import VaultLock
 from solo.core.engine.maintenance import Maintenance
 from solo.core.engine.mirror import (
@@ -93,7 +93,13 @@ class Vault:
         self.root_id = identity.root_id(self.solo_dir)
         self.repo = DocRepo(self.store, self.actor, root_id=self.root_id)
         self.files = files if files is not None else VaultFiles(self.root)
-        self.mirror = FileMirror(self.files, self.repo, self.index, self.solo_dir)
+        # A links.sqlite that is not a database is set aside and rebuilt below, like the index.
+        opened, notice = open_sqlite_or_quarantine(self.solo_dir / "links.sqlite",
+                                                   self.solo_dir, LinkIndex)
+        assert isinstance(opened, LinkIndex)
+        if notice:
+            self.notices.append(notice)
+        self.mirror = FileMirror(self.files, self.repo, self.index, self.solo_dir, opened)
         self.config_path = self.solo_dir / "config.toml"
         self.config: Config = load_config(self.config_path)
         self.mirror.attachments.max_bytes = int(self.config.attachments_max_mb * 1024 * 1024)

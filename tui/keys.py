@@ -52,6 +52,7 @@ NOTE_BINDINGS: list[BindingType] = [
     Binding("escape", "back_to_list", "List", show=False, id="notes.back"),
     Binding("alt+left", "history(-1)", "Back", show=False, id="notes.history_back"),
     Binding("alt+right", "history(1)", "Forward", show=False, id="notes.history_forward"),
+    Binding("l", "unresolved_links", "Unresolved links", show=False, id="notes.unresolved"),
 ]
 
 ITEM_BINDINGS: list[BindingType] = [

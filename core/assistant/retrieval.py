@@ -16,11 +16,12 @@ from typing import TYPE_CHECKING
 from solo.core.assistant.chunks import Chunk, describe_fields, field_text, is_private, split_body
 from solo.core.engine.index import Row
 from solo.core.model.links import field_refs, link_stem, stem_of, wikilinks
+from solo.core.model.searchtext import GRAMS_COLUMN, grams, letter_pairs, without_unspaced
 
 if TYPE_CHECKING:
     from solo.core.vault import Vault
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5  # 5: a `grams` column for scripts written without spaces (searchtext)
 DB_NAME = "assistant.sqlite"
 RRF_K = 60
 LINK_PRIOR = 0.2
@@ -41,11 +42,13 @@ CREATE TABLE IF NOT EXISTS chunks (
     title TEXT NOT NULL DEFAULT '', facts TEXT NOT NULL DEFAULT '', tags TEXT NOT NULL DEFAULT ''
 );
 CREATE VIEW IF NOT EXISTS chunk_source AS
-    SELECT id, title, heading, text AS body, facts, tags FROM chunks;
+    SELECT id, title, heading, text AS body, facts, tags,
+        solo_grams(title || ' ' || heading || ' ' || text || ' ' || facts || ' ' || tags) AS grams
+    FROM chunks;
 CREATE INDEX IF NOT EXISTS chunks_path ON chunks(path);
 CREATE INDEX IF NOT EXISTS chunks_hash ON chunks(hash);
 CREATE VIRTUAL TABLE IF NOT EXISTS chunk_fts USING fts5(
-    title, heading, body, facts, tags, content = 'chunk_source', content_rowid = 'id',
+    title, heading, body, facts, tags, grams, content = 'chunk_source', content_rowid = 'id',
     tokenize = 'porter unicode61 remove_diacritics 2'
 );
 CREATE TABLE IF NOT EXISTS vectors (
@@ -54,8 +57,9 @@ CREATE TABLE IF NOT EXISTS vectors (
 );
 """
 
-# Column weights for bm25(): title, heading, body, facts (front matter), tags.
-_WEIGHTS = (6.0, 2.5, 1.0, 2.0, 3.0)
+# Column weights for bm25(): title, heading, body, facts (front matter), tags, and the letter
+# pairs of text written without spaces (`core.searchtext`).
+_WEIGHTS = (6.0, 2.5, 1.0, 2.0, 3.0, 1.0)
 
 # Words that carry no topic in a question to one's own notes.
 STOP_WORDS = frozenset("""
@@ -85,6 +89,24 @@ def query_terms(question: str) -> list[str]:
 def fts_match(terms: Sequence[str]) -> str:
     """An FTS5 query that matches any term (BM25 ranks chunks holding more of them higher)."""
     return " OR ".join(f'"{t}"' for t in terms)
+
+
+def question_match(question: str) -> str:
+    """The FTS5 query of a question: any of its words, or any letter pair of its text written
+    without spaces (Chinese, Japanese, Thai: no word breaks to split on); "" for none."""
+    parts = []
+    words = query_terms(without_unspaced(question))
+    if words:
+        parts.append(fts_match(words))
+    pairs = list(dict.fromkeys(letter_pairs(question)))
+    if pairs:
+        parts.append(f"{GRAMS_COLUMN} : ({fts_match(pairs)})")
+    return " OR ".join(parts)
+
+
+def _chunk_grams(*columns: str) -> str:
+    """The `grams` value of a chunk, as the `chunk_source` view computes it for a delete."""
+    return grams(" ".join(columns))
 
 
 @dataclass(frozen=True)
@@ -146,6 +168,7 @@ class ChunkIndex:
                                    isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.create_function("solo_grams", 1, grams, deterministic=True)
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
         if version not in (0, SCHEMA_VERSION):
             self._db.executescript("DROP TABLE IF EXISTS docs; DROP TABLE IF EXISTS chunks; "
@@ -282,14 +305,15 @@ class ChunkIndex:
                  values[0], values[3], values[4]))
             # The words are kept once, in `chunks`: the search table indexes them by rowid.
             self._db.execute(
-                "INSERT INTO chunk_fts(rowid, title, heading, body, facts, tags) "
-                "VALUES (?,?,?,?,?,?)", (cursor.lastrowid, *values))
+                "INSERT INTO chunk_fts(rowid, title, heading, body, facts, tags, grams) "
+                "VALUES (?,?,?,?,?,?,?)", (cursor.lastrowid, *values, _chunk_grams(*values)))
 
     def _delete_chunks(self, path: str) -> None:
         # An external-content table is told exactly what it indexed, read back from `chunks`.
         self._db.execute("INSERT INTO chunk_fts(chunk_fts, rowid, title, heading, body, facts, "
-                         "tags) SELECT 'delete', id, title, heading, text, facts, tags "
-                         "FROM chunks WHERE path = ?", (path,))
+                         "tags, grams) SELECT 'delete', id, title, heading, body, facts, tags, "
+                         "grams FROM chunk_source WHERE id IN "
+                         "(SELECT id FROM chunks WHERE path = ?)", (path,))
         self._db.execute("DELETE FROM chunks WHERE path = ?", (path,))
         self._db.execute("DELETE FROM links WHERE src = ?", (path,))
 
@@ -314,8 +338,8 @@ class ChunkIndex:
     def search(self, question: str, limit: int = 20) -> list[Passage]:
         """BM25-ranked passages for a question (best first), nudged towards items that other
         items link to (a wikilink or a reference counts as a vote: canonical items rank higher)."""
-        terms = query_terms(question)
-        if not terms:
+        match = question_match(question)
+        if not match:
             return []
         # Rank in FTS alone first: the joins and the link count run for `depth` rows only.
         sql = ("WITH top AS (SELECT rowid AS id, "
@@ -328,7 +352,7 @@ class ChunkIndex:
                "WHERE d.private = 0")
         with self._lock:
             try:
-                rows = self._db.execute(sql, (fts_match(terms), max(limit, 50))).fetchall()
+                rows = self._db.execute(sql, (match, max(limit, 50))).fetchall()
             except sqlite3.OperationalError:
                 return []
         found = [Passage(path=r[1], title=r[4], heading=r[2], text=r[3], facts=r[5],

@@ -1,8 +1,9 @@
-"""Career computations over index rows: references, goal progress and risk, skills matrix, learning plan.
+"""Career computations over index rows: references, goal progress and risk, chart series.
 
 Everything here is a pure function of `Row`s (from `Vault.rows()`) and a `today`; nothing
-reads or writes files. Reports elsewhere (`brag`, `spend`, `focus`, `wellbeing`, `review`)
-build on the helpers at the top of this module.
+reads or writes files. The skills matrix and the learning plan live in `core.skills`; reports
+elsewhere (`brag`, `spend`, `focus`, `wellbeing`, `review`) build on the helpers at the top
+of this module.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from typing import Any
 from solo.core.career.posts import counted_current
 from solo.core.engine.index import Row
 from solo.core.model.dates import as_date
+from solo.core.model.links import Resolver, Target
+from solo.core.model.markdown import normalize_aliases
 
 AT_RISK_DAYS = 30
 """A goal whose target date is this close (or closer) is checked for risk."""
@@ -65,30 +68,40 @@ def date_of(row: Row, *keys: str) -> dt.date | None:
 
 
 class Refs:
-    """Resolves references (file stem, path, id or id prefix) to rows, like `Vault.resolve`."""
+    """Resolves references to rows: an id (or a unique id prefix of 4 or more), else a path,
+    partial path, file name, alias or title by `links.Resolver` (the link index's rules).
+    With `kind`, the best candidate of that kind."""
 
     def __init__(self, rows: Iterable[Row]) -> None:
         self.rows = list(rows)
-        self._by_key: dict[str, Row] = {}
+        self._by_path = {row.path: row for row in self.rows}
+        self._by_id: dict[str, Row] = {}
         for row in self.rows:
-            for key in (row.path.lower(), row.path.lower().removesuffix(".md"),
-                        (row.doc_id or "").lower(), row.short_id.lower()):
+            for key in ((row.doc_id or "").lower(), row.short_id.lower()):
                 if key:
-                    self._by_key.setdefault(key, row)
-        for row in self.rows:  # stems last: a path or id always wins over a stem
-            self._by_key.setdefault(stem(row).lower(), row)
+                    self._by_id.setdefault(key, row)
+        self._resolver = Resolver(
+            Target(row.path, tuple(normalize_aliases(row.fields.get("aliases"))), row.title)
+            for row in self.rows)
+        self._found: dict[str, list[Row]] = {}
 
-    def get(self, ref: object, kind: str | None = None) -> Row | None:
+    def _candidates(self, ref: object) -> list[Row]:
         key = clean_ref(ref)
         if not key:
-            return None
-        row = self._by_key.get(key)
-        if row is None and len(key) >= 4:
-            matches = [r for r in self.rows if r.doc_id and r.doc_id.lower().startswith(key)]
-            row = matches[0] if len(matches) == 1 else None
-        if row is not None and kind is not None and row.kind != kind:
-            return None
-        return row
+            return []
+        if key not in self._found:
+            row = self._by_id.get(key)
+            found = [row] if row is not None else [
+                self._by_path[p] for p in self._resolver.candidates(key)]
+            if not found and len(key) >= 4:
+                matches = [r for r in self.rows if r.doc_id and r.doc_id.lower().startswith(key)]
+                found = matches if len(matches) == 1 else []
+            self._found[key] = found
+        return self._found[key]
+
+    def get(self, ref: object, kind: str | None = None) -> Row | None:
+        return next((row for row in self._candidates(ref) if kind is None or row.kind == kind),
+                    None)
 
     def key(self, ref: object, kind: str | None = None) -> str:
         """The stem of the item `ref` names, or the cleaned reference when it names nothing."""
@@ -328,218 +341,7 @@ def goal_details(vault_rows: Sequence[Row], goal_row: Row, today: dt.date) -> di
     }
 
 
-# --- skills -----------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Evidence:
-    """An achievement or finished learning item that names a skill."""
-
-    item: ItemRef
-    date: dt.date | None
-    detail: str
-
-
-@dataclass(frozen=True)
-class SkillStatus:
-    """A skill's level against its target, the evidence behind it and the goals needing it.
-
-    `missing` is true for a skill a goal names that has no skill file; `gap` is
-    `target_level - level` (0 when on target or unknown).
-    """
-
-    skill: ItemRef
-    category: str | None
-    level: int | None
-    target_level: int | None
-    gap: int
-    evidence: list[Evidence]
-    goals: list[ItemRef]
-    missing: bool = False
-
-    @property
-    def blocks_goals(self) -> bool:
-        return self.gap > 0 and bool(self.goals)
-
-
-def _level(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def skills_matrix(rows: Sequence[Row], today: dt.date | None = None) -> list[SkillStatus]:
-    """One entry per skill (and per skill an active goal names without a file), biggest
-    gap first. Evidence: achievements and finished learning whose `skills` name the skill;
-    learning finished after `today` (when given) is not evidence yet."""
-    refs = Refs(rows)
-    evidence: dict[str, list[Evidence]] = {}
-    for row in visible(rows):
-        if row.kind == "achievement":
-            when, detail = date_of(row, "date"), str(row.fields.get("impact") or "")
-        elif row.kind == "learning" and row.status == "done":
-            when = date_of(row, "finished")
-            if today and when and when > today:
-                continue
-            cert = row.fields.get("certification")
-            detail = f"certification: {cert}" if isinstance(cert, str) and cert else "finished"
-        else:
-            continue
-        for ref in ref_list(row.fields.get("skills")):
-            evidence.setdefault(refs.key(ref, "skill"), []).append(
-                Evidence(item=ItemRef.of(row), date=when, detail=detail))
-    needed_by: dict[str, list[ItemRef]] = {}
-    for goal in visible(rows, "goal"):
-        if str(goal.fields.get("status") or "active") in INACTIVE_GOAL_STATUSES:
-            continue
-        for ref in ref_list(goal.fields.get("skills")):
-            needed_by.setdefault(refs.key(ref, "skill"), []).append(ItemRef.of(goal))
-    out = []
-    seen = set()
-    for row in visible(rows, "skill"):
-        key = stem(row)
-        seen.add(key)
-        level, target = _level(row.fields.get("level")), _level(row.fields.get("target_level"))
-        gap = max(target - level, 0) if level is not None and target is not None else 0
-        category = row.fields.get("category")
-        out.append(SkillStatus(
-            skill=ItemRef.of(row), category=category if isinstance(category, str) else None,
-            level=level, target_level=target, gap=gap,
-            evidence=sorted(evidence.get(key, []), key=lambda e: e.date or dt.date.min),
-            goals=needed_by.get(key, [])))
-    for key, goals in needed_by.items():
-        if key not in seen:
-            out.append(SkillStatus(skill=ItemRef(id="", stem=key, path="", title=key, kind="skill"),
-                                   category=None, level=None, target_level=None, gap=0,
-                                   evidence=evidence.get(key, []), goals=goals, missing=True))
-    return sorted(out, key=lambda s: (-s.gap, not s.goals, s.skill.title.lower()))
-
-
-def skill_gaps(rows: Sequence[Row]) -> list[SkillStatus]:
-    """Skills below target that an active goal depends on (and skills goals name without a
-    file), biggest gap first."""
-    return [s for s in skills_matrix(rows) if s.blocks_goals or s.missing]
-
-
-# --- learning ---------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class LearningEntry:
-    """One course or certification in the learning plan."""
-
-    item: ItemRef
-    status: str
-    provider: str | None
-    hours: float | None
-    cost: float | None
-    currency: str | None
-    certification: str | None
-    due: dt.date | None
-    finished: dt.date | None
-    overdue: bool
-    goal: str | None
-    skills: list[str]
-
-
-@dataclass(frozen=True)
-class YearInvestment:
-    """Hours and money put into learning in one year (money per currency, never summed across)."""
-
-    year: int
-    hours: float
-    cost: dict[str, float]
-
-
-@dataclass(frozen=True)
-class LearningPlan:
-    """Courses and certifications by status, and what was invested per year."""
-
-    in_progress: list[LearningEntry]
-    planned: list[LearningEntry]
-    finished: list[LearningEntry]
-    dropped: list[LearningEntry]
-    per_year: list[YearInvestment]
-    planned_cost: dict[str, float]
-
-
-DEFAULT_CURRENCY = "EUR"
-
-
-def currency_of(row: Row) -> str:
-    value = row.fields.get("currency")
-    return value.upper() if isinstance(value, str) and value.strip() else DEFAULT_CURRENCY
-
-
-def learning_paid_on(row: Row) -> dt.date | None:
-    """The day a learning item's cost was paid: `bought`, else `created`, else `finished`."""
-    return date_of(row, "bought", "created", "finished")
-
-
-def _certification(value: object) -> str | None:
-    if value is True:
-        return "yes"
-    return value if isinstance(value, str) and value.strip() else None
-
-
-def learning_plan(rows: Sequence[Row], today: dt.date) -> LearningPlan:
-    """The learning plan on `today`.
-
-    Invested per year: hours of finished items in the year of `finished` (else `created`);
-    money of every item already paid for — finished, in progress or dropped, not planned —
-    in the year it was paid (`learning_paid_on`). Planned costs are summed apart.
-    """
-    refs = Refs(rows)
-    groups: dict[str, list[LearningEntry]] = {"in-progress": [], "planned": [], "done": [],
-                                              "dropped": []}
-    hours: dict[int, float] = {}
-    money: dict[int, dict[str, float]] = {}
-    planned_cost: dict[str, float] = {}
-    for row in visible(rows, "learning"):
-        status = row.status if row.status in groups else "planned"
-        due, finished = date_of(row, "due"), date_of(row, "finished")
-        cost, hrs = number(row.fields.get("cost")), number(row.fields.get("hours"))
-        provider = row.fields.get("provider")
-        goal = row.fields.get("goal")
-        groups[status].append(LearningEntry(
-            item=ItemRef.of(row), status=status,
-            provider=provider if isinstance(provider, str) else None, hours=hrs, cost=cost,
-            currency=currency_of(row) if cost is not None else None,
-            certification=_certification(row.fields.get("certification")), due=due,
-            finished=finished,
-            overdue=bool(due and due < today and status in ("planned", "in-progress")),
-            goal=refs.key(goal, "goal") if isinstance(goal, str) else None,
-            skills=[refs.key(s, "skill") for s in ref_list(row.fields.get("skills"))]))
-        if status == "done" and hrs:
-            year_day = finished or date_of(row, "created")
-            if year_day:
-                hours[year_day.year] = hours.get(year_day.year, 0.0) + hrs
-        if cost:
-            if status == "planned":
-                planned_cost[currency_of(row)] = planned_cost.get(currency_of(row), 0.0) + cost
-            else:
-                paid = learning_paid_on(row)
-                if paid:
-                    per = money.setdefault(paid.year, {})
-                    per[currency_of(row)] = per.get(currency_of(row), 0.0) + cost
-
-    def upcoming(entry: LearningEntry) -> dt.date:
-        return entry.due or dt.date.max
-
-    def recent(entry: LearningEntry) -> dt.date:
-        return entry.finished or dt.date.min
-
-    years = sorted(set(hours) | set(money))
-    return LearningPlan(
-        in_progress=sorted(groups["in-progress"], key=upcoming),
-        planned=sorted(groups["planned"], key=upcoming),
-        finished=sorted(groups["done"], key=recent, reverse=True), dropped=groups["dropped"],
-        per_year=[YearInvestment(year=y, hours=hours.get(y, 0.0),
-                                 cost=dict(sorted(money.get(y, {}).items()))) for y in years],
-        planned_cost=dict(sorted(planned_cost.items())))
-
-
 # --- chart series for the Career screen ---------------------------------------------------------
 def progress_series(rows: Sequence[Row], today: dt.date) -> list[tuple[str, float]]:
     """(goal title, progress 0–1) for each active goal, ordered by target date."""
     return [(g.goal.title, g.progress) for g in goals_progress(rows, today, include_inactive=False)]
-
-
-def skill_gap_series(rows: Sequence[Row]) -> list[tuple[str, int, int]]:
-    """(skill title, level, target level) for each skill with both levels, biggest gap first."""
-    return [(s.skill.title, s.level, s.target_level) for s in skills_matrix(rows)
-            if s.level is not None and s.target_level is not None]

@@ -13,14 +13,8 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from solo.core.career.progress import (
-    ItemRef,
-    currency_of,
-    date_of,
-    learning_paid_on,
-    number,
-    visible,
-)
+from solo.core.career.progress import ItemRef, date_of, number, visible
+from solo.core.career.skills import currency_of, learning_paid_on
 from solo.core.engine.index import Row
 from solo.core.model.recur import add_months
 

@@ -22,14 +22,14 @@ from pathlib import Path
 from solo.core.engine.attachments import KIND as ATTACHMENT
 from solo.core.engine.crdt import CrdtError, Doc, new_actor_id
 from solo.core.engine.docrepo import DocRepo, doc_rev
-from solo.core.engine.fsutil import atomic_write_bytes, is_temp_name
+from solo.core.engine.fsutil import atomic_write_bytes
 from solo.core.engine.index import Index, Row
 from solo.core.engine.integrity import chunks_problem, log_damage
 from solo.core.engine.mirror import BadDocument, FileMirror, content_sha, render_doc
 from solo.core.engine.paths import UnsafePath, check_relative_path, conflict_name, safe_name
 from solo.core.engine.storage import DocStorage
 from solo.core.engine.store import DocStore, StoreError, read_frames
-from solo.core.model import fileformat, links
+from solo.core.model import links
 
 Progress = Callable[[int, int], None]
 UNKNOWN_REV = "unknown (rebuilt by solo doctor)"
@@ -248,7 +248,6 @@ class Doctor:
         differ (or `full`); then what Solo did not understand."""
         rows = self.index.rows()
         entries = self.repo.root_entries()
-        texts: dict[str, str] = {}
         for n, row in enumerate(rows):
             if n % 500 == 0:
                 self._tick(n, len(rows))
@@ -257,14 +256,7 @@ class Doctor:
             if row.kind == ATTACHMENT:
                 continue  # bytes, last writer wins: a changed one is ingested by the scan
             data = self.mirror.read_small(row.path)
-            if data is None or row.problem:
-                continue
-            try:
-                # Links live in the body: a TOML `[[key_results]]` table is not a wikilink.
-                texts[row.path] = fileformat.split(data.decode("utf-8")).body
-            except UnicodeDecodeError:
-                continue
-            if not row.doc_id:
+            if data is None or row.problem or not row.doc_id:
                 continue
             entry = entries.get(row.doc_id)
             if entry is None or entry.get("path") != row.path or entry.get("deleted") is True:
@@ -278,7 +270,7 @@ class Doctor:
         self.findings += [f"{name}: the file name is not valid UTF-8; not mirrored"
                           for name in sorted(self.mirror.bad_names)]
         self.report_names(row.path for row in rows)
-        self.report_links(rows, texts)
+        self.report_links(rows)
 
     def _compare(self, row: Row, data: bytes, entry: dict[str, object], repair: bool) -> None:
         assert row.doc_id is not None
@@ -328,21 +320,18 @@ class Doctor:
                 self.findings.append(f"{', '.join(sorted(same))}: names differ only by case; "
                                      "on macOS and Windows they are one file")
 
-    def report_links(self, rows: list[Row], texts: dict[str, str]) -> None:
-        """Wikilinks that name no file, and file names shared by several files."""
-        others = [rel for rel in other_files(self.mirror.root)]
-        targets = [links.Target(row.path, _aliases(row), row.title) for row in rows]
-        targets += [links.Target(rel) for rel in others]
-        resolver = links.Resolver(targets)
-        for path in sorted(texts):
-            text = texts[path]
-            if "[[" not in text:
-                continue
-            missing = [f"[[{link.target}]]" for link in links.find_wikilinks(text)
-                       if resolver.resolve(link.target, path) is None]
-            if missing:
-                shown = ", ".join(dict.fromkeys(missing))
-                self.findings.append(f"{path}: unresolved link(s): {shown}")
+    def report_links(self, rows: list[Row]) -> None:
+        """Wikilinks that name no file (the link index answers), and file names shared by
+        several files."""
+        unreadable = {row.path for row in rows if row.problem}
+        missing: dict[str, list[str]] = {}
+        for link in self.mirror.links.unresolved():
+            # A file whose front matter does not parse is flagged as such; its `[[tables]]`
+            # are not links.
+            if link.style == "wiki" and link.src not in unreadable:
+                missing.setdefault(link.src, []).append(f"[[{link.target}]]")
+        for path, names in missing.items():
+            self.findings.append(f"{path}: unresolved link(s): {', '.join(dict.fromkeys(names))}")
         by_name: dict[str, list[str]] = {}
         for row in rows:
             by_name.setdefault(links.stem_of(row.path).casefold(), []).append(row.path)
@@ -359,38 +348,6 @@ class Doctor:
         except sqlite3.DatabaseError as exc:
             self.findings.append(f"{self.index.path}: {exc}; rebuilding it")
             return False
-
-
-def _aliases(row: Row) -> tuple[str, ...]:
-    raw = row.fields.get("aliases")
-    if isinstance(raw, str):
-        return (raw,)
-    if isinstance(raw, list):
-        return tuple(a for a in raw if isinstance(a, str))
-    return ()
-
-
-def other_files(root: Path) -> list[str]:
-    """Every non-Markdown, non-hidden file in the vault (what links and embeds may name)."""
-    found: list[str] = []
-    stack = [root]
-    while stack:
-        folder = stack.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.name.startswith(".") or is_temp_name(entry.name):
-                continue
-            try:
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append(Path(entry.path))
-                elif not entry.name.lower().endswith((".md", ".markdown")):
-                    found.append(os.path.relpath(entry.path, root).replace(os.sep, "/"))
-            except (OSError, UnicodeError):
-                continue
-    return found
 
 
 def sync_name_problem(rel: str) -> str | None:

@@ -246,9 +246,23 @@ class LinkIndex:
         return [link for link in self._resolved(candidates) if link.resolved == path]
 
     def unresolved(self) -> list[Link]:
-        """Every link that names no file, ordered by source and line."""
-        return [link for link in self._resolved(self._links("ORDER BY src, n", ()))
-                if link.resolved is None]
+        """Every link that names no file, ordered by source and line.
+
+        Whether a target names a file does not depend on the linking note (only which file
+        does), except for `./` and `../` targets: each distinct target is resolved once."""
+        resolver = self.resolver()
+        with self._lock:
+            targets = [t for (t,) in self._db.execute("SELECT DISTINCT target FROM links")]
+            relative = [t for t in targets if t.startswith(("./", "../"))]
+            missing = [t for t in targets if not t.startswith(("./", "../"))
+                       and not resolver.candidates(t)]
+            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS asked (target TEXT PRIMARY KEY)")
+            self._db.execute("DELETE FROM asked")
+            self._db.executemany("INSERT OR IGNORE INTO asked VALUES (?)",
+                                 [(t,) for t in missing + relative])
+            found = self._links("WHERE target IN (SELECT target FROM asked) ORDER BY src, n", ())
+            self._db.execute("DELETE FROM asked")
+        return [link for link in self._resolved(found) if link.resolved is None]
 
 
 def fragment_line(body: str, heading: str | None, block: str | None,

@@ -132,7 +132,8 @@ class Journal:
 class FileMirror:
     """Keeps `.md` files, their documents (through the repo) and the index in agreement."""
 
-    def __init__(self, files: VaultFiles, repo: DocRepo, index: Index, solo_dir: Path) -> None:
+    def __init__(self, files: VaultFiles, repo: DocRepo, index: Index, solo_dir: Path,
+                 links: LinkIndex | None = None) -> None:
         self.files = files
         self.root = files.root
         self.repo = repo
@@ -144,7 +145,7 @@ class FileMirror:
         self._seen: dict[str, tuple[tuple[int, int, int, int], str]] = {}
         self.bad_names: set[str] = set()  # names the last walk skipped (not UTF-8), printable
         self.line_tasks = LineTaskStore(index.path)  # checkbox tasks of each file (linetasks)
-        self.links = LinkIndex(solo_dir / "links.sqlite")
+        self.links = links if links is not None else LinkIndex(solo_dir / "links.sqlite")
         self.attachments = Attachments(files, repo, index, self.links, self.commit, self.record_rev)
 
     def notify(self, paths: Iterable[str], origin: Origin = ORIGIN_LOCAL) -> None:

@@ -93,9 +93,9 @@ def grams(text: str) -> str:
     return " ".join(out)
 
 
-def _word_grams(word: str) -> list[str]:
-    """The tokens a query word's unspaced runs must all match: its letter pairs (a lone
-    letter itself)."""
+def letter_pairs(word: str) -> list[str]:
+    """The `grams` tokens a query word's unspaced runs must all match: its letter pairs (a
+    lone letter itself)."""
     wanted: list[str] = []
     for run in _RUN.findall(word):
         letters = _letters(run)
@@ -103,6 +103,11 @@ def _word_grams(word: str) -> list[str]:
             wanted.append(letters)
         wanted.extend(letters[i:i + 2] for i in range(len(letters) - 1))
     return wanted
+
+
+def without_unspaced(text: str) -> str:
+    """`text` with its unspaced runs replaced by a space: the part words are made of."""
+    return _RUN.sub(" ", text)
 
 
 def normalized(text: str) -> str:
@@ -126,14 +131,13 @@ class Query:
 def _term(raw: str, prefix: bool) -> str | None:
     """The MATCH expression of one typed word or phrase; None when it holds nothing to find."""
     parts: list[str] = []
-    spaced = _RUN.sub(" ", raw)
-    pieces = tokens(spaced)
+    pieces = tokens(without_unspaced(raw))
     for number, piece in enumerate(pieces):
         last = number == len(pieces) - 1
         parts.append(f'"{piece}"*' if prefix and last else f'"{piece}"')
-    letter_pairs = _word_grams(raw)
-    if letter_pairs:
-        parts.append(f"{GRAMS_COLUMN} : (" + " AND ".join(f'"{g}"' for g in letter_pairs) + ")")
+    pairs = letter_pairs(raw)
+    if pairs:
+        parts.append(f"{GRAMS_COLUMN} : (" + " AND ".join(f'"{g}"' for g in pairs) + ")")
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else "(" + " AND ".join(parts) + ")"

@@ -14,9 +14,19 @@ import sys
 import time
 from pathlib import Path
 
+from bench_links import generate as generate_yaml_vault
 from generate import generate_vault
 
 COUNT = int(os.environ.get("SOLO_BENCH_ITEMS", "10000"))
+YAML = os.environ.get("SOLO_BENCH_FORMAT", "toml") == "yaml"
+"""SOLO_BENCH_FORMAT=yaml: an Obsidian-style vault (YAML properties, links, checkbox tasks)."""
+
+
+def make_vault(root: Path) -> None:
+    if YAML:
+        generate_yaml_vault(root, COUNT)
+    else:
+        generate_vault(root, COUNT)
 WINDOW = float(os.environ.get("SOLO_BENCH_IDLE_SECONDS", "30"))
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -29,7 +39,7 @@ def cpu_seconds(pid: int) -> float:
 
 def test_idle_cpu_of_solo_watch_after_reads(tmp_path: Path) -> None:
     root = tmp_path / "vault"
-    generate_vault(root, COUNT)
+    make_vault(root)
     t0 = time.perf_counter()
     subprocess.run([sys.executable, "-m", "solo.tui", "init", str(root)], check=True,
                    capture_output=True)
@@ -60,7 +70,8 @@ def test_idle_cpu_of_solo_watch_after_reads(tmp_path: Path) -> None:
     ingested = output.count("ingested:")
     watch_share = (after[0] - before[0]) / elapsed
     floor_share = (after[1] - before[1]) / elapsed
-    print(f"\nitems: {COUNT}; solo init {init_seconds:.1f} s; grep -r + cat of every file "
+    print(f"\nitems: {COUNT} ({'YAML' if YAML else 'TOML'}); solo init {init_seconds:.1f} s; "
+          "grep -r + cat of every file "
           f"{read_seconds:.2f} s")
     print(f"CPU over {elapsed:.0f} s from the reads on: solo watch {watch_share * 100:.2f}% "
           f"of a core, floor (sleep) {floor_share * 100:.2f}%; `ingested:` lines: {ingested}")

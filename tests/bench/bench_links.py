@@ -28,7 +28,8 @@ Note = tuple[str, str, int, list[str], str]  # path, body, first line, aliases, 
 
 
 def generate(root: Path, count: int, seed: int = 11) -> list[Note]:
-    """`count` notes in 100 folders, each with 3–8 links (wikilinks, aliases, headings, md)."""
+    """`count` notes in 100 folders with YAML front matter (aliases, tags, created), each with
+    3–8 links (wikilinks, aliases, headings, md) and a checkbox task."""
     rng = random.Random(seed)
     names = [f"Note {i:05d}" for i in range(count)]
     paths = [f"area{i % 100:02d}/{name}.md" for i, name in enumerate(names)]
@@ -46,14 +47,16 @@ def generate(root: Path, count: int, seed: int = 11) -> list[Note]:
                 links.append(f"[[alias {j}]]")
             else:
                 links.append(f"[x]({paths[j].split('/', 1)[1].replace(' ', '%20')})")
-        head = f"---\naliases: [alias {i}]\n---\n"
+        # Obsidian-style properties: what an idle or ingest benchmark on a YAML vault reads.
+        head = (f"---\naliases: [alias {i}]\ntags: [area{i % 100:02d}, notes]\n"
+                f"created: 2026-{1 + i % 12:02d}-{1 + i % 28:02d}\n---\n")
         body = (f"# {names[i]}\n\n{paragraph(rng, 60)}\n\n"
                 + "\n".join(f"- {paragraph(rng, 8)} {link}" for link in links) + "\n\n## Part\n"
-                + paragraph(rng, 40) + "\n")
+                + paragraph(rng, 40) + f"\n\n- [ ] Follow up on {names[i]} 📅 2026-12-05\n")
         target = root / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(head + body)
-        notes.append((path, body, 4, [f"alias {i}"], names[i]))
+        notes.append((path, body, head.count("\n") + 1, [f"alias {i}"], names[i]))
     return notes
 
 

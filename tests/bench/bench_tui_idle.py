@@ -16,10 +16,20 @@ import sys
 import time
 from pathlib import Path
 
+from bench_links import generate as generate_yaml_vault
 from bench_tui import _INGEST
 from generate import generate_vault
 
 COUNT = int(os.environ.get("SOLO_BENCH_ITEMS", "10000"))
+YAML = os.environ.get("SOLO_BENCH_FORMAT", "toml") == "yaml"
+"""SOLO_BENCH_FORMAT=yaml: an Obsidian-style vault (YAML properties, links, checkbox tasks)."""
+
+
+def make_vault(root: Path) -> None:
+    if YAML:
+        generate_yaml_vault(root, COUNT)
+    else:
+        generate_vault(root, COUNT)
 SECONDS = float(os.environ.get("SOLO_BENCH_IDLE_SECONDS", "60"))
 
 _RUN = r"""
@@ -52,7 +62,7 @@ def cpu_seconds(pid: int) -> float:
 def test_tui_idle_cpu(tmp_path: Path) -> None:
     root = Path(os.environ.get("SOLO_BENCH_VAULT", tmp_path / "vault"))
     if not (root / ".solo").is_dir():
-        generate_vault(root, COUNT)
+        make_vault(root)
         subprocess.run([sys.executable, "-c", _INGEST, str(root)], check=True,
                        capture_output=True)
     ready = tmp_path / "ready"
@@ -75,6 +85,7 @@ def test_tui_idle_cpu(tmp_path: Path) -> None:
     finally:
         app.terminate()
         app.wait(timeout=30)
-    print(f"\nitems: {COUNT}; grep -r of the vault: {grep_s:.2f} s; window: {SECONDS:.0f} s")
+    print(f"\nitems: {COUNT} ({'YAML' if YAML else 'TOML'}); grep -r of the vault: "
+          f"{grep_s:.2f} s; window: {SECONDS:.0f} s")
     print(f"TUI idle CPU: {app_cpu:.2f} s ({app_cpu / SECONDS * 100:.2f} % of one core)")
     print(f"floor (sleep): {floor_cpu:.2f} s ({floor_cpu / SECONDS * 100:.2f} %)")

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from solo.core import clock
-from solo.core.career import brag, people, review, spend
+from solo.core.career import brag, people, review, skills, spend
 from solo.core.career import progress as career
 from solo.core.engine.index import Row
 from solo.core.model import dates
@@ -88,11 +88,11 @@ def _print_goals(goals: list[career.GoalProgress]) -> None:
 
 
 def report_skills(args: argparse.Namespace) -> int:
-    return report(args, lambda vault: career.skills_matrix(_rows(vault), today()),
+    return report(args, lambda vault: skills.skills_matrix(_rows(vault), today()),
                   _print_skills, career.jsonable)
 
 
-def _print_skills(matrix: list[career.SkillStatus]) -> None:
+def _print_skills(matrix: list[skills.SkillStatus]) -> None:
     if not matrix:
         print("(no skills: add one with `solo add skill TITLE --set level=3 --set target_level=4`)")
     for s in matrix:
@@ -109,11 +109,11 @@ def _print_skills(matrix: list[career.SkillStatus]) -> None:
 
 
 def report_learning(args: argparse.Namespace) -> int:
-    return report(args, lambda vault: career.learning_plan(_rows(vault), today()),
+    return report(args, lambda vault: skills.learning_plan(_rows(vault), today()),
                   _print_learning, career.jsonable)
 
 
-def _print_learning(plan: career.LearningPlan) -> None:
+def _print_learning(plan: skills.LearningPlan) -> None:
     for heading, entries in (("In progress", plan.in_progress), ("Planned", plan.planned),
                              ("Finished", plan.finished)):
         print(f"{heading}:")

@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.widget import Widget
 from textual.widgets import Static
 
-from solo.core.career import people, posts, spend
+from solo.core.career import people, posts, skills, spend
 from solo.core.career import progress as career
 from solo.core.engine.index import Row
 from solo.core.planning import focus
@@ -105,7 +105,7 @@ class CareerScreen(TaskActions):
         return CareerData(rows, focus.goal_minutes_series(everything, today, CHART_WEEKS),
                           spend.spend_series(everything, today, CHART_MONTHS),
                           spend.spend_report(everything, today).recurring_total,
-                          career.skill_gap_series(everything),
+                          skills.skill_gap_series(everything),
                           people.contacts(everything, today, people.mentions(
                               everything, self._read_body, self._links)))
 

@@ -18,7 +18,7 @@ from textual.widgets.text_area import Selection
 
 from solo.core.engine.index import Row
 from solo.core.engine.items import BodyChanged, Item
-from solo.core.model import links, markdown
+from solo.core.engine.linkindex import Link
 from solo.core.model.textmerge import merge3
 from solo.core.planning import daily
 from solo.core.planning.filters import has_tag
@@ -29,6 +29,7 @@ from solo.tui.screens.base import PaletteCommand, SoloScreen
 from solo.tui.screens.confirm import ConfirmScreen
 from solo.tui.screens.form import FormScreen
 from solo.tui.screens.prompt import PromptScreen
+from solo.tui.screens.unresolved import Choice, UnresolvedLinksScreen
 from solo.tui.widgets.item_list import Entry, ItemList
 from solo.tui.widgets.md_editor import MarkdownEditor
 
@@ -250,14 +251,14 @@ class NotesScreen(SoloScreen):
     def on_link_activated(self, message: LinkActivated) -> None:
         self.follow_link(message.target, message.heading)
 
-    def follow_link(self, target: str, heading: str | None = None) -> None:
-        """Open what `[[target#heading]]` names (Obsidian's rules, from the open note), or
-        create the note an unresolved link asks for; the way back is kept for alt+left."""
-        source = self.open_path
-        resolver = links.Resolver(
-            links.Target(r.path, tuple(markdown.normalize_aliases(r.fields.get("aliases"))),
-                         r.title) for r in self.vault.rows())
-        path = resolver.resolve(target, source)
+    def follow_link(self, target: str, heading: str | None = None,
+                    source: str | None = None) -> None:
+        """Open what `[[target#heading]]` written in `source` (default: the open note) names,
+        by the link index's rules, or create the note an unresolved link asks for; the way
+        back is kept for alt+left."""
+        source = source or self.open_path
+        found = self.vault.link_target(target, source)
+        path = found[0] if found else None
         if path is None:
             try:
                 made = daily.note_for_link(self.vault, target, source, self.solo.clock.today())
@@ -279,6 +280,34 @@ class NotesScreen(SoloScreen):
             if heading:
                 self.jump_to_heading(heading)
             self.editor.focus()
+
+    def go_to_link(self, link: Link) -> None:
+        """Open the note holding `link` with the cursor on it."""
+        self.navigate(link.src)
+        if self.open_path != link.src:
+            return
+        try:
+            head_lines = self.vault.read(link.src).head.count("\n")
+        except VaultError:
+            head_lines = 0
+        line = max(link.line - 1 - head_lines, 0)  # the editor shows the body only
+        self.editor.move_cursor((line, max(link.line_text.find(link.text), 0)))
+        self.editor.scroll_cursor_visible(center=True, animate=False)
+
+    def action_unresolved_links(self) -> None:
+        """l: every unresolved `[[link]]`; Enter creates its note, g goes to its line."""
+        self.flush_save()
+
+        def chosen(choice: Choice | None) -> None:
+            if choice is None:
+                return
+            action, link = choice
+            if action == "create":
+                self.follow_link(link.target, link.heading, source=link.src)
+            else:
+                self.go_to_link(link)
+
+        self.app.push_screen(UnresolvedLinksScreen(), chosen)
 
     def jump_to_heading(self, heading: str) -> bool:
         """Put the cursor on the heading `heading` of the open note, at the top of the view."""
@@ -376,8 +405,10 @@ class NotesScreen(SoloScreen):
         self.flush_save()
 
     def palette_commands(self) -> list[PaletteCommand]:
-        commands: list[PaletteCommand] = [("New note", "Create and open a note",
-                                           self.action_new_note)]
+        commands: list[PaletteCommand] = [
+            ("New note", "Create and open a note", self.action_new_note),
+            ("Unresolved links", "l: links that name no file; create the note or go to the line",
+             self.action_unresolved_links)]
         if self.open_path:
             commands.append(("Save note now", self.open_path, self.flush_save))
             commands.append(("Edit fields of open note", self.open_path, self.action_form))

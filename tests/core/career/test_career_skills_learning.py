@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from support.career_helpers import TODAY, goal, page, rows_of
 
-from solo.core.career import progress as career
+from solo.core.career import skills
 
 
 def skill(stem: str, level: int | None, target: int | None) -> dict[str, str]:
@@ -39,7 +39,7 @@ SKILL_VAULT = {
 
 
 def test_matrix_levels_gaps_and_order(tmp_path: Path) -> None:
-    matrix = career.skills_matrix(rows_of(tmp_path, SKILL_VAULT), TODAY)
+    matrix = skills.skills_matrix(rows_of(tmp_path, SKILL_VAULT), TODAY)
     by = {s.skill.stem: s for s in matrix}
     assert (by["sql"].level, by["sql"].target_level, by["sql"].gap) == (2, 4, 2)
     assert by["go"].gap == 0 and by["nolevel"].gap == 0
@@ -48,7 +48,7 @@ def test_matrix_levels_gaps_and_order(tmp_path: Path) -> None:
 
 
 def test_evidence_is_achievements_and_finished_learning(tmp_path: Path) -> None:
-    by = {s.skill.stem: s for s in career.skills_matrix(rows_of(tmp_path, SKILL_VAULT), TODAY)}
+    by = {s.skill.stem: s for s in skills.skills_matrix(rows_of(tmp_path, SKILL_VAULT), TODAY)}
     evidence = by["sql"].evidence
     assert [e.item.stem for e in evidence] == ["sql-done", "report"]  # oldest first
     assert evidence[0].detail == "certification: SQL Pro"
@@ -57,13 +57,13 @@ def test_evidence_is_achievements_and_finished_learning(tmp_path: Path) -> None:
 
 
 def test_gaps_goals_depend_on_including_skills_without_a_file(tmp_path: Path) -> None:
-    gaps = career.skill_gaps(rows_of(tmp_path, SKILL_VAULT))
+    gaps = skills.skill_gaps(rows_of(tmp_path, SKILL_VAULT))
     assert [(s.skill.stem, s.missing) for s in gaps] == [("sql", False), ("k8s", True)]
     assert [g.stem for g in gaps[0].goals] == ["data"]
 
 
 def test_skill_gap_series(tmp_path: Path) -> None:
-    series = career.skill_gap_series(rows_of(tmp_path, SKILL_VAULT))
+    series = skills.skill_gap_series(rows_of(tmp_path, SKILL_VAULT))
     assert series[0] == ("SQL", 2, 4)
     assert ("NOLEVEL", None, 4) not in series and len(series) == 3
 
@@ -83,7 +83,7 @@ LEARNING_VAULT = {
 
 
 def test_learning_plan_groups_and_flags(tmp_path: Path) -> None:
-    plan = career.learning_plan(rows_of(tmp_path, LEARNING_VAULT), TODAY)
+    plan = skills.learning_plan(rows_of(tmp_path, LEARNING_VAULT), TODAY)
     assert [e.item.stem for e in plan.in_progress] == ["c", "g"]  # by due date
     assert [e.item.stem for e in plan.planned] == ["d", "e"]
     assert [e.item.stem for e in plan.finished] == ["b", "a"]  # newest first
@@ -95,7 +95,7 @@ def test_learning_plan_groups_and_flags(tmp_path: Path) -> None:
 
 
 def test_learning_invested_per_year_never_mixes_currencies(tmp_path: Path) -> None:
-    plan = career.learning_plan(rows_of(tmp_path, LEARNING_VAULT), TODAY)
+    plan = skills.learning_plan(rows_of(tmp_path, LEARNING_VAULT), TODAY)
     years = {y.year: y for y in plan.per_year}
     # hours count when finished; money when paid (`bought`, else `created`)
     assert years[2024].hours == 10 and years[2024].cost == {"EUR": 100, "USD": 50}

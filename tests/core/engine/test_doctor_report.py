@@ -79,3 +79,41 @@ def test_the_progress_bar_draws_only_on_a_terminal() -> None:
     bar(10, 10)
     bar.close()
     assert "10/10" in loud.getvalue()
+
+
+def _link_findings(vault: Vault) -> list[str]:
+    return [f for f in vault.doctor() if "link(s)" in f or "share the name" in f]
+
+
+def test_doctor_reads_unresolved_links_from_the_link_index(tmp_path: Path) -> None:
+    """The same lines whether links.sqlite is current, missing or garbage (it is rebuilt)."""
+    root = tmp_path / "v"
+    root.mkdir()
+    _messy(root)
+    (root / "notes" / "table.md").write_text(
+        "| a | b |\n|---|---|\n| [[Target\\|shown]] | [[Gone\\|x]] |\n"
+        "```\n[[in code]]\n```\n![[missing.png]] [md](nowhere.md)\n")
+    expected = [
+        "notes/dangling.md: unresolved link(s): [[Nowhere at all]]",
+        "notes/table.md: unresolved link(s): [[Gone]], [[missing.png]]",
+        "notes/Target.md, notes/deep/Target.md: several files share the name 'Target'; "
+        "[[Target]] links pick the nearest",
+    ]
+    vault = Vault.init(root)
+    vault.scan()
+    assert _link_findings(vault) == expected
+    assert [link.src for link in vault.unresolved_links() if link.style == "md"] == [
+        "notes/table.md"]  # the index knows Markdown links too; doctor lists wikilinks
+    vault.close()
+    links_db = root / ".solo" / "links.sqlite"
+    for side in ("", "-wal", "-shm"):
+        links_db.with_name(links_db.name + side).unlink(missing_ok=True)
+    vault = Vault(root)
+    assert _link_findings(vault) == expected
+    vault.close()
+    links_db.write_bytes(b"not a database at all" * 100)
+    vault = Vault(root)
+    findings = vault.doctor()
+    assert any("links.sqlite" in f and "quarantine" in f for f in findings), findings
+    assert [f for f in findings if "link(s)" in f or "share the name" in f] == expected
+    vault.close()
