@@ -147,6 +147,34 @@ def _row(r: sqlite3.Row) -> Row:
                mtime_ns=r["mtime_ns"], size=r["size"], sha=r["sha"], problem=r["problem"])
 
 
+_SELECT_ROWS = f"SELECT {_COLUMNS} FROM files"
+_TAGS, _FIELDS_AT, _PRIVATE = _FIELDS.index("tags"), _FIELDS.index("fields"), _FIELDS.index("private")
+
+
+def _rows(found: Sequence[tuple[Any, ...]]) -> list[Row]:
+    """Rows from `_SELECT_ROWS` tuples, built in bulk: every row's tags and fields are decoded
+    by one `json.loads` of them all, and each `Row` is filled without its `__init__` (a frozen
+    dataclass sets each field through `object.__setattr__`): a third of the time per row at
+    10,000 rows, what every `solo list` pays. The values are exactly what `_row` gives."""
+    if not found:
+        return []
+    decoded = json.loads("[" + ",".join(f"{r[_TAGS]},{r[_FIELDS_AT]}" for r in found) + "]")
+    new = object.__new__
+    out: list[Row] = []
+    append = out.append
+    for number, r in enumerate(found):
+        row = new(Row)
+        values = row.__dict__
+        values.update(zip(_FIELDS, r, strict=True))
+        values["kind"] = r[2] or "note"
+        values["title"] = r[3] or ""
+        values["tags"] = decoded[2 * number]
+        values["fields"] = decoded[2 * number + 1]
+        values["private"] = bool(r[_PRIVATE])
+        append(row)
+    return out
+
+
 
 
 def _fold(word: str) -> str:
@@ -288,18 +316,24 @@ class Index:
     def stats(self) -> dict[str, tuple[int, int, str]]:
         """path → (mtime_ns, size, sha) for every known file: what the scan compares against."""
         with self._lock:
-            return {r[0]: (r[1], r[2], r[3]) for r in
-                    self._db.execute("SELECT path, mtime_ns, size, sha FROM files")}
+            return {path: (mtime_ns, size, sha) for path, mtime_ns, size, sha in
+                    self._tuples("SELECT path, mtime_ns, size, sha FROM files")}
+
+    def _tuples(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """A query's rows as plain tuples (a `sqlite3.Row` costs more to make and to read)."""
+        cursor = self._db.cursor()
+        cursor.row_factory = None
+        return cursor.execute(sql, args).fetchall()
 
     def by_path(self, path: str) -> Row | None:
         with self._lock:
-            r = self._db.execute("SELECT * FROM files WHERE path = ?", (path,)).fetchone()
-            return _row(r) if r else None
+            found = _rows(self._tuples(f"{_SELECT_ROWS} WHERE path = ?", (path,)))
+            return found[0] if found else None
 
     def by_doc(self, doc_id: str) -> Row | None:
         with self._lock:
-            r = self._db.execute("SELECT * FROM files WHERE doc_id = ?", (doc_id,)).fetchone()
-            return _row(r) if r else None
+            found = _rows(self._tuples(f"{_SELECT_ROWS} WHERE doc_id = ?", (doc_id,)))
+            return found[0] if found else None
 
     def doc_ids(self) -> set[str]:
         """Every document id that has a file row."""
@@ -310,13 +344,13 @@ class Index:
     def by_prefix(self, prefix: str) -> list[Row]:
         with self._lock:
             escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            return [_row(r) for r in self._db.execute(
-                "SELECT * FROM files WHERE doc_id LIKE ? ESCAPE '\\' LIMIT 5", (escaped + "%",))]
+            return _rows(self._tuples(f"{_SELECT_ROWS} WHERE doc_id LIKE ? ESCAPE '\\' LIMIT 5",
+                                      (escaped + "%",)))
 
     def rows(self, kind: str | None = None, statuses: Sequence[str] | None = None,
              tag: str | None = None, where: Mapping[str, str] | None = None) -> list[Row]:
         """Rows filtered by kind, status and tag, ordered by path."""
-        sql = "SELECT * FROM files WHERE 1=1"
+        sql = f"{_SELECT_ROWS} WHERE 1=1"
         args: list[Any] = []
         if kind:
             sql += " AND kind = ?"
@@ -332,7 +366,7 @@ class Index:
             args += [f'$."{key}"', value]
         sql += " ORDER BY path"
         with self._lock:
-            return [_row(r) for r in self._db.execute(sql, args)]
+            return _rows(self._tuples(sql, args))
 
     def count(self) -> int:
         with self._lock:

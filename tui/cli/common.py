@@ -59,10 +59,10 @@ def open_vault(args: argparse.Namespace, scan: bool = True) -> Vault:
 def warn_findings(vault: Vault, paths: Sequence[str], only: Sequence[str] | None = None) -> None:
     """Print one `solo: warning:` line per validation finding of these items (references
     checked against the whole vault); `only`: just the findings about these fields."""
-    from solo.core import validation
-
     if not paths:
         return
+    from solo.core import validation
+
     findings = [f for f in validation.index_findings(vault.index, paths, today(), clock.now())
                 if only is None or f.field in only]
     for line in validation.lines(findings):

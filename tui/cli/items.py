@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import shlex
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
-from solo.core import completion, model, terminal
+from solo.core import model, terminal
 from solo.core.clock import now
-from solo.core.daily import from_template
 from solo.core.vault import Item, Vault
 from solo.tui.cli.common import (
     UserError,
@@ -92,9 +89,13 @@ def cmd_add(args: argparse.Namespace) -> int:
         key, value = parse_assignment(kind, assignment)
         fields[key] = value
     with open_vault(args) as vault:
-        item = (from_template(vault, args.template, kind, args.title, fields, now(),
-                              args.body or "") if args.template
-                else vault.create(kind, args.title, fields, args.body or ""))
+        if args.template:  # (templates load the daily-note module; a plain add does not)
+            from solo.core.daily import from_template
+
+            item = from_template(vault, args.template, kind, args.title, fields, now(),
+                                 args.body or "")
+        else:
+            item = vault.create(kind, args.title, fields, args.body or "")
         warn_findings(vault, [item.path])
         if args.json:
             print_json(item_json(item))
@@ -154,6 +155,8 @@ def goal_summary(vault: Vault, item: Item) -> dict[str, Any]:
 
 
 def cmd_done(args: argparse.Namespace) -> int:
+    from solo.core import completion
+
     with open_vault(args) as vault:
         done, following = vault.complete(args.id, today(), force=args.force)
         print(f"Done: {terminal.clean_line(done.title)} ({terminal.clean_line(where(done.row))})")
@@ -169,6 +172,9 @@ def cmd_done(args: argparse.Namespace) -> int:
 
 
 def cmd_edit(args: argparse.Namespace) -> int:
+    import shlex
+    import subprocess
+
     with open_vault(args) as vault:
         row = vault.resolve(args.id)
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
