@@ -89,8 +89,9 @@ def __getattr__(name: str) -> Any:
     on first use (older imports keep working without making the parser heavier)."""
     if name.startswith("__"):
         raise AttributeError(name)
-    from solo.tui.cli import common
-
+    # Not `from solo.tui.cli import common`: that asks this function for `common` again
+    # (as does `from solo.tui.cli import items` before `common` is loaded) without end.
+    common = importlib.import_module("solo.tui.cli.common")
     try:
         return getattr(common, name)
     except AttributeError:
