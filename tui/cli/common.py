@@ -112,12 +112,17 @@ def print_rows(rows: Sequence[Row]) -> None:
     if not rows:
         print("(nothing)")
         return
-    for row in rows:
-        when = row.due or row.scheduled or row.fields.get("date") or row.fields.get("target") or ""
+    texts = [(str(row.due or row.scheduled or row.fields.get("date") or row.fields.get("target")
+                  or ""), row.title, where(row)) for row in rows]
+    # One check of all the text for controls (almost never there) instead of three per row.
+    blob = "".join(part for parts in texts for part in parts)
+    clean = (lambda text: text) if clean_line(blob) == blob else clean_line
+    lines = []
+    for row, (when, title, place) in zip(rows, texts, strict=True):
         flag = " !" if row.problem else ""
-        print(f"{row.short_id:8}  {row.kind:11.11}  {(row.status or ''):9.9}  "
-              f"{clean_line(str(when))[:10]:10}  {clean_line(row.title)}{flag}  "
-              f"({clean_line(where(row))})")
+        lines.append(f"{row.short_id:8}  {row.kind:11.11}  {(row.status or ''):9.9}  "
+                     f"{clean(when)[:10]:10}  {clean(title)}{flag}  ({clean(place)})")
+    sys.stdout.write("\n".join(lines) + "\n")
 
 
 def parse_assignment(kind: str, text: str) -> tuple[str, Any]:
