@@ -58,8 +58,8 @@ class Lengths:
         self.average = sum(totals[1:]) / self.rows if self.rows else 0.0
         self.of: dict[int, int] = {rowid: _length(size) for rowid, size in
                                    db.execute(f"SELECT id, sz FROM {table}_docsize")}
-        self.order: list[int] = [r for _, r in sorted(zip(self.of.values(), self.of))]
-        self.place: dict[int, int] = dict(zip(self.order, range(len(self.order))))
+        self.order: list[int] = [r for _, r in sorted(zip(self.of.values(), self.of, strict=True))]
+        self.place: dict[int, int] = dict(zip(self.order, range(len(self.order)), strict=True))
 
 
 def _length(size: bytes) -> int:
