@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from solo.tui.cli.common import (
 
 # --- commands -----------------------------------------------------------------------------
 SUMMARY_LINES = 20
+_BREAKS = re.compile(r"[\t\r\n]+")
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -201,7 +203,9 @@ def cmd_search(args: argparse.Namespace) -> int:
             for hit in hits:
                 line = terminal.clean_line
                 print(f"{hit.row.short_id:8}  {line(hit.row.title)}  ({line(hit.row.path)})")
-                print(f"          {line(hit.snippet)}")
+                # One line: the snippet's line breaks and tabs read as spaces (not `\x0a`);
+                # every other control is still shown by `clean_line`.
+                print(f"          {line(_BREAKS.sub(' ', hit.snippet))}")
     return 0
 
 
