@@ -9,7 +9,8 @@ by pair, so a drift in the machine's speed moves both; the figures are medians o
 pairs: wall and CPU time over bare Python, and the ratio. Also printed: the stat pass alone
 (the walk over the vault, the index's stamps, and a whole `scan` with nothing changed)
 against a bare `os.scandir` walk of the same tree, search in process (p50/p95, a word in
-nearly every note and typical words), and `solo --help`'s import time from `-X importtime`.
+nearly every note and typical words), `solo --help`'s import time from `-X importtime`, and
+the recall of the 48 questions when every search is ranked from the index's statistics.
 Nothing about time is asserted (numbers vary by machine and load).
 """
 
@@ -157,6 +158,39 @@ def search_in_process(root: Path) -> dict[str, float]:
     return out
 
 
+def search_recall(tmp: Path) -> str:
+    """The 48 questions of `retrieval_questions.toml` through `Index.search` (any word, top
+    5) on examples/vault, every query ranked by SQLite's `ORDER BY rank` and then every
+    query by `core.ranking.top` (what words in nearly every note get): recall@5 and MRR."""
+    import tomllib
+
+    from solo.core import index as index_module
+    from solo.core.retrieval import query_terms
+
+    root = tmp / "example"
+    shutil.copytree(HERE.parents[1] / "examples" / "vault", root)
+    env = dict(os.environ, SOLO_TODAY="2026-11-26")
+    subprocess.run([*SOLO, "init", str(root)], env=env, check=True, capture_output=True)
+    questions = tomllib.loads((HERE / "retrieval_questions.toml").read_text())["question"]
+    scores, bound = [], index_module.RANK_BOUND
+    with Vault(root) as vault:
+        for forced in (10**9, -1):
+            index_module.RANK_BOUND = forced
+            found, reciprocal = 0, 0.0
+            for question in questions:
+                text = " ".join(query_terms(question["q"]))
+                paths = [h.row.path for h in vault.index.search(text, 5, any_term=True)]
+                rank = next((i + 1 for i, p in enumerate(paths) if p in question["files"]), 0)
+                found += rank > 0
+                reciprocal += 1 / rank if rank else 0.0
+            scores.append((found / len(questions), reciprocal / len(questions)))
+    index_module.RANK_BOUND = bound
+    (sql_recall, sql_mrr), (top_recall, top_mrr) = scores
+    return (f"  search recall, {len(questions)} questions (examples/vault, any word, top 5): "
+            f"ORDER BY rank recall@5 {sql_recall:.3f} MRR {sql_mrr:.3f}; "
+            f"core.ranking.top recall@5 {top_recall:.3f} MRR {top_mrr:.3f}")
+
+
 def measure(tmp: Path) -> list[str]:
     package = Path(sys.modules["solo.core"].__file__ or "").resolve().parents[1]
     for part in ("core", "sync", "tui"):  # as an installed package has them: compiled once
@@ -195,6 +229,7 @@ def measure(tmp: Path) -> list[str]:
                  f"{stats['scan_unchanged_ms'] / stats['bare_walk_ms']:.2f})")
     for key, value in search_in_process(root).items():
         lines.append(f"  {key:28} {value:7.1f}")
+    lines.append(search_recall(tmp))
     return lines
 
 
