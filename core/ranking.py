@@ -56,15 +56,10 @@ class Lengths:
         totals = varints(block[0]) if block else [0]
         self.rows = totals[0]
         self.average = sum(totals[1:]) / self.rows if self.rows else 0.0
-        self.of: dict[int, int] = {rowid: _length(size) for rowid, size in
+        self.of: dict[int, int] = {rowid: sum(varints(size)) for rowid, size in
                                    db.execute(f"SELECT id, sz FROM {table}_docsize")}
         self.order: list[int] = [r for _, r in sorted(zip(self.of.values(), self.of, strict=True))]
         self.place: dict[int, int] = dict(zip(self.order, range(len(self.order)), strict=True))
-
-
-def _length(size: bytes) -> int:
-    """The sum of a size record's varints; most records hold only one-byte values."""
-    return sum(size) if max(size, default=0) < 0x80 else sum(varints(size))
 
 
 def _classes(sets: Sequence[set[int]], weights: Sequence[float]) -> list[tuple[float, set[int]]]:
