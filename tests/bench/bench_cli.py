@@ -164,8 +164,8 @@ def search_recall(tmp: Path) -> str:
     query by `core.ranking.top` (what words in nearly every note get): recall@5 and MRR."""
     import tomllib
 
-    from solo.core import index as index_module
-    from solo.core.retrieval import query_terms
+    from solo.core.assistant.retrieval import query_terms
+    from solo.core.engine import index as index_module
 
     root = tmp / "example"
     shutil.copytree(HERE.parents[1] / "examples" / "vault", root)

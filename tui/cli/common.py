@@ -14,12 +14,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from solo.core import clock, model
+from solo.core import clock
 from solo.core.errors import SoloError
+from solo.core.model import kinds as model
 from solo.core.terminal import clean_line
 
 if TYPE_CHECKING:
-    from solo.core.index import Row
+    from solo.core.engine.index import Row
     from solo.core.vault import Item, Vault
 
 
@@ -61,7 +62,7 @@ def warn_findings(vault: Vault, paths: Sequence[str], only: Sequence[str] | None
     checked against the whole vault); `only`: just the findings about these fields."""
     if not paths:
         return
-    from solo.core import validation
+    from solo.core.engine import validation
 
     findings = [f for f in validation.index_findings(vault.index, paths, today(), clock.now())
                 if only is None or f.field in only]

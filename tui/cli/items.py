@@ -9,8 +9,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from solo.core import model, terminal
+from solo.core import terminal
 from solo.core.clock import now
+from solo.core.model import kinds as model
 from solo.core.vault import Item, Vault
 from solo.tui.cli.common import (
     UserError,
@@ -33,8 +34,8 @@ _BREAKS = re.compile(r"[\t\r\n]+")
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from solo.core.events import DocEvent
-    from solo.core.sweep import sweep_temp_files
+    from solo.core.engine.events import DocEvent
+    from solo.core.engine.sweep import sweep_temp_files
     from solo.tui.cli.progress import ProgressBar
 
     root = Path(args.path).expanduser()
@@ -92,7 +93,7 @@ def cmd_add(args: argparse.Namespace) -> int:
         fields[key] = value
     with open_vault(args) as vault:
         if args.template:  # (templates load the daily-note module; a plain add does not)
-            from solo.core.daily import from_template
+            from solo.core.planning.daily import from_template
 
             item = from_template(vault, args.template, kind, args.title, fields, now(),
                                  args.body or "")
@@ -146,7 +147,7 @@ _GOAL_LINKS = ("tasks", "achievements", "learning", "skills")
 def goal_summary(vault: Vault, item: Item) -> dict[str, Any]:
     """A goal's progress (0–1), flags and linked items for `show --json`; the front matter
     keys (`skills`, `key_results`) keep their own values, links go under `linked_*`."""
-    from solo.core.career import goal_details
+    from solo.core.career.progress import goal_details
 
     details = goal_details(vault.rows(), item.row, today())
     out = {key: details[key] for key in _GOAL_FLAGS if key in details}
@@ -157,7 +158,7 @@ def goal_summary(vault: Vault, item: Item) -> dict[str, Any]:
 
 
 def cmd_done(args: argparse.Namespace) -> int:
-    from solo.core import completion
+    from solo.core.model import completion
 
     with open_vault(args) as vault:
         done, following = vault.complete(args.id, today(), force=args.force)
@@ -210,7 +211,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
-    from solo.core.watch import VaultWatcher
+    from solo.core.engine.watch import VaultWatcher
     from solo.tui.cli.sync import start_watch_sync
 
     with open_vault(args) as vault:
@@ -232,8 +233,8 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
 def cmd_doctor(args: argparse.Namespace) -> int:
     """Repair what stops the vault opening, then check and repair it; exit 1 on findings."""
-    from solo.core.doctor import repair_layout
-    from solo.core.sweep import sweep_temp_files
+    from solo.core.engine.doctor import repair_layout
+    from solo.core.engine.sweep import sweep_temp_files
     from solo.core.vault import SOLO_DIR, NotAVault
     from solo.tui.cli.progress import ProgressBar
 
@@ -277,7 +278,7 @@ def cmd_tui(args: argparse.Namespace) -> int:
 
 def cmd_deletes(args: argparse.Namespace) -> int:
     """List the deletions a sync round held back; `--apply` confirms and applies them."""
-    from solo.core.replica import Replica
+    from solo.core.engine.replica import Replica
 
     with open_vault(args) as vault:
         replica = Replica(vault, remote="")
