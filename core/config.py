@@ -12,8 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import tomli_w
-import tomlkit
-import tomlkit.exceptions
 
 from solo.core.engine.fsutil import atomic_write_bytes
 from solo.core.errors import SoloError
@@ -229,6 +227,8 @@ def _wanted(config: Config) -> dict[str, Any]:
 def _edit(doc: MutableMapping[str, Any], old: Mapping[str, Any], new: Mapping[str, Any],
           defaults: Mapping[str, Any]) -> None:
     """Change in `doc` only the keys whose value in effect differs between `old` and `new`."""
+    import tomlkit
+
     for key in dict.fromkeys([*old, *new]):
         if key in SECTIONS and isinstance(new.get(key, {}), dict):
             section = doc.get(key)
@@ -259,6 +259,9 @@ def save_config(path: Path, config: Config) -> None:
     """Write `config` by editing only what changed in the file there: the user's comments,
     order and commented-out template lines stay. A new file holds only the values that
     differ from the defaults (so a later version's defaults still apply to the rest)."""
+    import tomlkit  # (only a write needs it: reading the config is `tomllib`'s)
+    import tomlkit.exceptions
+
     wanted = _wanted(config)
     try:
         text = path.read_text(encoding="utf-8")

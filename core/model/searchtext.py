@@ -18,6 +18,7 @@ Checks compare case-folded text without accents and with runs of spaces as one s
 
 from __future__ import annotations
 
+import functools
 import re
 import sqlite3
 import threading
@@ -31,9 +32,6 @@ _MARKS = ("\u064b-\u065f\u0670\u06d6-\u06ed\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\u0eb
 _BLOCKS = ("\u0600-\u06ff\u0750-\u077f\u0e00-\u0e7f\u0e80-\u0eff\u1000-\u109f\u1780-\u17ff"
            "\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
            "\U00020000-\U0002fa1f")
-_UNSPACED = re.compile(f"[{_BLOCKS}]")
-_RUN = re.compile(f"[{_BLOCKS}]+")
-_MARK = re.compile(f"[{_MARKS}]")
 _QUERY_PART = re.compile(r'(-?)"([^"]*)"?|(-?)(\S+)')
 GRAMS_COLUMN = "grams"
 
@@ -60,6 +58,22 @@ class _Tokenizer:
 _TOKENIZER: _Tokenizer | None = None
 
 
+@functools.cache
+def _scripts() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(a run of unspaced letters, a mark among them), compiled on first use: these classes
+    take milliseconds to compile, and a command that meets only ASCII never needs them."""
+    return re.compile(f"[{_BLOCKS}]+"), re.compile(f"[{_MARKS}]")
+
+
+def _unspaced_runs(text: str) -> list[str]:
+    """The runs of letters of scripts written without spaces in `text` (none in ASCII)."""
+    return [] if text.isascii() else _scripts()[0].findall(text)
+
+
+def _has_unspaced(text: str) -> bool:
+    return not text.isascii() and _scripts()[0].search(text) is not None
+
+
 def tokens(text: str) -> list[str]:
     """The words the index makes of `text`, folded as it folds them (lower case, no accents)."""
     global _TOKENIZER
@@ -77,16 +91,17 @@ def is_word(text: str) -> bool:
 
 
 def _letters(run: str) -> str:
-    return _MARK.sub("", run)
+    return _scripts()[1].sub("", run)
 
 
 def grams(text: str) -> str:
     """Each letter and each pair of neighbouring letters of the unspaced runs in `text`,
-    space-separated ("" for text without them: the common case costs one regex search)."""
-    if _UNSPACED.search(text) is None:
+    space-separated ("" for text without them: ASCII text is answered without a regex)."""
+    runs = _unspaced_runs(text)
+    if not runs:
         return ""
     out: list[str] = []
-    for run in _RUN.findall(text):
+    for run in runs:
         letters = _letters(run)
         out.extend(letters)
         out.extend(letters[i:i + 2] for i in range(len(letters) - 1))
@@ -97,7 +112,7 @@ def letter_pairs(word: str) -> list[str]:
     """The `grams` tokens a query word's unspaced runs must all match: its letter pairs (a
     lone letter itself)."""
     wanted: list[str] = []
-    for run in _RUN.findall(word):
+    for run in _unspaced_runs(word):
         letters = _letters(run)
         if len(letters) == 1:
             wanted.append(letters)
@@ -107,7 +122,7 @@ def letter_pairs(word: str) -> list[str]:
 
 def without_unspaced(text: str) -> str:
     """`text` with its unspaced runs replaced by a space: the part words are made of."""
-    return _RUN.sub(" ", text)
+    return text if text.isascii() else _scripts()[0].sub(" ", text)
 
 
 def normalized(text: str) -> str:
@@ -144,7 +159,7 @@ def _term(raw: str, prefix: bool) -> str | None:
 
 
 def _needs_check(raw: str, is_phrase: bool) -> bool:
-    return is_phrase or _UNSPACED.search(raw) is not None or not is_word(raw)
+    return is_phrase or _has_unspaced(raw) or not is_word(raw)
 
 
 def parse_query(text: str, any_term: bool = False) -> Query:
@@ -162,7 +177,7 @@ def parse_query(text: str, any_term: bool = False) -> Query:
         if not is_phrase and raw.startswith("-") and len(raw) > 1:
             negative, raw = True, raw.lstrip("-")  # "--word" as "-word"
         last = number == len(parts) - 1
-        plain = is_word(raw) and _UNSPACED.search(raw) is None
+        plain = is_word(raw) and not _has_unspaced(raw)
         term = _term(raw, prefix=last and plain and not negative and not is_phrase)
         if term is None:
             continue

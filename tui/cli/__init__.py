@@ -21,16 +21,21 @@ from solo.tui.cli.table import COMMANDS, CommandSpec
 
 Handler = Callable[[argparse.Namespace], int]
 
-__all__ = ["COMMANDS", "CommandSpec", "Handler", "build_parser", "entry", "main", "resolve"]
+__all__ = ["COMMANDS", "CommandSpec", "Handler", "build_parser", "command_named", "entry", "main",
+           "resolve"]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command, or with `only`, of that one command alone (the other
+    fifty cost a command-line call about ten milliseconds to build)."""
     parser = argparse.ArgumentParser(prog="solo", description="Solo: your one-person company, "
                                      "in plain files, in the terminal.")
     parser.add_argument("--vault", help="vault folder (default: $SOLO_VAULT or the nearest "
                         "parent holding .solo/)")
     sub = parser.add_subparsers(dest="command")
     for spec in COMMANDS:
+        if only is not None and spec.name != only:
+            continue
         command = sub.add_parser(spec.name, help=spec.help, add_help=not spec.takes_terms)
         if spec.takes_terms:
             command.add_argument("--help", action="help", help="show this help message and exit")
@@ -55,13 +60,32 @@ def _is_user_error(exc: BaseException) -> bool:
     return isinstance(exc, UserError | VaultError | ConfigError)
 
 
+_NAMES = frozenset(spec.name for spec in COMMANDS)
+
+
+def command_named(argv: Sequence[str]) -> str | None:
+    """The command `argv` runs when that is certain before parsing (`--vault PATH` and then
+    a command's name), else None: then the whole parser reads it (help, typos, options)."""
+    position = 0
+    while position < len(argv):
+        word = argv[position]
+        if word == "--vault":
+            position += 2
+        elif word.startswith("--vault="):
+            position += 1
+        else:
+            return word if word in _NAMES else None
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args, extra = parser.parse_known_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(command_named(words))
+    args, extra = parser.parse_known_args(words)
     if extra:  # `-tag` filter terms (and what follows them) look like options to argparse
         if not isinstance(getattr(args, "terms", None), list) or \
                 any(e.startswith("--") for e in extra):
-            parser.parse_args(argv)  # reports the unknown arguments, exit 2
+            build_parser().parse_args(words)  # reports the unknown arguments, exit 2
         args.terms.extend(extra)
     try:
         return resolve(args.command or "tui")(args)
@@ -89,8 +113,9 @@ def __getattr__(name: str) -> Any:
     on first use (older imports keep working without making the parser heavier)."""
     if name.startswith("__"):
         raise AttributeError(name)
-    from solo.tui.cli import common
-
+    # Not `from solo.tui.cli import common`: that asks this function for `common` again
+    # (as does `from solo.tui.cli import items` before `common` is loaded) without end.
+    common = importlib.import_module("solo.tui.cli.common")
     try:
         return getattr(common, name)
     except AttributeError:

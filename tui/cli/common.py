@@ -60,10 +60,10 @@ def open_vault(args: argparse.Namespace, scan: bool = True) -> Vault:
 def warn_findings(vault: Vault, paths: Sequence[str], only: Sequence[str] | None = None) -> None:
     """Print one `solo: warning:` line per validation finding of these items (references
     checked against the whole vault); `only`: just the findings about these fields."""
-    from solo.core.engine import validation
-
     if not paths:
         return
+    from solo.core.engine import validation
+
     findings = [f for f in validation.index_findings(vault.index, paths, today(), clock.now())
                 if only is None or f.field in only]
     for line in validation.lines(findings):
@@ -129,12 +129,17 @@ def print_rows(rows: Sequence[Row]) -> None:
     if not rows:
         print("(nothing)")
         return
-    for row in rows:
-        when = row.due or row.scheduled or row.fields.get("date") or row.fields.get("target") or ""
+    texts = [(str(row.due or row.scheduled or row.fields.get("date") or row.fields.get("target")
+                  or ""), row.title, where(row)) for row in rows]
+    # One check of all the text for controls (almost never there) instead of three per row.
+    blob = "".join(part for parts in texts for part in parts)
+    clean = (lambda text: text) if clean_line(blob) == blob else clean_line
+    lines = []
+    for row, (when, title, place) in zip(rows, texts, strict=True):
         flag = " !" if row.problem else ""
-        print(f"{row.short_id:8}  {row.kind:11.11}  {(row.status or ''):9.9}  "
-              f"{clean_line(str(when))[:10]:10}  {clean_line(row.title)}{flag}  "
-              f"({clean_line(where(row))})")
+        lines.append(f"{row.short_id:8}  {row.kind:11.11}  {(row.status or ''):9.9}  "
+                     f"{clean(when)[:10]:10}  {clean(title)}{flag}  ({clean(place)})")
+    sys.stdout.write("\n".join(lines) + "\n")
 
 
 def parse_assignment(kind: str, text: str) -> tuple[str, Any]:

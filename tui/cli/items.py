@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import shlex
-import subprocess
+import re
 import sys
 from pathlib import Path
 from typing import Any
 
 from solo.core import terminal
 from solo.core.clock import now
-from solo.core.model import completion
 from solo.core.model import kinds as model
-from solo.core.planning.daily import from_template
 from solo.core.vault import Item, Vault
 from solo.tui.cli.common import (
     UserError,
@@ -33,6 +30,7 @@ from solo.tui.cli.common import (
 
 # --- commands -----------------------------------------------------------------------------
 SUMMARY_LINES = 20
+_BREAKS = re.compile(r"[\t\r\n]+")
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -94,9 +92,13 @@ def cmd_add(args: argparse.Namespace) -> int:
         key, value = parse_assignment(kind, assignment)
         fields[key] = value
     with open_vault(args) as vault:
-        item = (from_template(vault, args.template, kind, args.title, fields, now(),
-                              args.body or "") if args.template
-                else vault.create(kind, args.title, fields, args.body or ""))
+        if args.template:  # (templates load the daily-note module; a plain add does not)
+            from solo.core.planning.daily import from_template
+
+            item = from_template(vault, args.template, kind, args.title, fields, now(),
+                                 args.body or "")
+        else:
+            item = vault.create(kind, args.title, fields, args.body or "")
         warn_findings(vault, [item.path])
         if args.json:
             print_json(item_json(item))
@@ -156,6 +158,8 @@ def goal_summary(vault: Vault, item: Item) -> dict[str, Any]:
 
 
 def cmd_done(args: argparse.Namespace) -> int:
+    from solo.core.model import completion
+
     with open_vault(args) as vault:
         done, following = vault.complete(args.id, today(), force=args.force)
         print(f"Done: {terminal.clean_line(done.title)} ({terminal.clean_line(where(done.row))})")
@@ -171,6 +175,9 @@ def cmd_done(args: argparse.Namespace) -> int:
 
 
 def cmd_edit(args: argparse.Namespace) -> int:
+    import shlex
+    import subprocess
+
     with open_vault(args) as vault:
         row = vault.resolve(args.id)
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
@@ -197,7 +204,9 @@ def cmd_search(args: argparse.Namespace) -> int:
             for hit in hits:
                 line = terminal.clean_line
                 print(f"{hit.row.short_id:8}  {line(hit.row.title)}  ({line(hit.row.path)})")
-                print(f"          {line(hit.snippet)}")
+                # One line: the snippet's line breaks and tabs read as spaces (not `\x0a`);
+                # every other control is still shown by `clean_line`.
+                print(f"          {line(_BREAKS.sub(' ', hit.snippet))}")
     return 0
 
 

@@ -105,3 +105,16 @@ def test_example_vault_lists_every_kind(example_root: Path) -> None:
     assert {"task", "note", "goal", "skill", "learning", "achievement", "resource",
             "review"} <= kinds
     assert len(items) >= 40
+
+
+def test_search_prints_each_snippet_on_one_line_with_controls_still_shown(tmp_path: Path) -> None:
+    root = tmp_path / "v"
+    (root / "notes").mkdir(parents=True)
+    (root / "notes" / "a.md").write_text("# Plan\n\nfirst line\n\n\tkiwi\r\nbell \x07 kiwi\n")
+    assert run_solo("init", str(root)).returncode == 0
+    r = run_solo("--vault", str(root), "search", "kiwi")
+    assert r.returncode == 0, r.stderr
+    title, snippet = r.stdout.splitlines()
+    assert "notes/a.md" in title
+    assert "[kiwi]" in snippet and "\\x0a" not in snippet and "\\x09" not in snippet
+    assert "\x07" not in snippet and "\\x07" in snippet
