@@ -12,14 +12,13 @@ using only the public methods of the vault's parts (`repo`, `mirror`, `index`):
 - two documents claiming one path: the smaller id keeps it, the other moves to a visible
   `name (conflict id).md`, the same choice on every device.
 Which documents need syncing is known without loading them: the root index carries a
-`rev` per document, and `.solo/sync.sqlite` remembers the rev each remote last agreed on.
+`rev` per document, and `.solo/sync.sqlite` (`core.syncledger`) remembers the rev each remote
+last agreed on.
 """
 
 from __future__ import annotations
 
 import logging
-import sqlite3
-import threading
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -29,7 +28,6 @@ from solo.core import model
 from solo.core.config import Config, SyncConfig
 from solo.core.crdt import CrdtError, Doc, SyncState
 from solo.core.docrepo import DocRepo, doc_rev
-from solo.core.doctor import quarantine
 from solo.core.events import Origin
 from solo.core.ids import is_document_id
 from solo.core.index import Index, short_id
@@ -37,56 +35,11 @@ from solo.core.lock import VaultLock
 from solo.core.mirror import BadDocument, FileMirror, Journal, NotMirroredError
 from solo.core.paths import UnsafePath, check_relative_path, conflict_name
 from solo.core.store import StoreError
+from solo.core.syncledger import SyncLedger
 
 log = logging.getLogger(__name__)
 
 MAX_INDEX_ENTRIES = 200_000
-
-
-class SyncLedger:
-    """`.solo/sync.sqlite`: per remote, the rev of each document both sides last agreed on."""
-
-    def __init__(self, path: Path) -> None:
-        self._lock = threading.Lock()
-        self.notice: str | None = None
-        try:
-            self._db = self._open(path)
-        except sqlite3.DatabaseError as exc:
-            # Derived data (forgetting it only costs one full exchange): set aside, start anew.
-            moved = quarantine(path.parent, path)
-            for suffix in ("-wal", "-shm"):
-                side = path.with_name(path.name + suffix)
-                if side.exists():
-                    quarantine(path.parent, side)
-            self.notice = f"{path}: {exc}; moved to {moved}, the next sync is a full one"
-            log.warning(self.notice)
-            self._db = self._open(path)
-
-    @staticmethod
-    def _open(path: Path) -> sqlite3.Connection:
-        db = sqlite3.connect(path, check_same_thread=False, timeout=30.0, isolation_level=None)
-        try:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("CREATE TABLE IF NOT EXISTS agreed (remote TEXT, doc_id TEXT, rev TEXT, "
-                       "PRIMARY KEY (remote, doc_id))")
-            db.execute("SELECT count(*) FROM agreed").fetchone()
-        except sqlite3.DatabaseError:
-            db.close()
-            raise
-        return db
-
-    def agreed(self, remote: str) -> dict[str, str]:
-        with self._lock:
-            return dict(self._db.execute("SELECT doc_id, rev FROM agreed WHERE remote = ?",
-                                         (remote,)).fetchall())
-
-    def set_agreed(self, remote: str, doc_id: str, rev: str) -> None:
-        with self._lock:
-            self._db.execute("INSERT OR REPLACE INTO agreed VALUES (?, ?, ?)", (remote, doc_id, rev))
-
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()
 
 
 def _live(entry: dict[str, Any], rev_of: Callable[[], str | None]) -> bool:

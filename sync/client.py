@@ -61,6 +61,7 @@ def heads_rev(heads: Iterable[bytes]) -> str:
 OFFLINE, CONNECTING, SYNCING, UP_TO_DATE, PENDING = (
     "offline", "connecting", "syncing", "up to date", "pending changes")
 LOCAL_DEBOUNCE = 0.02
+FOLLOW_UPS = 3  # `run_once`: rounds for changes the run made itself (revs of merges)
 
 
 @dataclass(frozen=True)
@@ -248,14 +249,9 @@ class RemoteSync:
                 wanted += await self._changed_elsewhere(conn, sync, replica, wanted)
             sync.schedule([replica.root_id, *wanted])
             self._set_status(state=SYNCING, pending=sync.pending, last_error=None)
-            idle = asyncio.create_task(sync.wait_idle())
-            try:
-                done, _ = await asyncio.wait({reader, watchdog, idle},
-                                             return_when=asyncio.FIRST_COMPLETED)
-            finally:
-                idle.cancel()
-            for task in done:
-                task.result()  # raises the reader's or watchdog's failure
+            await self._until_idle(sync, reader, watchdog)
+            if not live:
+                await self._follow_up(sync, replica, reader, watchdog)
             report.seconds += time.monotonic() - started
             self._set_status(state=UP_TO_DATE, pending=0, last_synced=time.time())
             if live and self.options.subscribe_all:
@@ -282,6 +278,31 @@ class RemoteSync:
             report.problems.extend(replica.problems + counters.errors)
             self.sync = None
             await self._run(replica.close)
+
+    @staticmethod
+    async def _until_idle(sync: Synchronizer, reader: asyncio.Task[None],
+                          watchdog: asyncio.Task[None]) -> None:
+        """Until nothing is queued or running; raises the reader's or watchdog's failure."""
+        idle = asyncio.create_task(sync.wait_idle())
+        try:
+            done, _ = await asyncio.wait({reader, watchdog, idle},
+                                         return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            idle.cancel()
+        for task in done:
+            task.result()
+
+    async def _follow_up(self, sync: Synchronizer, replica: Replica,
+                         reader: asyncio.Task[None], watchdog: asyncio.Task[None]) -> None:
+        """One run pushes what the run itself changed: a merge records the document's new
+        rev in the root index after the root's exchange ended, and a run that stopped there
+        left the other device a round behind. Bounded: a follow-up changes at most revs."""
+        for _ in range(FOLLOW_UPS):
+            ids, self._local = self._local, set()
+            if not ids:
+                return
+            sync.schedule([*sorted(ids - {replica.root_id}), replica.root_id])
+            await self._until_idle(sync, reader, watchdog)
 
     async def _changed_elsewhere(self, conn: Connection, sync: Synchronizer, replica: Replica,
                                  wanted: list[str]) -> list[str]:
