@@ -112,6 +112,9 @@ class Replica:
                                  "(the files are kept); `solo deletes` lists them, "
                                  "`solo deletes --apply` applies them")
         self._entries_cache: tuple[list[bytes], dict[str, dict[str, Any]]] | None = None
+        self.batch_new = 0
+        """New documents kept in memory and stored together by `flush` (0: each at once)."""
+        self._arrived: dict[str, bool] = {}  # new, not stored yet → its exchange has ended
 
     def close(self) -> None:
         self.ledger.close()
@@ -164,7 +167,7 @@ class Replica:
 
     def _receive(self, doc_id: str, state: SyncState, data: bytes) -> list[str]:
         is_root = doc_id == self.root_id
-        if not is_root:
+        if not is_root and doc_id not in self._arrived:
             self.mirror.check_local_edit(doc_id)
         fresh = not self.has(doc_id)
         doc = self.repo.open(doc_id)
@@ -186,6 +189,9 @@ class Replica:
                 self.repo.forget(doc_id)
                 self._entries_cache = None
                 raise
+        if fresh and not is_root and self.batch_new:
+            self._arrived[doc_id] = False  # stored, rendered and agreed by `flush`
+            return []
         self.mirror.pending.mark(doc_id, durable=True)
         if fresh or is_root:
             self.repo.persist(doc_id, doc, before, origin=self.origin)
@@ -201,6 +207,52 @@ class Replica:
             wanted = []
         self.mirror.pending.clear(doc_id)
         return wanted
+
+    # --- group commit of new documents ------------------------------------------------
+    @property
+    def arrived(self) -> int:
+        """New documents received and held in memory, not stored yet."""
+        return len(self._arrived)
+
+    def agree_when_stored(self, doc_id: str) -> bool:
+        """The exchange of a new document held in memory ended: `flush` records the
+        agreement once the document is durable. False when the document is not held."""
+        if doc_id not in self._arrived:
+            return False
+        self._arrived[doc_id] = True
+        return True
+
+    def flush(self) -> None:
+        """Store the new documents held in memory with one file-system sync, then write
+        their files and record their agreements (and revs the root lacks).
+
+        Same promise as storing each at once: an agreement is written only after its
+        document is durable, so after a crash a document is either stored or, missing,
+        fetched again; a pending marker (made durable with the documents) finishes a
+        file a crash left unwritten."""
+        if not self._arrived:
+            return
+        with self.vault.lock:
+            arrived, self._arrived = self._arrived, {}
+            docs = [(d, self.repo.open(d)) for d in arrived]
+            docs = [(d, doc) for d, doc in docs if doc.heads()]  # forgotten after a refusal
+            if not docs:
+                return
+            for i, (doc_id, _) in enumerate(docs):
+                self.mirror.pending.mark(doc_id, durable=i == len(docs) - 1)
+            self.repo.create_many(docs, origin=self.origin)
+            try:
+                for doc_id, doc in docs:
+                    self._render(doc_id, doc)
+                    self.mirror.pending.clear(doc_id)
+                    if not arrived[doc_id]:
+                        continue  # more is coming: agreed when its exchange ends
+                    entry = self.repo.root_entry(doc_id)
+                    if entry is not None and entry.get("deleted") is not True:
+                        self.mirror.record_rev(doc_id, doc)  # a JS app's doc lacks one
+                    self.ledger.set_agreed(self.remote, doc_id, doc_rev(doc))
+            finally:
+                self.mirror.forget_seen()
 
     # --- applying ----------------------------------------------------------------------
     def _check_root(self, doc: Doc) -> None:

@@ -35,6 +35,7 @@ from typing import Any
 from websockets.exceptions import ConnectionClosed
 
 from solo.core.config import Remote
+from solo.core.errors import SoloError
 from solo.core.events import DocEvent
 from solo.core.ids import is_document_id
 from solo.core.replica import Replica
@@ -275,6 +276,11 @@ class RemoteSync:
             report.messages_out += counters.messages_out
             report.root_missing = replica.root_id in counters.unavailable
             report.unavailable = sorted(counters.unavailable - {replica.root_id})
+            try:
+                await self._run(replica.flush)  # new documents that arrived before the end
+            except (SoloError, OSError) as exc:
+                replica.problems.append(f"new documents not stored ({exc}); the next sync "
+                                        "fetches them again")
             report.problems.extend(replica.problems + counters.errors)
             self.sync = None
             await self._run(replica.close)

@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 MAX_IN_FLIGHT = 16  # within the vault's cache of 32 loaded documents: more only reloads them
 MAX_ROUNDS = 64  # messages from the server in one exchange; a real one converges in 2 or 3
 MAX_UNAVAILABLE_PUSHES = 2
+BATCH_NEW = 24  # new documents per group commit: within the cache of 32, ~20 MB held
 T = TypeVar("T")
 Runner = Callable[..., Awaitable[Any]]
 
@@ -67,8 +68,9 @@ class Synchronizer:
                  run: Runner, *, peer_id: str, server_id: str,
                  max_in_flight: int = MAX_IN_FLIGHT, stall_timeout: float = 30.0,
                  on_progress: Callable[[], None] | None = None,
-                 max_rounds: int = MAX_ROUNDS) -> None:
+                 max_rounds: int = MAX_ROUNDS, batch_new: int = BATCH_NEW) -> None:
         self.replica = replica
+        replica.batch_new = max(0, batch_new)
         self._send = send
         self._run = run
         self.peer_id = peer_id
@@ -172,6 +174,9 @@ class Synchronizer:
             if self._failure is not None:
                 raise self._failure
             if not self.queue and len(self.active) == len(self.background):
+                if self.replica.arrived:  # quiet: store what arrived before saying so
+                    await self._run(self.replica.flush)
+                    continue
                 return
             self._idle.clear()
 
@@ -231,15 +236,19 @@ class Synchronizer:
                 agreed = True
             return had, data, agreed
 
-    def _receive(self, doc_id: str, state: SyncState,
-                 data: bytes) -> tuple[list[str], bytes | None, bool]:
+    def _receive(self, doc_id: str, state: SyncState, data: bytes,
+                 quiet: bool) -> tuple[list[str], bytes | None, bool]:
+        """Receive, answer; store the new documents held in memory once they are a batch or
+        nothing else is running (`quiet`)."""
         with self.replica.vault.lock:
             wanted = self.replica.receive(doc_id, state, data)
             reply = self.replica.generate(doc_id, state)
             done = reply is None or sync_message_heads(reply) == sync_message_heads(data)
-            if done and self.replica.has(doc_id):
+            if done and not self.replica.agree_when_stored(doc_id) and self.replica.has(doc_id):
                 self._publish_rev(doc_id)
                 self.replica.agreed_now(doc_id)
+            if self.replica.arrived >= self.replica.batch_new or (quiet and done):
+                self.replica.flush()
             return wanted, reply, done
 
     def _publish_rev(self, doc_id: str) -> None:
@@ -290,7 +299,8 @@ class Synchronizer:
         if ours:
             self.active[doc_id] = None  # answered; processing
         try:
-            wanted, reply, done = await self._run(self._receive, doc_id, state, data)
+            quiet = self.pending <= (1 if ours and doc_id not in self.background else 0)
+            wanted, reply, done = await self._run(self._receive, doc_id, state, data, quiet)
         except CrdtError as exc:
             # Hostile or corrupt content: drop this document for this connection.
             message = f"document {doc_id} from the server refused: {exc}"
