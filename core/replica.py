@@ -8,7 +8,8 @@ using only the public methods of the vault's parts (`repo`, `mirror`, `index`):
   `.solo/pending/` first so a crash between store and file is finished on the next open;
 - a changed root index renames, deletes, creates and de-conflicts files — but only at
   paths that pass `core.paths` checks, never outside the vault nor into `.solo/`;
-- a delete concurrent with an edit loses: the file comes back (words are never dropped);
+- a delete concurrent with an edit loses: the file comes back (words are never dropped;
+  tombstones and the limit on deletes per round are in `core.deletes`);
 - two documents claiming one path: the smaller id keeps it, the other moves to a visible
   `name (conflict id).md`, the same choice on every device.
 Which documents need syncing is known without loading them: the root index carries a
@@ -19,7 +20,6 @@ last agreed on.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
@@ -27,12 +27,13 @@ from typing import Any, Protocol
 from solo.core import model
 from solo.core.config import Config, SyncConfig
 from solo.core.crdt import CrdtError, Doc, SyncState
+from solo.core.deletes import DeleteGuard, deleted_heads, live_after_delete
 from solo.core.docrepo import DocRepo, doc_rev
 from solo.core.events import Origin
 from solo.core.ids import is_document_id
 from solo.core.index import Index, short_id
 from solo.core.lock import VaultLock
-from solo.core.mirror import BadDocument, FileMirror, Journal, NotMirroredError
+from solo.core.mirror import BadDocument, FileMirror, NotMirroredError
 from solo.core.paths import UnsafePath, check_relative_path, conflict_name
 from solo.core.store import StoreError
 from solo.core.syncledger import SyncLedger
@@ -40,29 +41,6 @@ from solo.core.syncledger import SyncLedger
 log = logging.getLogger(__name__)
 
 MAX_INDEX_ENTRIES = 200_000
-
-
-def _live(entry: dict[str, Any], rev_of: Callable[[], str | None]) -> bool:
-    """An entry is deleted only if nobody changed the document after the delete."""
-    if entry.get("deleted") is not True:
-        return True
-    deleted_rev = entry.get("deleted_rev")
-    if not deleted_rev:
-        return False
-    current = rev_of()
-    return current is not None and current != deleted_rev
-
-
-def _deleted_heads(entry: dict[str, Any]) -> list[bytes] | None:
-    """The heads a tombstone recorded at the delete (None when absent or malformed)."""
-    raw = entry.get("deleted_heads")
-    if not isinstance(raw, list) or not raw or len(raw) > 1000:
-        return None
-    try:
-        heads = [bytes.fromhex(h) for h in raw if isinstance(h, str)]
-    except ValueError:
-        return None
-    return heads if len(heads) == len(raw) and all(len(h) == 32 for h in heads) else None
 
 
 class VaultParts(Protocol):
@@ -76,20 +54,8 @@ class VaultParts(Protocol):
     index: Index
 
 
-HELD_DELETES = "held-deletes"
-
-
-def delete_limit(config: SyncConfig, files: int) -> int:
-    """How many files one sync round may delete without confirmation: more than
-    `max_deletes` AND more than `max_delete_share` of the vault needs it."""
-    return max(config.max_deletes, int(config.max_delete_share * files))
-
-
 class Replica:
     """One vault's documents as a sync client serves them to one remote."""
-
-    allow_deletes = False
-    """True: apply every delete a peer sends (`solo deletes --apply` confirmed them)."""
 
     def __init__(self, vault: VaultParts, remote: str) -> None:
         self.vault = vault
@@ -101,20 +67,24 @@ class Replica:
         self.root_id = vault.root_id
         self.ledger = SyncLedger(vault.solo_dir / "sync.sqlite")
         self.problems: list[str] = []
-        self.held = Journal(vault.solo_dir / HELD_DELETES)
         config = getattr(vault, "config", None)
-        self.sync_config = config.sync if isinstance(config, Config) else SyncConfig()
-        self._deleted = 0  # files this round deleted for the peer
-        self._held_now: list[str] = []
-        self._limit: int | None = None
-        if self.held.ids():
-            self.problems.append(f"{len(self.held.ids())} deletion(s) a peer sent are held back "
-                                 "(the files are kept); `solo deletes` lists them, "
-                                 "`solo deletes --apply` applies them")
+        self.deletes = DeleteGuard(vault.solo_dir, self.index,
+                                   config.sync if isinstance(config, Config) else SyncConfig(),
+                                   self.problems)
+        self.held = self.deletes.held
         self._entries_cache: tuple[list[bytes], dict[str, dict[str, Any]]] | None = None
         self.batch_new = 0
         """New documents kept in memory and stored together by `flush` (0: each at once)."""
         self._arrived: dict[str, bool] = {}  # new, not stored yet → its exchange has ended
+
+    @property
+    def allow_deletes(self) -> bool:
+        """True: apply every delete a peer sends (`solo deletes --apply` confirmed them)."""
+        return self.deletes.allow
+
+    @allow_deletes.setter
+    def allow_deletes(self, value: bool) -> None:
+        self.deletes.allow = value
 
     def close(self) -> None:
         self.ledger.close()
@@ -127,7 +97,7 @@ class Replica:
         if not self.has(self.root_id):
             return {}
         with self.vault.lock:
-            return self.repo.root_entries()
+            return dict(self._current_entries())  # one extraction per root state
 
     def wanted(self, full: bool = False) -> list[str]:
         """Documents to sync now: those whose rev differs from what this remote agreed on."""
@@ -242,8 +212,10 @@ class Replica:
                 self.mirror.pending.mark(doc_id, durable=i == len(docs) - 1)
             self.repo.create_many(docs, origin=self.origin)
             try:
-                for doc_id, doc in docs:
-                    self._render(doc_id, doc)
+                with self.mirror.files.folders_synced_once():
+                    for doc_id, doc in docs:
+                        self._render(doc_id, doc)
+                for doc_id, doc in docs:  # files and their folders are durable now
                     self.mirror.pending.clear(doc_id)
                     if not arrived[doc_id]:
                         continue  # more is coming: agreed when its exchange ends
@@ -288,7 +260,7 @@ class Replica:
         and only an edit concurrent with the delete brings the file back)."""
         if entry.get("deleted") is not True:
             return "live"
-        heads = _deleted_heads(entry)
+        heads = deleted_heads(entry)
         if heads is not None and (doc is not None or self.has(doc_id)):
             try:
                 doc = doc if doc is not None else self.repo.load(doc_id)
@@ -297,7 +269,7 @@ class Replica:
                 return "live" if doc_rev(doc) != entry.get("deleted_rev") else "deleted"
             except (StoreError, CrdtError):
                 pass
-        return "live" if _live(entry, partial(self._rev_of, doc_id)) else "deleted"
+        return "live" if live_after_delete(entry, partial(self._rev_of, doc_id)) else "deleted"
 
     def _rev_of(self, doc_id: str) -> str | None:
         if not self.has(doc_id):
@@ -510,32 +482,9 @@ class Replica:
         if self.has(doc_id):
             self._render(doc_id, self.repo.load(doc_id), beside=False)
 
-    def _hold_delete(self, doc_id: str) -> bool:
-        """True when this delete is over the round's limit: kept, journaled, reported."""
-        if self.allow_deletes or self.index.by_doc(doc_id) is None:
-            return False
-        if self._limit is None:
-            self._limit = delete_limit(self.sync_config, self.index.count())
-        if self._deleted < self._limit:
-            self._deleted += 1
-            self.held.clear(doc_id)
-            return False
-        self.held.mark(doc_id)
-        if doc_id not in self._held_now:
-            self._held_now.append(doc_id)
-        line = (f"held back {len(self._held_now)} deletion(s) the peer sent (over the limit of "
-                f"{self._limit} per sync round); the files are kept; `solo deletes` lists them, "
-                "`solo deletes --apply` applies them")
-        self.problems[:] = [p for p in self.problems if not p.startswith("held back ")]
-        if len(self._held_now) == 1:
-            log.warning(line)
-        self.problems.append(line)
-        return True
-
     def held_deletes(self) -> list[str]:
         """Paths of the files whose deletion is held back."""
-        rows = [self.index.by_doc(d) for d in self.held.ids() if is_document_id(d)]
-        return sorted(row.path for row in rows if row is not None)
+        return self.deletes.held_paths()
 
     def apply_held_deletes(self) -> list[str]:
         """Apply the deletions held back earlier whose tombstones still stand; returns paths."""
@@ -552,7 +501,7 @@ class Replica:
         return done
 
     def _delete_local(self, doc_id: str) -> None:
-        if self._hold_delete(doc_id):
+        if self.deletes.hold(doc_id):
             return
         if not self.mirror.delete_if_rendered(doc_id, self.origin):
             # Words on disk the peer never saw: kept (and ingested), and the item lives on.
