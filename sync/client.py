@@ -331,9 +331,12 @@ class RemoteSync:
     @staticmethod
     def _agreed_docs(replica: Replica, wanted: set[str]) -> dict[str, str]:
         """Documents held here and not already wanted, with the rev this remote agreed on."""
-        agreed = replica.ledger.agreed(replica.remote)
-        return {d: agreed[d] for d in RemoteSync._all_docs(replica)
-                if d not in wanted and d in agreed and replica.has(d)}
+        # The ledger holds only ids checked when agreed, and `wanted` every live document not
+        # stored here: of the rest, only a tombstone's document may be missing.
+        entries = replica.entries()
+        return {d: rev for d, rev in replica.ledger.agreed(replica.remote).items()
+                if d in entries and d not in wanted
+                and not (entries[d].get("deleted") is True and not replica.has(d))}
 
     @staticmethod
     def _all_docs(replica: Replica) -> list[str]:
