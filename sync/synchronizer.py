@@ -95,6 +95,8 @@ class Synchronizer:
         self._idle.set()
         self._tasks: set[asyncio.Task[None]] = set()
         self._failure: BaseException | None = None
+        self._root_done = False  # the root index's exchange ended on this connection
+        self._revs_later: set[str] = set()  # revs to publish once it has
 
     # --- scheduling ------------------------------------------------------------------------
     @property
@@ -247,6 +249,11 @@ class Synchronizer:
             if done and not self.replica.agree_when_stored(doc_id) and self.replica.has(doc_id):
                 self._publish_rev(doc_id)
                 self.replica.agreed_now(doc_id)
+            if done and doc_id == self.replica.root_id and not self._root_done:
+                self._root_done = True
+                for later in sorted(self._revs_later):
+                    self._publish_rev(later)
+                self._revs_later.clear()
             if self.replica.arrived >= self.replica.batch_new or (quiet and done):
                 self.replica.flush()
             return wanted, reply, done
@@ -255,6 +262,11 @@ class Synchronizer:
         """A peer that never writes the root index (a JS app) changed this document: put its
         rev there, so the next run's fast path and other Solo devices see the change."""
         if doc_id == self.replica.root_id:
+            return
+        if not self._root_done:
+            # The server's root may carry this rev already (a Solo peer's edit whose root
+            # change has not arrived yet): publishing now would make a needless change.
+            self._revs_later.add(doc_id)
             return
         entry = self.replica.repo.root_entry(doc_id)
         if entry is None or entry.get("deleted") is True:
