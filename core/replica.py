@@ -105,9 +105,10 @@ class Replica:
         agreed = self.ledger.agreed(self.remote)
         out = []
         for doc_id, entry in entries.items():
-            if not is_document_id(doc_id):
+            known = agreed.get(doc_id)
+            if known is None and not is_document_id(doc_id):  # agreed ids were checked
                 continue
-            if full or agreed.get(doc_id) != entry.get("rev") or not self.has(doc_id):
+            if full or known != entry.get("rev") or not self.has(doc_id):
                 if entry.get("deleted") is True and not self.has(doc_id):
                     continue
                 out.append(doc_id)
