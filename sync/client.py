@@ -238,7 +238,7 @@ class RemoteSync:
         sync = self.sync = Synchronizer(
             replica, conn.send, self._run, peer_id=conn.peer_id, server_id=conn.server_id,
             max_in_flight=self.options.max_in_flight, stall_timeout=self.options.stall_timeout,
-            on_progress=self._progress, max_rounds=self.options.max_rounds)
+            on_progress=self._progress, max_rounds=self.options.max_rounds, final_acks=live)
         started = time.monotonic()
         reader = asyncio.create_task(self._read(conn, sync))
         watchdog = asyncio.create_task(self._watchdog(sync))

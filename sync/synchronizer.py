@@ -68,8 +68,13 @@ class Synchronizer:
                  run: Runner, *, peer_id: str, server_id: str,
                  max_in_flight: int = MAX_IN_FLIGHT, stall_timeout: float = 30.0,
                  on_progress: Callable[[], None] | None = None,
-                 max_rounds: int = MAX_ROUNDS, batch_new: int = BATCH_NEW) -> None:
+                 max_rounds: int = MAX_ROUNDS, batch_new: int = BATCH_NEW,
+                 final_acks: bool = True) -> None:
         self.replica = replica
+        self.final_acks = final_acks
+        """False (a run that disconnects when quiet): an exchange's last message, which
+        only tells the server we hold its heads, is not sent — it costs the server a
+        receive and a generate per document and nothing uses it after we leave."""
         replica.batch_new = max(0, batch_new)
         self._send = send
         self._run = run
@@ -324,7 +329,7 @@ class Synchronizer:
             return
         if wanted:
             self.schedule(wanted)
-        if reply is not None:
+        if reply is not None and (self.final_acks or not done):
             if not done and ours:
                 self.active[doc_id] = time.monotonic()
             await self._out(p.Sync(self.peer_id, self.server_id, doc_id, reply))
