@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 MAX_IN_FLIGHT = 16  # within the vault's cache of 32 loaded documents: more only reloads them
 MAX_ROUNDS = 64  # messages from the server in one exchange; a real one converges in 2 or 3
 MAX_UNAVAILABLE_PUSHES = 2
+HEADS_BATCH = 1000  # documents per heads question
 BATCH_NEW = 24  # new documents per group commit: within the cache of 32, ~20 MB held
 T = TypeVar("T")
 Runner = Callable[..., Awaitable[Any]]
@@ -206,9 +207,14 @@ class Synchronizer:
         None when the server sent something malformed or left a batch unanswered for
         `stall_timeout`: the caller then syncs every document instead."""
         out: dict[str, list[bytes]] = {}
-        for start in range(0, len(doc_ids), p.MAX_HEADS_IDS):
-            batch = doc_ids[start:start + p.MAX_HEADS_IDS]
+        # Small batches, all sent at once: the server answers each in turn (serving other
+        # peers between them), and a server cold after a restart (it reads each document's
+        # bytes once) is judged per batch, not on 10,000 documents within one stall timeout.
+        step = min(HEADS_BATCH, p.MAX_HEADS_IDS)
+        batches = [doc_ids[start:start + step] for start in range(0, len(doc_ids), step)]
+        for batch in batches:
             await self._out(p.heads_request(self.peer_id, self.server_id, batch))
+        for _ in batches:
             try:
                 async with asyncio.timeout(self.stall_timeout):
                     answer = await self._heads_answers.get()
