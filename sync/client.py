@@ -37,6 +37,7 @@ from websockets.exceptions import ConnectionClosed
 from solo.core.config import Remote
 from solo.core.engine.events import DocEvent
 from solo.core.engine.replica import Replica
+from solo.core.errors import SoloError
 from solo.core.model.ids import is_document_id
 from solo.core.vault import Vault
 from solo.sync.protocol import HEADS_CAPABILITY
@@ -61,6 +62,7 @@ def heads_rev(heads: Iterable[bytes]) -> str:
 OFFLINE, CONNECTING, SYNCING, UP_TO_DATE, PENDING = (
     "offline", "connecting", "syncing", "up to date", "pending changes")
 LOCAL_DEBOUNCE = 0.02
+FOLLOW_UPS = 3  # `run_once`: rounds for changes the run made itself (revs of merges)
 
 
 @dataclass(frozen=True)
@@ -236,7 +238,7 @@ class RemoteSync:
         sync = self.sync = Synchronizer(
             replica, conn.send, self._run, peer_id=conn.peer_id, server_id=conn.server_id,
             max_in_flight=self.options.max_in_flight, stall_timeout=self.options.stall_timeout,
-            on_progress=self._progress, max_rounds=self.options.max_rounds)
+            on_progress=self._progress, max_rounds=self.options.max_rounds, final_acks=live)
         started = time.monotonic()
         reader = asyncio.create_task(self._read(conn, sync))
         watchdog = asyncio.create_task(self._watchdog(sync))
@@ -248,14 +250,9 @@ class RemoteSync:
                 wanted += await self._changed_elsewhere(conn, sync, replica, wanted)
             sync.schedule([replica.root_id, *wanted])
             self._set_status(state=SYNCING, pending=sync.pending, last_error=None)
-            idle = asyncio.create_task(sync.wait_idle())
-            try:
-                done, _ = await asyncio.wait({reader, watchdog, idle},
-                                             return_when=asyncio.FIRST_COMPLETED)
-            finally:
-                idle.cancel()
-            for task in done:
-                task.result()  # raises the reader's or watchdog's failure
+            await self._until_idle(sync, reader, watchdog)
+            if not live:
+                await self._follow_up(sync, replica, reader, watchdog)
             report.seconds += time.monotonic() - started
             self._set_status(state=UP_TO_DATE, pending=0, last_synced=time.time())
             if live and self.options.subscribe_all:
@@ -279,9 +276,39 @@ class RemoteSync:
             report.messages_out += counters.messages_out
             report.root_missing = replica.root_id in counters.unavailable
             report.unavailable = sorted(counters.unavailable - {replica.root_id})
+            try:
+                await self._run(replica.flush)  # new documents that arrived before the end
+            except (SoloError, OSError) as exc:
+                replica.problems.append(f"new documents not stored ({exc}); the next sync "
+                                        "fetches them again")
             report.problems.extend(replica.problems + counters.errors)
             self.sync = None
             await self._run(replica.close)
+
+    @staticmethod
+    async def _until_idle(sync: Synchronizer, reader: asyncio.Task[None],
+                          watchdog: asyncio.Task[None]) -> None:
+        """Until nothing is queued or running; raises the reader's or watchdog's failure."""
+        idle = asyncio.create_task(sync.wait_idle())
+        try:
+            done, _ = await asyncio.wait({reader, watchdog, idle},
+                                         return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            idle.cancel()
+        for task in done:
+            task.result()
+
+    async def _follow_up(self, sync: Synchronizer, replica: Replica,
+                         reader: asyncio.Task[None], watchdog: asyncio.Task[None]) -> None:
+        """One run pushes what the run itself changed: a merge records the document's new
+        rev in the root index after the root's exchange ended, and a run that stopped there
+        left the other device a round behind. Bounded: a follow-up changes at most revs."""
+        for _ in range(FOLLOW_UPS):
+            ids, self._local = self._local, set()
+            if not ids:
+                return
+            sync.schedule([*sorted(ids - {replica.root_id}), replica.root_id])
+            await self._until_idle(sync, reader, watchdog)
 
     async def _changed_elsewhere(self, conn: Connection, sync: Synchronizer, replica: Replica,
                                  wanted: list[str]) -> list[str]:
@@ -304,9 +331,12 @@ class RemoteSync:
     @staticmethod
     def _agreed_docs(replica: Replica, wanted: set[str]) -> dict[str, str]:
         """Documents held here and not already wanted, with the rev this remote agreed on."""
-        agreed = replica.ledger.agreed(replica.remote)
-        return {d: agreed[d] for d in RemoteSync._all_docs(replica)
-                if d not in wanted and d in agreed and replica.has(d)}
+        # The ledger holds only ids checked when agreed, and `wanted` every live document not
+        # stored here: of the rest, only a tombstone's document may be missing.
+        entries = replica.entries()
+        return {d: rev for d, rev in replica.ledger.agreed(replica.remote).items()
+                if d in entries and d not in wanted
+                and not (entries[d].get("deleted") is True and not replica.has(d))}
 
     @staticmethod
     def _all_docs(replica: Replica) -> list[str]:

@@ -39,6 +39,8 @@ log = logging.getLogger(__name__)
 MAX_IN_FLIGHT = 16  # within the vault's cache of 32 loaded documents: more only reloads them
 MAX_ROUNDS = 64  # messages from the server in one exchange; a real one converges in 2 or 3
 MAX_UNAVAILABLE_PUSHES = 2
+HEADS_BATCH = 1000  # documents per heads question
+BATCH_NEW = 24  # new documents per group commit: within the cache of 32, ~20 MB held
 T = TypeVar("T")
 Runner = Callable[..., Awaitable[Any]]
 
@@ -67,8 +69,14 @@ class Synchronizer:
                  run: Runner, *, peer_id: str, server_id: str,
                  max_in_flight: int = MAX_IN_FLIGHT, stall_timeout: float = 30.0,
                  on_progress: Callable[[], None] | None = None,
-                 max_rounds: int = MAX_ROUNDS) -> None:
+                 max_rounds: int = MAX_ROUNDS, batch_new: int = BATCH_NEW,
+                 final_acks: bool = True) -> None:
         self.replica = replica
+        self.final_acks = final_acks
+        """False (a run that disconnects when quiet): an exchange's last message, which
+        only tells the server we hold its heads, is not sent — it costs the server a
+        receive and a generate per document and nothing uses it after we leave."""
+        replica.batch_new = max(0, batch_new)
         self._send = send
         self._run = run
         self.peer_id = peer_id
@@ -93,6 +101,8 @@ class Synchronizer:
         self._idle.set()
         self._tasks: set[asyncio.Task[None]] = set()
         self._failure: BaseException | None = None
+        self._root_done = False  # the root index's exchange ended on this connection
+        self._revs_later: set[str] = set()  # revs to publish once it has
 
     # --- scheduling ------------------------------------------------------------------------
     @property
@@ -172,6 +182,9 @@ class Synchronizer:
             if self._failure is not None:
                 raise self._failure
             if not self.queue and len(self.active) == len(self.background):
+                if self.replica.arrived:  # quiet: store what arrived before saying so
+                    await self._run(self.replica.flush)
+                    continue
                 return
             self._idle.clear()
 
@@ -194,9 +207,14 @@ class Synchronizer:
         None when the server sent something malformed or left a batch unanswered for
         `stall_timeout`: the caller then syncs every document instead."""
         out: dict[str, list[bytes]] = {}
-        for start in range(0, len(doc_ids), p.MAX_HEADS_IDS):
-            batch = doc_ids[start:start + p.MAX_HEADS_IDS]
+        # Small batches, all sent at once: the server answers each in turn (serving other
+        # peers between them), and a server cold after a restart (it reads each document's
+        # bytes once) is judged per batch, not on 10,000 documents within one stall timeout.
+        step = min(HEADS_BATCH, p.MAX_HEADS_IDS)
+        batches = [doc_ids[start:start + step] for start in range(0, len(doc_ids), step)]
+        for batch in batches:
             await self._out(p.heads_request(self.peer_id, self.server_id, batch))
+        for _ in batches:
             try:
                 async with asyncio.timeout(self.stall_timeout):
                     answer = await self._heads_answers.get()
@@ -231,21 +249,35 @@ class Synchronizer:
                 agreed = True
             return had, data, agreed
 
-    def _receive(self, doc_id: str, state: SyncState,
-                 data: bytes) -> tuple[list[str], bytes | None, bool]:
+    def _receive(self, doc_id: str, state: SyncState, data: bytes,
+                 quiet: bool) -> tuple[list[str], bytes | None, bool]:
+        """Receive, answer; store the new documents held in memory once they are a batch or
+        nothing else is running (`quiet`)."""
         with self.replica.vault.lock:
             wanted = self.replica.receive(doc_id, state, data)
             reply = self.replica.generate(doc_id, state)
             done = reply is None or sync_message_heads(reply) == sync_message_heads(data)
-            if done and self.replica.has(doc_id):
+            if done and not self.replica.agree_when_stored(doc_id) and self.replica.has(doc_id):
                 self._publish_rev(doc_id)
                 self.replica.agreed_now(doc_id)
+            if done and doc_id == self.replica.root_id and not self._root_done:
+                self._root_done = True
+                for later in sorted(self._revs_later):
+                    self._publish_rev(later)
+                self._revs_later.clear()
+            if self.replica.arrived >= self.replica.batch_new or (quiet and done):
+                self.replica.flush()
             return wanted, reply, done
 
     def _publish_rev(self, doc_id: str) -> None:
         """A peer that never writes the root index (a JS app) changed this document: put its
         rev there, so the next run's fast path and other Solo devices see the change."""
         if doc_id == self.replica.root_id:
+            return
+        if not self._root_done:
+            # The server's root may carry this rev already (a Solo peer's edit whose root
+            # change has not arrived yet): publishing now would make a needless change.
+            self._revs_later.add(doc_id)
             return
         entry = self.replica.repo.root_entry(doc_id)
         if entry is None or entry.get("deleted") is True:
@@ -290,7 +322,8 @@ class Synchronizer:
         if ours:
             self.active[doc_id] = None  # answered; processing
         try:
-            wanted, reply, done = await self._run(self._receive, doc_id, state, data)
+            quiet = self.pending <= (1 if ours and doc_id not in self.background else 0)
+            wanted, reply, done = await self._run(self._receive, doc_id, state, data, quiet)
         except CrdtError as exc:
             # Hostile or corrupt content: drop this document for this connection.
             message = f"document {doc_id} from the server refused: {exc}"
@@ -302,7 +335,7 @@ class Synchronizer:
             return
         if wanted:
             self.schedule(wanted)
-        if reply is not None:
+        if reply is not None and (self.final_acks or not done):
             if not done and ours:
                 self.active[doc_id] = time.monotonic()
             await self._out(p.Sync(self.peer_id, self.server_id, doc_id, reply))

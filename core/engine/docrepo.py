@@ -196,6 +196,17 @@ class DocRepo:
         else:
             self._path_map = None
 
+    def create_many(self, docs: Sequence[tuple[str, Doc]], origin: Origin = ORIGIN_LOCAL) -> None:
+        """Store new documents (a peer's, arrived in memory) as first snapshots made durable
+        by one file-system sync for all of them (group commit); they stay loaded."""
+        if not docs:
+            return
+        self.storage.create_many([(doc_id, doc.save()) for doc_id, doc in docs])
+        for doc_id, doc in docs:
+            self._unsaved.pop(doc_id, None)
+            self._remember(doc_id, doc)
+        self.events.emit(DocEvent(tuple(doc_id for doc_id, _ in docs), origin))
+
     def created_many(self, doc_ids: Sequence[str], origin: Origin = ORIGIN_LOCAL) -> None:
         """Announce documents a bulk ingest stored straight through `storage.create_many`."""
         for doc_id in doc_ids:

@@ -7,8 +7,10 @@ Writes are always atomic (temp file in the same folder, fsync, rename, fsync the
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 from solo.core.engine.fsutil import atomic_write_bytes, fsync_dir
@@ -46,6 +48,21 @@ class VaultFiles:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._folders: set[Path] | None = None  # inside `folders_synced_once`
+
+    @contextlib.contextmanager
+    def folders_synced_once(self) -> Iterator[None]:
+        """Within: each written file's content is fsynced before its rename as always, and
+        each folder written into is fsynced once at the end instead of after every file
+        (the caller keeps a crash journal for that window, e.g. the replica's `pending/`)."""
+        outer, self._folders = self._folders, self._folders if self._folders is not None else set()
+        try:
+            yield
+        finally:
+            if outer is None:
+                folders, self._folders = self._folders, None
+                for folder in sorted(folders or ()):
+                    fsync_dir(folder)
 
     def path(self, rel: str) -> Path:
         return self.root / rel
@@ -74,7 +91,10 @@ class VaultFiles:
             os.close(fd)
 
     def write(self, rel: str, data: bytes) -> None:
-        atomic_write_bytes(self.path(rel), data)
+        path = self.path(rel)
+        atomic_write_bytes(path, data, sync_dir=self._folders is None)
+        if self._folders is not None:
+            self._folders.add(path.parent)
 
     def rename(self, old: str, new: str) -> None:
         """Move a file (creating the target's folder), durably."""

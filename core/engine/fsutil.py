@@ -28,8 +28,10 @@ def is_temp_name(name: str) -> bool:
     return ".solo-tmp-" in name
 
 
-def atomic_write_bytes(target: Path, data: bytes, mode: int | None = None) -> None:
-    """Replace `target` with `data` so that a crash leaves either the old or the new bytes."""
+def atomic_write_bytes(target: Path, data: bytes, mode: int | None = None, *,
+                       sync_dir: bool = True) -> None:
+    """Replace `target` with `data` so that a crash leaves either the old or the new bytes
+    (`sync_dir=False`: the caller fsyncs the folder, e.g. once for many files)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = temp_name(target)
     if mode is None:
@@ -54,4 +56,5 @@ def atomic_write_bytes(target: Path, data: bytes, mode: int | None = None) -> No
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    fsync_dir(target.parent)
+    if sync_dir:
+        fsync_dir(target.parent)

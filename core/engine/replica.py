@@ -8,108 +8,39 @@ using only the public methods of the vault's parts (`repo`, `mirror`, `index`):
   `.solo/pending/` first so a crash between store and file is finished on the next open;
 - a changed root index renames, deletes, creates and de-conflicts files — but only at
   paths that pass `core.paths` checks, never outside the vault nor into `.solo/`;
-- a delete concurrent with an edit loses: the file comes back (words are never dropped);
+- a delete concurrent with an edit loses: the file comes back (words are never dropped;
+  tombstones and the limit on deletes per round are in `core.deletes`);
 - two documents claiming one path: the smaller id keeps it, the other moves to a visible
   `name (conflict id).md`, the same choice on every device.
 Which documents need syncing is known without loading them: the root index carries a
-`rev` per document, and `.solo/sync.sqlite` remembers the rev each remote last agreed on.
+`rev` per document, and `.solo/sync.sqlite` (`core.syncledger`) remembers the rev each remote
+last agreed on.
 """
 
 from __future__ import annotations
 
 import logging
-import sqlite3
-import threading
-from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
 from solo.core.config import Config, SyncConfig
 from solo.core.engine.crdt import CrdtError, Doc, SyncState
+from solo.core.engine.deletes import DeleteGuard, deleted_heads, live_after_delete
 from solo.core.engine.docrepo import DocRepo, doc_rev
-from solo.core.engine.doctor import quarantine
 from solo.core.engine.events import Origin
 from solo.core.engine.index import Index, short_id
 from solo.core.engine.lock import VaultLock
-from solo.core.engine.mirror import BadDocument, FileMirror, Journal, NotMirroredError
+from solo.core.engine.mirror import BadDocument, FileMirror, NotMirroredError
 from solo.core.engine.paths import UnsafePath, check_relative_path, conflict_name
 from solo.core.engine.store import StoreError
+from solo.core.engine.syncledger import SyncLedger
 from solo.core.model import kinds as model
 from solo.core.model.ids import is_document_id
 
 log = logging.getLogger(__name__)
 
 MAX_INDEX_ENTRIES = 200_000
-
-
-class SyncLedger:
-    """`.solo/sync.sqlite`: per remote, the rev of each document both sides last agreed on."""
-
-    def __init__(self, path: Path) -> None:
-        self._lock = threading.Lock()
-        self.notice: str | None = None
-        try:
-            self._db = self._open(path)
-        except sqlite3.DatabaseError as exc:
-            # Derived data (forgetting it only costs one full exchange): set aside, start anew.
-            moved = quarantine(path.parent, path)
-            for suffix in ("-wal", "-shm"):
-                side = path.with_name(path.name + suffix)
-                if side.exists():
-                    quarantine(path.parent, side)
-            self.notice = f"{path}: {exc}; moved to {moved}, the next sync is a full one"
-            log.warning(self.notice)
-            self._db = self._open(path)
-
-    @staticmethod
-    def _open(path: Path) -> sqlite3.Connection:
-        db = sqlite3.connect(path, check_same_thread=False, timeout=30.0, isolation_level=None)
-        try:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("CREATE TABLE IF NOT EXISTS agreed (remote TEXT, doc_id TEXT, rev TEXT, "
-                       "PRIMARY KEY (remote, doc_id))")
-            db.execute("SELECT count(*) FROM agreed").fetchone()
-        except sqlite3.DatabaseError:
-            db.close()
-            raise
-        return db
-
-    def agreed(self, remote: str) -> dict[str, str]:
-        with self._lock:
-            return dict(self._db.execute("SELECT doc_id, rev FROM agreed WHERE remote = ?",
-                                         (remote,)).fetchall())
-
-    def set_agreed(self, remote: str, doc_id: str, rev: str) -> None:
-        with self._lock:
-            self._db.execute("INSERT OR REPLACE INTO agreed VALUES (?, ?, ?)", (remote, doc_id, rev))
-
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()
-
-
-def _live(entry: dict[str, Any], rev_of: Callable[[], str | None]) -> bool:
-    """An entry is deleted only if nobody changed the document after the delete."""
-    if entry.get("deleted") is not True:
-        return True
-    deleted_rev = entry.get("deleted_rev")
-    if not deleted_rev:
-        return False
-    current = rev_of()
-    return current is not None and current != deleted_rev
-
-
-def _deleted_heads(entry: dict[str, Any]) -> list[bytes] | None:
-    """The heads a tombstone recorded at the delete (None when absent or malformed)."""
-    raw = entry.get("deleted_heads")
-    if not isinstance(raw, list) or not raw or len(raw) > 1000:
-        return None
-    try:
-        heads = [bytes.fromhex(h) for h in raw if isinstance(h, str)]
-    except ValueError:
-        return None
-    return heads if len(heads) == len(raw) and all(len(h) == 32 for h in heads) else None
 
 
 class VaultParts(Protocol):
@@ -123,20 +54,8 @@ class VaultParts(Protocol):
     index: Index
 
 
-HELD_DELETES = "held-deletes"
-
-
-def delete_limit(config: SyncConfig, files: int) -> int:
-    """How many files one sync round may delete without confirmation: more than
-    `max_deletes` AND more than `max_delete_share` of the vault needs it."""
-    return max(config.max_deletes, int(config.max_delete_share * files))
-
-
 class Replica:
     """One vault's documents as a sync client serves them to one remote."""
-
-    allow_deletes = False
-    """True: apply every delete a peer sends (`solo deletes --apply` confirmed them)."""
 
     def __init__(self, vault: VaultParts, remote: str) -> None:
         self.vault = vault
@@ -148,17 +67,24 @@ class Replica:
         self.root_id = vault.root_id
         self.ledger = SyncLedger(vault.solo_dir / "sync.sqlite")
         self.problems: list[str] = []
-        self.held = Journal(vault.solo_dir / HELD_DELETES)
         config = getattr(vault, "config", None)
-        self.sync_config = config.sync if isinstance(config, Config) else SyncConfig()
-        self._deleted = 0  # files this round deleted for the peer
-        self._held_now: list[str] = []
-        self._limit: int | None = None
-        if self.held.ids():
-            self.problems.append(f"{len(self.held.ids())} deletion(s) a peer sent are held back "
-                                 "(the files are kept); `solo deletes` lists them, "
-                                 "`solo deletes --apply` applies them")
+        self.deletes = DeleteGuard(vault.solo_dir, self.index,
+                                   config.sync if isinstance(config, Config) else SyncConfig(),
+                                   self.problems)
+        self.held = self.deletes.held
         self._entries_cache: tuple[list[bytes], dict[str, dict[str, Any]]] | None = None
+        self.batch_new = 0
+        """New documents kept in memory and stored together by `flush` (0: each at once)."""
+        self._arrived: dict[str, bool] = {}  # new, not stored yet → its exchange has ended
+
+    @property
+    def allow_deletes(self) -> bool:
+        """True: apply every delete a peer sends (`solo deletes --apply` confirmed them)."""
+        return self.deletes.allow
+
+    @allow_deletes.setter
+    def allow_deletes(self, value: bool) -> None:
+        self.deletes.allow = value
 
     def close(self) -> None:
         self.ledger.close()
@@ -171,7 +97,7 @@ class Replica:
         if not self.has(self.root_id):
             return {}
         with self.vault.lock:
-            return self.repo.root_entries()
+            return dict(self._current_entries())  # one extraction per root state
 
     def wanted(self, full: bool = False) -> list[str]:
         """Documents to sync now: those whose rev differs from what this remote agreed on."""
@@ -179,9 +105,10 @@ class Replica:
         agreed = self.ledger.agreed(self.remote)
         out = []
         for doc_id, entry in entries.items():
-            if not is_document_id(doc_id):
+            known = agreed.get(doc_id)
+            if known is None and not is_document_id(doc_id):  # agreed ids were checked
                 continue
-            if full or agreed.get(doc_id) != entry.get("rev") or not self.has(doc_id):
+            if full or known != entry.get("rev") or not self.has(doc_id):
                 if entry.get("deleted") is True and not self.has(doc_id):
                     continue
                 out.append(doc_id)
@@ -211,7 +138,7 @@ class Replica:
 
     def _receive(self, doc_id: str, state: SyncState, data: bytes) -> list[str]:
         is_root = doc_id == self.root_id
-        if not is_root:
+        if not is_root and doc_id not in self._arrived:
             self.mirror.check_local_edit(doc_id)
         fresh = not self.has(doc_id)
         doc = self.repo.open(doc_id)
@@ -233,6 +160,9 @@ class Replica:
                 self.repo.forget(doc_id)
                 self._entries_cache = None
                 raise
+        if fresh and not is_root and self.batch_new:
+            self._arrived[doc_id] = False  # stored, rendered and agreed by `flush`
+            return []
         self.mirror.pending.mark(doc_id, durable=True)
         if fresh or is_root:
             self.repo.persist(doc_id, doc, before, origin=self.origin)
@@ -248,6 +178,54 @@ class Replica:
             wanted = []
         self.mirror.pending.clear(doc_id)
         return wanted
+
+    # --- group commit of new documents ------------------------------------------------
+    @property
+    def arrived(self) -> int:
+        """New documents received and held in memory, not stored yet."""
+        return len(self._arrived)
+
+    def agree_when_stored(self, doc_id: str) -> bool:
+        """The exchange of a new document held in memory ended: `flush` records the
+        agreement once the document is durable. False when the document is not held."""
+        if doc_id not in self._arrived:
+            return False
+        self._arrived[doc_id] = True
+        return True
+
+    def flush(self) -> None:
+        """Store the new documents held in memory with one file-system sync, then write
+        their files and record their agreements (and revs the root lacks).
+
+        Same promise as storing each at once: an agreement is written only after its
+        document is durable, so after a crash a document is either stored or, missing,
+        fetched again; a pending marker (made durable with the documents) finishes a
+        file a crash left unwritten."""
+        if not self._arrived:
+            return
+        with self.vault.lock:
+            arrived, self._arrived = self._arrived, {}
+            docs = [(d, self.repo.open(d)) for d in arrived]
+            docs = [(d, doc) for d, doc in docs if doc.heads()]  # forgotten after a refusal
+            if not docs:
+                return
+            for i, (doc_id, _) in enumerate(docs):
+                self.mirror.pending.mark(doc_id, durable=i == len(docs) - 1)
+            self.repo.create_many(docs, origin=self.origin)
+            try:
+                with self.mirror.files.folders_synced_once():
+                    for doc_id, doc in docs:
+                        self._render(doc_id, doc)
+                for doc_id, doc in docs:  # files and their folders are durable now
+                    self.mirror.pending.clear(doc_id)
+                    if not arrived[doc_id]:
+                        continue  # more is coming: agreed when its exchange ends
+                    entry = self.repo.root_entry(doc_id)
+                    if entry is not None and entry.get("deleted") is not True:
+                        self.mirror.record_rev(doc_id, doc)  # a JS app's doc lacks one
+                    self.ledger.set_agreed(self.remote, doc_id, doc_rev(doc))
+            finally:
+                self.mirror.forget_seen()
 
     # --- applying ----------------------------------------------------------------------
     def _check_root(self, doc: Doc) -> None:
@@ -283,7 +261,7 @@ class Replica:
         and only an edit concurrent with the delete brings the file back)."""
         if entry.get("deleted") is not True:
             return "live"
-        heads = _deleted_heads(entry)
+        heads = deleted_heads(entry)
         if heads is not None and (doc is not None or self.has(doc_id)):
             try:
                 doc = doc if doc is not None else self.repo.load(doc_id)
@@ -292,7 +270,7 @@ class Replica:
                 return "live" if doc_rev(doc) != entry.get("deleted_rev") else "deleted"
             except (StoreError, CrdtError):
                 pass
-        return "live" if _live(entry, partial(self._rev_of, doc_id)) else "deleted"
+        return "live" if live_after_delete(entry, partial(self._rev_of, doc_id)) else "deleted"
 
     def _rev_of(self, doc_id: str) -> str | None:
         if not self.has(doc_id):
@@ -505,32 +483,9 @@ class Replica:
         if self.has(doc_id):
             self._render(doc_id, self.repo.load(doc_id), beside=False)
 
-    def _hold_delete(self, doc_id: str) -> bool:
-        """True when this delete is over the round's limit: kept, journaled, reported."""
-        if self.allow_deletes or self.index.by_doc(doc_id) is None:
-            return False
-        if self._limit is None:
-            self._limit = delete_limit(self.sync_config, self.index.count())
-        if self._deleted < self._limit:
-            self._deleted += 1
-            self.held.clear(doc_id)
-            return False
-        self.held.mark(doc_id)
-        if doc_id not in self._held_now:
-            self._held_now.append(doc_id)
-        line = (f"held back {len(self._held_now)} deletion(s) the peer sent (over the limit of "
-                f"{self._limit} per sync round); the files are kept; `solo deletes` lists them, "
-                "`solo deletes --apply` applies them")
-        self.problems[:] = [p for p in self.problems if not p.startswith("held back ")]
-        if len(self._held_now) == 1:
-            log.warning(line)
-        self.problems.append(line)
-        return True
-
     def held_deletes(self) -> list[str]:
         """Paths of the files whose deletion is held back."""
-        rows = [self.index.by_doc(d) for d in self.held.ids() if is_document_id(d)]
-        return sorted(row.path for row in rows if row is not None)
+        return self.deletes.held_paths()
 
     def apply_held_deletes(self) -> list[str]:
         """Apply the deletions held back earlier whose tombstones still stand; returns paths."""
@@ -547,7 +502,7 @@ class Replica:
         return done
 
     def _delete_local(self, doc_id: str) -> None:
-        if self._hold_delete(doc_id):
+        if self.deletes.hold(doc_id):
             return
         if not self.mirror.delete_if_rendered(doc_id, self.origin):
             # Words on disk the peer never saw: kept (and ingested), and the item lives on.

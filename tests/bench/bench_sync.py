@@ -25,6 +25,7 @@ from generate import generate_vault
 from solo.core.config import Remote
 from solo.core.vault import Vault
 from solo.sync.client import BackgroundSync
+from solo.sync.transport import with_token
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tests"))
@@ -36,7 +37,7 @@ EDITS = 30
 TOKEN = "bench-token"
 
 _PHASE = r"""
-import asyncio, json, resource, sys, time
+import asyncio, cProfile, json, os, resource, sys, time
 from pathlib import Path
 from solo.core.config import Remote
 from solo.core.vault import Vault
@@ -49,7 +50,30 @@ if mode == "clone":
 else:
     vault = Vault(Path(root))
     vault.scan()
-report = asyncio.run(sync_once(vault, Remote(url, token or None)))
+profile_out = os.environ.get("SOLO_BENCH_PROFILE_OUT")
+if profile_out:
+    # cProfile sees one thread: profile the event loop and the vault I/O worker apart.
+    import concurrent.futures
+    from solo.sync.client import RemoteSync
+    profilers = {"loop": cProfile.Profile(), "worker": cProfile.Profile()}
+    executor = concurrent.futures.ThreadPoolExecutor(1, initializer=profilers["worker"].enable)
+
+    async def profiled():
+        client = RemoteSync(vault, Remote(url, token or None), executor=executor)
+        try:
+            return await client.run_once()
+        finally:
+            await client.close()
+
+    profilers["loop"].enable()
+    report = asyncio.run(profiled())
+    profilers["loop"].disable()
+    executor.submit(profilers["worker"].disable).result()
+    executor.shutdown()
+    for name, profiler in profilers.items():
+        profiler.dump_stats(f"{profile_out}.{name}")
+else:
+    report = asyncio.run(sync_once(vault, Remote(url, token or None)))
 if mode == "clone":
     vault.scan()
 print(json.dumps({"seconds": time.perf_counter() - t0, "sync_seconds": report.seconds,
@@ -59,16 +83,23 @@ print(json.dumps({"seconds": time.perf_counter() - t0, "sync_seconds": report.se
 """
 
 
-def phase(root: Path, url: str, token: str, mode: str, root_id: str = "") -> dict[str, float]:
+def phase(root: Path, url: str, token: str, mode: str, root_id: str = "",
+          profile: Path | None = None) -> dict[str, float]:
+    env = dict(os.environ)
+    if profile is not None:
+        env["SOLO_BENCH_PROFILE_OUT"] = str(profile)
     out = subprocess.run([sys.executable, "-c", _PHASE, str(root), url, token, mode, root_id],
-                         check=True, capture_output=True, text=True, timeout=3600)
+                         check=True, capture_output=True, text=True, timeout=3600, env=env)
     return json.loads(out.stdout)
 
 
 @contextmanager
-def solo_server(data: Path) -> Iterator[tuple[str, str]]:
-    process = subprocess.Popen([sys.executable, "-m", "solo.tui", "serve", "--port", "0",
-                                "--data", str(data), "--token", TOKEN],
+def solo_server(data: Path, profile: Path | None = None) -> Iterator[tuple[str, str]]:
+    """`solo serve` in its own process (under cProfile when `profile` names an output file;
+    SIGTERM stops it cleanly, so the profile is written)."""
+    prefix = ["-m", "cProfile", "-o", str(profile)] if profile is not None else []
+    process = subprocess.Popen([sys.executable, *prefix, "-m", "solo.tui", "serve", "--port",
+                                "0", "--data", str(data), "--token", TOKEN],
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         assert process.stdout is not None
@@ -86,10 +117,12 @@ def js_server(data: Path) -> Iterator[tuple[str, str]]:
         yield server.url, ""
 
 
-def js_pull(url: str, doc_urls: list[str], tmp: Path) -> dict[str, float]:
+def js_pull(url: str, doc_urls: list[str], tmp: Path, token: str = "") -> dict[str, float]:
     node = require_interop()
     listing = tmp / "urls.txt"
     listing.write_text("\n".join(doc_urls) + "\n")
+    if token:
+        url = with_token(url, token)
     out = subprocess.run([node, str(Path(__file__).with_name("js_pull.mjs")), url, str(listing)],
                          cwd=INTEROP_DIR, check=True, capture_output=True, text=True,
                          timeout=3600)
@@ -218,6 +251,108 @@ def test_reconnect_nothing_changed(tmp_path: Path) -> None:
                                  f"({noop['seconds']:.2f} s with open+scan)")
                     print(lines[-1], flush=True)
             shutil.rmtree(work, ignore_errors=True)
+    print("\n" + "\n".join(lines))
+
+
+CLONE_SIZE = int(os.environ.get("SOLO_BENCH_CLONE_SIZE", "1000"))
+RECONNECT_SIZE = int(os.environ.get("SOLO_BENCH_RECONNECT_SIZE", "10000"))
+PROFILE_TOP = int(os.environ.get("SOLO_BENCH_PROFILE_TOP", "14"))
+
+
+def top_of(profile: Path, title: str, count: int = PROFILE_TOP) -> list[str]:
+    """The `count` functions with the most time of their own in a cProfile output file."""
+    import io
+    import pstats
+
+    if not profile.exists():
+        return [f"  ({title}: no profile written)"]
+    out = io.StringIO()
+    stats = pstats.Stats(str(profile), stream=out)
+    total = stats.total_tt  # type: ignore[attr-defined]
+    rows = sorted(stats.stats.items(), key=lambda kv: kv[1][2], reverse=True)  # type: ignore[attr-defined]
+    lines = [f"  profile of {title}: {total:.2f} s of CPU in Python's view; top by own time"]
+    for (filename, line, func), (_cc, calls, own, cum, _callers) in rows[:count]:
+        where = f"{Path(filename).name}:{line}" if line else filename
+        lines.append(f"    {own / total * 100:5.1f}% own {own:6.2f} s  cum {cum:6.2f} s  "
+                     f"{calls:>8} calls  {func} ({where})")
+    return lines
+
+
+def _made_vault(source: Path, root: Path) -> tuple[str, list[str]]:
+    shutil.copytree(source, root)
+    vault = Vault.init(root)
+    vault.scan()
+    root_id = vault.root_id
+    doc_urls = [f"automerge:{root_id}"] + [f"automerge:{r.doc_id}" for r in vault.rows()]
+    vault.close()
+    return root_id, doc_urls
+
+
+def test_clone_push_reconnect_against_js(tmp_path: Path) -> None:
+    """Issue 13 part 4 in one run: a fresh clone of CLONE_SIZE notes from `solo serve` by Solo
+    and by the JS automerge-repo client, a push through the reference JS server against one
+    through `solo serve`, and a reconnect with nothing changed at RECONNECT_SIZE documents.
+
+    `pytest -s tests/bench/bench_sync.py -k against_js -o addopts=''`; SOLO_BENCH_PROFILE=1
+    also profiles the Solo clone (client and server) and prints where the time goes."""
+    profiling = bool(os.environ.get("SOLO_BENCH_PROFILE"))
+    lines = []
+    size = CLONE_SIZE
+    source = tmp_path / f"gen-{size}"
+    raw = generate_vault(source, size)
+    lines.append(f"== clone and push, {size} notes, {raw / 1e6:.1f} MB of text ==")
+    a_root = tmp_path / "a"
+    root_id, doc_urls = _made_vault(source, a_root)
+    server_prof = tmp_path / "server.prof" if profiling else None
+    client_prof = tmp_path / "client.prof" if profiling else None
+    with solo_server(tmp_path / "solo-server", server_prof) as (url, token):
+        push_solo = phase(a_root, url, token, "push")
+        clone = phase(tmp_path / "b", url, token, "clone", root_id, client_prof)
+        assert clone["unavailable"] == 0
+        assert files(a_root) == files(tmp_path / "b")
+        jsr = js_pull(url, doc_urls, tmp_path, token)
+        assert jsr["count"] == len(doc_urls)
+    lines.append(f"[solo serve] push by Solo: {push_solo['sync_seconds']:.2f} s")
+    lines.append(f"[solo serve] fresh clone by Solo: {clone['sync_seconds']:.2f} s (process "
+                 f"{clone['seconds']:.2f} s with init and scan), peak RSS "
+                 f"{clone['rss_mb']:.0f} MB")
+    lines.append(f"[solo serve] the JS client pulls the same {len(doc_urls)} documents: "
+                 f"{jsr['seconds']:.2f} s, peak RSS {jsr['rss_mb']:.0f} MB")
+    lines.append(f"  clone ratio Solo/JS client: {clone['sync_seconds'] / jsr['seconds']:.2f} "
+                 "(target <= 1, aim 0.5)")
+    with js_server(tmp_path / "js-server") as (url, token):
+        push_js = phase(a_root, url, token, "push")
+        noop_js = phase(a_root, url, token, "push")
+    lines.append(f"[JS server] push by Solo: {push_js['sync_seconds']:.2f} s; ratio JS server / "
+                 f"solo serve {push_js['sync_seconds'] / push_solo['sync_seconds']:.2f} "
+                 "(target <= 1)")
+    lines.append(f"[JS server] reconnect, nothing changed: {noop_js['documents']} docs, "
+                 f"{noop_js['sync_seconds']:.2f} s")
+    if profiling:
+        assert server_prof is not None and client_prof is not None
+        lines += top_of(client_prof.with_name("client.prof.loop"),
+                        "the Solo client's clone, event loop thread")
+        lines += top_of(client_prof.with_name("client.prof.worker"),
+                        "the Solo client's clone, vault I/O thread")
+        lines += top_of(server_prof, "solo serve (push, clone, JS pull)")
+    print("\n".join(lines), flush=True)
+
+    size = RECONNECT_SIZE
+    if size:
+        source = tmp_path / f"gen-{size}"
+        generate_vault(source, size)
+        c_root = tmp_path / "c"
+        _made_vault(source, c_root)
+        lines.append(f"== reconnect with nothing changed, {size} documents, solo serve ==")
+        with solo_server(tmp_path / "big-server") as (url, token):
+            push = phase(c_root, url, token, "push")
+            lines.append(f"push all: {push['sync_seconds']:.1f} s")
+            for attempt in range(3):
+                noop = phase(c_root, url, token, "push")
+                lines.append(f"reconnect {attempt + 1}: {noop['documents']} docs exchanged, "
+                             f"{noop['messages_in'] + noop['messages_out']} msgs, "
+                             f"{noop['sync_seconds']:.2f} s sync ({noop['seconds']:.2f} s "
+                             "with open + scan)")
     print("\n" + "\n".join(lines))
 
 

@@ -60,3 +60,28 @@ def test_heads_rev_is_doc_rev() -> None:
     assert len(doc.heads()) == 2
     assert heads_rev(doc.heads()) == doc_rev(doc)
     assert heads_rev(reversed(doc.heads())) == doc_rev(doc)
+
+
+def test_heads_are_asked_in_several_batches_and_a_js_edit_is_still_seen(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from solo.sync import synchronizer
+
+    monkeypatch.setattr(synchronizer, "HEADS_BATCH", 2)  # 7 documents: 4 questions at once
+    srv = ServerThread(tmp_path / "solo-server").start()
+    a = Vault.init(tmp_path / "a")
+    try:
+        remote = srv.remote()
+        for i in range(7):
+            write(a, f"notes/n{i}.md", f"note {i}\n")
+        a.scan()
+        asyncio.run(sync_once(a, remote, options=FAST))
+        doc_id = a.resolve("notes/n5.md").doc_id
+        assert doc_id is not None
+        js_splice(remote.url, document_url(doc_id), ["body"], 0, 0, "JS ", token=TOKEN)
+        report = asyncio.run(sync_once(a, remote, options=FAST))
+        assert a.abs("notes/n5.md").read_text() == "JS note 5\n"
+        assert report.documents == 2  # the root and the edited note, nothing else
+        assert asyncio.run(sync_once(a, remote, options=FAST)).documents == 1
+    finally:
+        a.close()
+        srv.stop()

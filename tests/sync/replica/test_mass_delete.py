@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from solo.core.engine.replica import Replica, delete_limit
+from solo.core.engine.deletes import delete_limit
+from solo.core.engine.replica import Replica
 from solo.core.vault import Vault
 
 from .conftest import Link, make_pair
