@@ -11,8 +11,9 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
 from support.js_peer import js_splice
-from support.sync_server import FAST, write
+from support.sync_server import FAST, TOKEN, ServerThread, write
 
 from solo.core.config import Remote
 from solo.core.engine.crdt import Doc
