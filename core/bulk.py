@@ -33,8 +33,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from solo.core import fileformat
-from solo.core.docform import MAX_MIRROR_BYTES, content_sha, make_row, new_file_doc, storable
-from solo.core.docrepo import doc_rev
+from solo.core.crdt import CrdtError, new_actor_id
+from solo.core.docform import MAX_MIRROR_BYTES, content_sha, make_row, new_file_bytes, storable
+from solo.core.docrepo import heads_rev
 from solo.core.events import ORIGIN_LOCAL, Origin
 from solo.core.ids import new_document_id
 from solo.core.index import Row
@@ -79,10 +80,13 @@ def build(actor: bytes | None, task: Task) -> Built | None:
     except UnicodeDecodeError:
         return None
     parsed = storable(fileformat.split(text))
-    doc = new_file_doc(actor, parsed)
+    try:
+        snapshot, head = new_file_bytes(actor or new_actor_id(), parsed)
+    except CrdtError:
+        return None
     doc_id = new_document_id()
     row = make_row(rel, doc_id, parsed, mtime_ns, size, content_sha(data))
-    return Built(rel, doc_id, doc.save(), doc_rev(doc), row, parsed.head, parsed.body)
+    return Built(rel, doc_id, snapshot, heads_rev([head]), row, parsed.head, parsed.body)
 
 
 @dataclass
@@ -229,9 +233,8 @@ class BulkIngest:
                 index.upsert(b.row, b.body)
                 if b.row.problem:
                     self.problems[b.rel] = b.row.problem
-        # Its own connection to the same file: after the index transaction, not inside it.
-        for b in built:
-            self.mirror.line_tasks.record(b.doc_id, b.row.sha, b.head, b.body)
-            self.mirror.links.update(b.rel, b.body, first_line=b.head.count("\n") + 1,
-                                     aliases=normalize_aliases(b.row.fields.get("aliases")),
-                                     title=b.row.title)
+        # Their own connections to the same file: after the index transaction, not inside it.
+        self.mirror.line_tasks.record_many((b.doc_id, b.row.sha, b.head, b.body) for b in built)
+        self.mirror.links.update_many(
+            (b.rel, b.body, b.head.count("\n") + 1,
+             normalize_aliases(b.row.fields.get("aliases")), b.row.title) for b in built)

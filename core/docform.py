@@ -10,6 +10,7 @@ from solo.core import fileformat, markdown, model
 from solo.core.attachments import is_attachment_content
 from solo.core.checkbox import page_properties
 from solo.core.crdt import CrdtError, Doc, storable_problem
+from solo.core.crdt_encode import EncodeError, first_change
 from solo.core.index import Row
 
 MAX_MIRROR_BYTES = 1024 * 1024
@@ -105,6 +106,16 @@ def new_file_doc(actor: bytes | None, parsed: fileformat.Parsed) -> Doc:
         edit.set_text(["head"], parsed.head)
         edit.set_text(["body"], parsed.body)
     return doc
+
+
+def new_file_bytes(actor: bytes, parsed: fileformat.Parsed) -> tuple[bytes, bytes]:
+    """`new_file_doc(actor, parsed)`'s stored bytes and head, encoded without the binding
+    (see `crdt_encode`): what a bulk ingest writes. CrdtError for content it cannot hold."""
+    try:
+        return first_change(actor, {"meta": parsed.meta},
+                            {"head": parsed.head, "body": parsed.body})
+    except EncodeError as exc:
+        raise CrdtError(str(exc)) from None
 
 
 def make_row(rel: str, doc_id: str, parsed: fileformat.Parsed, mtime_ns: int, size: int,

@@ -92,3 +92,18 @@ def test_unstorable_content_is_refused_by_name() -> None:
         for _ in range(40):
             deep = {"d": deep}
         first_change(ACTOR, {"meta": deep}, {})
+
+
+def test_stored_heads_and_checksums_read_a_deflated_change() -> None:
+    from solo.core.crdt_limits import stored_heads
+    from solo.core.integrity import chunks_problem
+
+    data, digest = first_change(ACTOR, {"meta": {}}, {"head": "", "body": "x" * 2000})
+    assert data[8] == 2  # big enough to be stored deflated
+    assert stored_heads(data) == [digest]
+    assert chunks_problem(data) is None
+    damaged = data[:-3] + bytes([data[-3] ^ 0xFF]) + data[-2:]
+    assert chunks_problem(damaged) is not None
+    small, small_digest = first_change(ACTOR, {"meta": {}}, {"body": "x"})
+    assert small[8] == 1 and stored_heads(small) == [small_digest]
+    assert chunks_problem(small) is None
