@@ -1,13 +1,17 @@
-"""Bulk ingest: many new files mirrored at once, documents built on every core, one commit per batch.
+"""Bulk ingest and the scan that decides it: many new files mirrored at once, one commit per batch.
 
-A first ingest (`solo init` over an existing folder, an index rebuild, a large `git pull`)
-reads each new file once in this process (through `VaultFiles`), builds its document in a
-worker process (the binding inserts text one code point per call, so this is CPU work), and
-commits a batch at a time, in this order:
+`scan` stats every file and works out what changed, moved, vanished or is new. A first
+ingest (`solo init` over an existing folder, a large `git pull`) reads each new file once in
+this process (through `VaultFiles`), builds its document's bytes in a worker process (parse,
+index row, and the first change encoded by `crdt_encode`, never typed into the binding one
+code point at a time), and commits a batch at a time, in this order:
 
 1. the batch's snapshots, written without fsync, then made durable by one file-system sync;
 2. one durable change to the root index listing every document of the batch;
-3. one SQLite transaction with the batch's index rows.
+3. one SQLite transaction with the batch's index rows (then one for its checkbox tasks and
+   one for its links, `index_rows`).
+
+`rebuild` (an index rebuild) stores rows a batch per transaction the same way.
 
 A process killed anywhere in between leaves each file either fully mirrored (steps 1–3 done)
 or without an index row; the next scan ingests such a file again, and when step 2 had
@@ -41,6 +45,7 @@ from solo.core.docrepo import heads_rev
 from solo.core.events import ORIGIN_LOCAL, Origin
 from solo.core.ids import new_document_id
 from solo.core.index import Row
+from solo.core.linkindex import Link, scan_links
 from solo.core.markdown import normalize_aliases
 
 BULK_CHANGES = 500  # a scan that ingests this many files compacts the search index after
@@ -68,9 +73,11 @@ class Built:
     row: Row
     head: str
     body: str
+    links: list[Link]
 
 
 Task = tuple[str, bytes, int, int]  # rel, bytes read, mtime_ns, size
+Mirrored = tuple[Row, str, str, list[Link]]  # a file's row, head, body and links
 
 
 def build(actor: bytes | None, task: Task) -> Built | None:
@@ -90,7 +97,8 @@ def build(actor: bytes | None, task: Task) -> Built | None:
         return None
     doc_id = new_document_id()
     row = make_row(rel, doc_id, parsed, mtime_ns, size, content_sha(data))
-    return Built(rel, doc_id, snapshot, heads_rev([head]), row, parsed.head, parsed.body)
+    return Built(rel, doc_id, snapshot, heads_rev([head]), row, parsed.head, parsed.body,
+                 scan_links(rel, parsed.body, parsed.head.count("\n") + 1))
 
 
 @dataclass
@@ -231,7 +239,7 @@ class BulkIngest:
             {b.doc_id: {"path": b.rel, "kind": b.row.kind, "deleted": False, "rev": b.rev}
              for b in built}, self.origin)
         self.repo.created_many([b.doc_id for b in built], self.origin)
-        index_rows(self.mirror, [(b.row, b.head, b.body) for b in built])
+        index_rows(self.mirror, [(b.row, b.head, b.body, b.links) for b in built])
         self.problems.update((b.rel, b.row.problem) for b in built if b.row.problem)
 
 
@@ -332,7 +340,7 @@ def rebuild(mirror: FileMirror, doc_for: Mapping[str, str]) -> None:
 
 def _rebuild_batch(mirror: FileMirror, batch: Sequence[tuple[str, os.stat_result]],
                    doc_for: Mapping[str, str]) -> None:
-    rows: list[tuple[Row, str, str]] = []
+    rows: list[Mirrored] = []
     careful: list[tuple[str, str | None]] = []
     for rel, st in batch:
         doc_id = doc_for.get(rel)
@@ -351,7 +359,8 @@ def _rebuild_batch(mirror: FileMirror, batch: Sequence[tuple[str, os.stat_result
         parsed = storable(fileformat.split(text))
         mirror.apply_text(doc_id, parsed)
         rows.append((make_row(rel, doc_id, parsed, st.st_mtime_ns, st.st_size, content_sha(data)),
-                     parsed.head, parsed.body))
+                     parsed.head, parsed.body,
+                     scan_links(rel, parsed.body, parsed.head.count("\n") + 1)))
     index_rows(mirror, rows)
     for rel, adopted in careful:
         if adopted:
@@ -359,19 +368,18 @@ def _rebuild_batch(mirror: FileMirror, batch: Sequence[tuple[str, os.stat_result
         mirror.ingest_file(rel)
 
 
-def index_rows(mirror: FileMirror, rows: Sequence[tuple[Row, str, str]]) -> None:
-    """Store many mirrored files' (row, head, body): one index transaction, then one
+def index_rows(mirror: FileMirror, rows: Sequence[Mirrored]) -> None:
+    """Store many mirrored files' (row, head, body, links): one index transaction, then one
     for their checkbox tasks and one for their links."""
     if not rows:
         return
     with mirror.index.transaction() as index:
-        index.prime([body for _, _, body in rows])
-        for row, _, body in rows:
+        index.prime([body for _, _, body, _ in rows])
+        for row, _, body, _ in rows:
             index.upsert(row, body)
     # Their own connections to the same file: after the index transaction, not inside it.
     mirror.line_tasks.record_many((row.doc_id or "", row.sha, head, body)
-                                for row, head, body in rows)
+                                  for row, head, body, _ in rows)
     mirror.links.update_many(
-        (row.path, body, head.count("\n") + 1,
-         normalize_aliases(row.fields.get("aliases")), row.title)
-        for row, head, body in rows)
+        (row.path, links, normalize_aliases(row.fields.get("aliases")), row.title)
+        for row, _, _, links in rows)

@@ -37,11 +37,16 @@ _MAKE_MAP, _SET, _MAKE_LIST, _MAKE_TEXT = 0, 1, 2, 4
 _NULL, _FALSE, _TRUE, _INT, _F64, _STR, _BYTES = 0, 1, 2, 4, 5, 6, 7
 
 
+_SMALL = [bytes((n,)) for n in range(128)]  # one-byte LEB128 (signed: 0..63 and -64..-1)
+
+
 class EncodeError(ValueError):
     """A value the first change cannot hold (its text names the problem)."""
 
 
 def _uleb(value: int) -> bytes:
+    if 0 <= value < 128:
+        return _SMALL[value]
     out = bytearray()
     while True:
         byte = value & 0x7F
@@ -54,6 +59,8 @@ def _uleb(value: int) -> bytes:
 
 
 def _sleb(value: int) -> bytes:
+    if -64 <= value < 64:
+        return _SMALL[value & 0x7F]
     out = bytearray()
     while True:
         byte = value & 0x7F
