@@ -216,3 +216,30 @@ def test_rebuild_index_stores_a_batch_per_transaction_and_keeps_the_files_truth(
     assert after.pop("notes/binary.md")[3] == before.pop("notes/binary.md")[3]
     assert after.pop(edited)[:2] == before.pop(edited)[:2]
     assert after == before
+
+
+def test_init_draws_its_bar_from_the_scan_progress_on_a_terminal(tmp_path: Path) -> None:
+    import pty
+
+    root = tmp_path / "vault"
+    files = make_files(root, bulk.BULK_FROM + 8)
+    leader, follower = pty.openpty()
+    child = subprocess.Popen([sys.executable, "-c", "from solo.tui.cli import entry; entry()",
+                              "init", str(root)], stdout=subprocess.PIPE, stderr=follower)
+    os.close(follower)
+    seen = b""
+    while True:  # until the child closes the terminal
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    out, _ = child.communicate()
+    os.close(leader)
+    assert child.returncode == 0
+    assert f"{len(files)} files ingested" in out.decode()
+    total = len(files)
+    assert f"ingesting [{'#' * 30}] {total}/{total}".encode() in seen
+    assert seen.endswith(b"\r\n") or seen.endswith(b"\n")
