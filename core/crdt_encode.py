@@ -26,6 +26,8 @@ from collections.abc import Mapping
 from itertools import groupby
 from typing import Any
 
+from solo.core.errors import SoloError
+
 MAGIC = b"\x85\x6f\x4a\x83"
 _DEFLATE_FROM = 256
 _MAX_DEPTH = 32
@@ -40,7 +42,7 @@ _NULL, _FALSE, _TRUE, _INT, _F64, _STR, _BYTES = 0, 1, 2, 4, 5, 6, 7
 _SMALL = [bytes((n,)) for n in range(128)]  # one-byte LEB128 (signed: 0..63 and -64..-1)
 
 
-class EncodeError(ValueError):
+class EncodeError(SoloError):
     """A value the first change cannot hold (its text names the problem)."""
 
 
