@@ -15,8 +15,8 @@ import tomli_w
 import tomlkit
 import tomlkit.exceptions
 
+from solo.core.engine.fsutil import atomic_write_bytes
 from solo.core.errors import SoloError
-from solo.core.fsutil import atomic_write_bytes
 
 
 class ConfigError(SoloError, ValueError):
@@ -125,7 +125,7 @@ class Config:
     theme: str = "dark"
     """Colour theme of the full-screen interface: "dark" or "light"."""
     urgency: dict[str, Any] = field(default_factory=dict)
-    """`[urgency]` coefficient overrides for `solo next` (names in `solo.core.urgency`)."""
+    """`[urgency]` coefficient overrides for `solo next` (names in `solo.core.planning.urgency`)."""
     front_matter: str = "toml"
     """Front matter format of files Solo creates: "toml" (`+++`) or "yaml" (`---`)."""
     attachments_max_mb: float = 20
@@ -321,7 +321,7 @@ def settings() -> list[Setting]:
     out.append(Setting("keys.<binding id>", None, "Key remap for the full-screen interface: "
                        'binding id = "keys" (see `?` in the interface).'))
     out.append(Setting("urgency.<coefficient>", None, "Urgency coefficient override for "
-                       "`solo next` (names in `solo.core.urgency`)."))
+                       "`solo next` (names in `solo.core.planning.urgency`)."))
     out.append(Setting("remotes", [], "Sync servers: [[remotes]] tables with url, token and "
                        "ca (a CA certificate file for wss://; written by `solo remote add`)."))
     return out

@@ -16,32 +16,39 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from solo.core import fileformat, identity, markdown
-from solo.core.attachments import KIND as ATTACHMENT
 from solo.core.config import Config, load_config, save_config
-from solo.core.crdt import CrdtError, Doc
-from solo.core.docrepo import DocRepo, doc_rev
-from solo.core.doctor import (
+from solo.core.engine import identity
+from solo.core.engine.attachments import KIND as ATTACHMENT
+from solo.core.engine.crdt import CrdtError, Doc
+from solo.core.engine.docrepo import DocRepo, doc_rev
+from solo.core.engine.doctor import (
     Progress,
     layout_problems,
     open_sqlite_or_quarantine,
     sync_name_problem,
 )
+from solo.core.engine.events import ORIGIN_LOCAL, DocEvent, FileEvent, Origin, Unsubscribe
+from solo.core.engine.files import VaultFiles
+from solo.core.engine.index import Hit, Index, Row, short_id
+from solo.core.engine.items import Item, Items
+from solo.core.engine.journal import ActionJournal
+from solo.core.engine.linkindex import Link, fragment_line
+from solo.core.engine.lock import VaultLock
+from solo.core.engine.maintenance import Maintenance
+from solo.core.engine.mirror import (
+    MAX_MIRROR_BYTES,
+    FileMirror,
+    ScanReport,
+    content_sha,
+    render_doc,
+)
+from solo.core.engine.replica import finish_pending
+from solo.core.engine.storage import DocStorage
+from solo.core.engine.store import DocStore, StoreError
 from solo.core.errors import NotAVault, VaultError
-from solo.core.events import ORIGIN_LOCAL, DocEvent, FileEvent, Origin, Unsubscribe
-from solo.core.files import VaultFiles
-from solo.core.ids import document_url
-from solo.core.index import Hit, Index, Row, short_id
-from solo.core.items import Item, Items
-from solo.core.journal import ActionJournal
-from solo.core.linkindex import Link, fragment_line
-from solo.core.links import Reference, parse_reference
-from solo.core.lock import VaultLock
-from solo.core.maintenance import Maintenance
-from solo.core.mirror import MAX_MIRROR_BYTES, FileMirror, ScanReport, content_sha, render_doc
-from solo.core.replica import finish_pending
-from solo.core.storage import DocStorage
-from solo.core.store import DocStore, StoreError
+from solo.core.model import fileformat, markdown
+from solo.core.model.ids import document_url
+from solo.core.model.links import Reference, parse_reference
 
 __all__ = ["MAX_MIRROR_BYTES", "Item", "NotAVault", "ScanReport", "Vault", "VaultError", "content_sha", "doc_rev",
            "find_vault", "short"]

@@ -35,9 +35,9 @@ from typing import Any
 from websockets.exceptions import ConnectionClosed
 
 from solo.core.config import Remote
-from solo.core.events import DocEvent
-from solo.core.ids import is_document_id
-from solo.core.replica import Replica
+from solo.core.engine.events import DocEvent
+from solo.core.engine.replica import Replica
+from solo.core.model.ids import is_document_id
 from solo.core.vault import Vault
 from solo.sync.protocol import HEADS_CAPABILITY
 from solo.sync.synchronizer import MAX_IN_FLIGHT, MAX_ROUNDS, Stalled, Synchronizer

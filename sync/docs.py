@@ -26,13 +26,13 @@ import time
 from collections import OrderedDict
 from pathlib import Path
 
-from solo.core.crdt import CrdtError, Doc, SyncState
-from solo.core.crdt_limits import DEFAULT_CAPS, Caps, stored_heads
-from solo.core.docrepo import DocRepo
+from solo.core.engine.crdt import CrdtError, Doc, SyncState
+from solo.core.engine.crdt_limits import DEFAULT_CAPS, Caps, stored_heads
+from solo.core.engine.docrepo import DocRepo
+from solo.core.engine.events import Origin
+from solo.core.engine.storage import DocStorage
+from solo.core.engine.store import DocStore, StoreError
 from solo.core.errors import SoloError
-from solo.core.events import Origin
-from solo.core.storage import DocStorage
-from solo.core.store import DocStore, StoreError
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
 from websockets.frames import Frame, Opcode
 
-from solo.core.crdt import SyncState
+from solo.core.engine.crdt import SyncState
 from solo.sync import protocol as p
 
 log = logging.getLogger("solo.sync.server")

@@ -26,7 +26,7 @@ from typing import Any
 import cbor2
 
 from solo.core.errors import SoloError
-from solo.core.ids import is_document_id
+from solo.core.model.ids import is_document_id
 
 PROTOCOL_VERSION = "1"
 MAX_ID_CHARS = 128

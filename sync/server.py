@@ -36,11 +36,11 @@ from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
-from solo.core.crdt import CrdtError, SyncState
-from solo.core.crdt_limits import DEFAULT_CAPS, Caps
+from solo.core.engine.crdt import CrdtError, SyncState
+from solo.core.engine.crdt_limits import DEFAULT_CAPS, Caps
+from solo.core.engine.fsutil import atomic_write_bytes
+from solo.core.engine.store import DocStore, StoreError
 from solo.core.errors import SoloError
-from solo.core.fsutil import atomic_write_bytes
-from solo.core.store import DocStore, StoreError
 from solo.sync import protocol as p
 from solo.sync.docs import DocTooLarge, ServerDocs
 from solo.sync.peer import (

@@ -29,9 +29,9 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from solo.core.crdt import CrdtError, SyncState, sync_message_heads
+from solo.core.engine.crdt import CrdtError, SyncState, sync_message_heads
+from solo.core.engine.replica import Replica
 from solo.core.errors import SoloError
-from solo.core.replica import Replica
 from solo.sync import protocol as p
 
 log = logging.getLogger(__name__)

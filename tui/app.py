@@ -18,13 +18,14 @@ from textual.reactive import reactive
 from textual.screen import ModalScreen
 from textual.widget import Widget
 
-from solo.core import agenda, daily, focus, history
 from solo.core.config import binding_warnings
+from solo.core.engine import history
+from solo.core.engine.watch import VaultWatcher
 from solo.core.errors import SoloError
-from solo.core.focus import TimerError
-from solo.core.quickadd import QuickAdd
+from solo.core.model.quickadd import QuickAdd
+from solo.core.planning import agenda, daily, focus
+from solo.core.planning.focus import TimerError
 from solo.core.vault import Vault, VaultError
-from solo.core.watch import VaultWatcher
 from solo.sync.client import BackgroundSync, SyncStatus, start_background_sync
 from solo.tui.assistant_controller import AssistantController
 from solo.tui.assistant_controller import install as install_assistant

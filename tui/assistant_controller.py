@@ -15,10 +15,10 @@ from textual import on, work
 from textual.app import App, ComposeResult
 from textual.containers import Vertical
 
-from solo.core.assistant import Answer, Assistant, Done, Token
-from solo.core.assistant_tools import ProposedWrite
-from solo.core.fsutil import atomic_write_bytes
-from solo.core.ollama_client import AssistantUnavailable
+from solo.core.assistant.answer import Answer, Assistant, Done, Token
+from solo.core.assistant.ollama_client import AssistantUnavailable
+from solo.core.assistant.tools import ProposedWrite
+from solo.core.engine.fsutil import atomic_write_bytes
 from solo.core.vault import Vault, VaultError
 from solo.tui.widgets.assistant_pane import (
     AssistantPane,

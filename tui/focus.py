@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from solo.core import focus
-from solo.core.focus import RunningTimer, TimerError
+from solo.core.planning import focus
+from solo.core.planning.focus import RunningTimer, TimerError
 
 
 class FocusTimer:

@@ -8,8 +8,8 @@ from typing import Any
 
 from rich.text import Text
 
-from solo.core import validation
-from solo.core.index import Row
+from solo.core.engine import validation
+from solo.core.engine.index import Row
 from solo.tui.widgets.item_list import Entry
 
 PRIORITY_MARK = {"high": ("!", "bold red"), "medium": ("·", "yellow"), "low": (" ", "")}

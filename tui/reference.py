@@ -9,7 +9,7 @@ import argparse
 import sys
 
 from solo.core import config as solo_config
-from solo.core import schema
+from solo.core.model import schema
 
 
 def _metavar(action: argparse.Action) -> str:

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from generate import generate_vault
 
-from solo.core import daily
-from solo.core.upcoming import upcoming
+from solo.core.planning import daily
+from solo.core.planning.upcoming import upcoming
 from solo.core.vault import Vault
 from solo.tui.screens.tags import tag_counts
 

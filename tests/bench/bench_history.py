@@ -10,7 +10,7 @@ import os
 import time
 from pathlib import Path
 
-from solo.core import history
+from solo.core.engine import history
 from solo.core.vault import Vault
 
 CHANGES = int(os.environ.get("SOLO_BENCH_CHANGES", "100"))

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from generate import paragraph
 
-from solo.core.linkindex import LinkIndex
+from solo.core.engine.linkindex import LinkIndex
 from solo.core.vault import Vault
 
 COUNT = int(os.environ.get("SOLO_BENCH_ITEMS", "10000"))

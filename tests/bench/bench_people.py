@@ -13,8 +13,9 @@ import random
 import time
 from pathlib import Path
 
-from solo.core import blocks, people
+from solo.core.career import people
 from solo.core.config import WorkConfig
+from solo.core.planning import blocks
 from solo.core.vault import Vault
 
 NOTES = int(os.environ.get("SOLO_BENCH_NOTES", "3000"))

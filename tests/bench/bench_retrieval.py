@@ -28,9 +28,9 @@ sys.path[:0] = [str(HERE), str(HERE.parent)]
 from generate import generate_vault  # noqa: E402
 from support.ollama_server import OllamaServer  # noqa: E402
 
-from solo.core.assistant import Assistant  # noqa: E402
-from solo.core.embeddings import VectorStore  # noqa: E402
-from solo.core.retrieval import Passage, distinct_files  # noqa: E402
+from solo.core.assistant.answer import Assistant  # noqa: E402
+from solo.core.assistant.embeddings import VectorStore  # noqa: E402
+from solo.core.assistant.retrieval import Passage, distinct_files  # noqa: E402
 from solo.core.vault import Vault  # noqa: E402
 
 EXAMPLE = HERE.parent.parent / "examples" / "vault"

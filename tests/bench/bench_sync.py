@@ -243,9 +243,9 @@ def test_server_peak_rss_under_bombs(tmp_path: Path) -> None:
     import asyncio
 
     sys.path.insert(0, str(REPO / "tests" / "sync"))
-    from sync_helpers import SyncClient, make_note
+    from support.sync_helpers import SyncClient, make_note
 
-    from solo.core.ids import new_document_id
+    from solo.core.model.ids import new_document_id
     from solo.sync import protocol as p
 
     node = require_interop()

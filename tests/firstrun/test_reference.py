@@ -11,7 +11,8 @@ from pathlib import Path
 from support.solo_cli import run_solo, solo_env
 
 from solo.core import config as solo_config
-from solo.core import model, schema
+from solo.core.model import kinds as model
+from solo.core.model import schema
 
 REPO = Path(__file__).resolve().parents[2]
 

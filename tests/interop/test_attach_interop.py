@@ -7,10 +7,10 @@ import os
 from pathlib import Path
 
 from support.js_peer import JsSyncServer, js_read
-from sync_client.conftest import FAST, ServerThread
+from support.sync_server import FAST, ServerThread
 
 from solo.core.config import Remote
-from solo.core.ids import document_url
+from solo.core.model.ids import document_url
 from solo.core.vault import Vault
 from solo.sync.client import sync_once
 

@@ -6,9 +6,9 @@ import argparse
 import sys
 from typing import Any
 
-from solo.core.assistant import Answer, Assistant, Done, Token, ToolUsed
-from solo.core.assistant_tools import ProposedWrite
-from solo.core.ollama_client import AssistantUnavailable
+from solo.core.assistant.answer import Answer, Assistant, Done, Token, ToolUsed
+from solo.core.assistant.ollama_client import AssistantUnavailable
+from solo.core.assistant.tools import ProposedWrite
 from solo.tui.cli.common import UserError, open_vault, print_json, today
 
 

@@ -13,8 +13,12 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from solo.core import brag, career, clock, dates, focus, people, review, spend, wellbeing
-from solo.core.index import Row
+from solo.core import clock
+from solo.core.career import brag, people, review, spend
+from solo.core.career import progress as career
+from solo.core.engine.index import Row
+from solo.core.model import dates
+from solo.core.planning import focus, wellbeing
 from solo.core.vault import Vault
 from solo.tui.cli.common import UserError, open_vault, print_json, today
 from solo.tui.cli.people import read_body

@@ -14,12 +14,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from solo.core import clock, model
+from solo.core import clock
 from solo.core.errors import SoloError
+from solo.core.model import kinds as model
 from solo.core.terminal import clean_line
 
 if TYPE_CHECKING:
-    from solo.core.index import Row
+    from solo.core.engine.index import Row
     from solo.core.vault import Item, Vault
 
 
@@ -59,7 +60,7 @@ def open_vault(args: argparse.Namespace, scan: bool = True) -> Vault:
 def warn_findings(vault: Vault, paths: Sequence[str], only: Sequence[str] | None = None) -> None:
     """Print one `solo: warning:` line per validation finding of these items (references
     checked against the whole vault); `only`: just the findings about these fields."""
-    from solo.core import validation
+    from solo.core.engine import validation
 
     if not paths:
         return

@@ -9,8 +9,8 @@ import subprocess
 import sys
 
 from solo.core import clock
-from solo.core.daily import open_daily
-from solo.core.dates import parse_date
+from solo.core.model.dates import parse_date
+from solo.core.planning.daily import open_daily
 from solo.tui.cli.common import UserError, open_vault, today
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from solo.core import config as solo_config
-from solo.core import schema
+from solo.core.model import schema
 from solo.tui.cli.common import UserError, print_json, vault_path
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from solo.core import focus, history
-from solo.core.career import Refs, ref_list, stem
+from solo.core.career.progress import Refs, ref_list, stem
+from solo.core.engine import history
+from solo.core.planning import focus
 from solo.tui.cli.common import UserError, open_vault, print_json
 from solo.tui.cli.tasks import now
 

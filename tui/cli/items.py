@@ -10,9 +10,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from solo.core import completion, model, terminal
+from solo.core import terminal
 from solo.core.clock import now
-from solo.core.daily import from_template
+from solo.core.model import completion
+from solo.core.model import kinds as model
+from solo.core.planning.daily import from_template
 from solo.core.vault import Item, Vault
 from solo.tui.cli.common import (
     UserError,
@@ -34,7 +36,7 @@ SUMMARY_LINES = 20
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from solo.core.sweep import sweep_temp_files
+    from solo.core.engine.sweep import sweep_temp_files
     from solo.tui.cli.progress import ProgressBar
 
     root = Path(args.path).expanduser()
@@ -133,7 +135,7 @@ _GOAL_LINKS = ("tasks", "achievements", "learning", "skills")
 def goal_summary(vault: Vault, item: Item) -> dict[str, Any]:
     """A goal's progress (0–1), flags and linked items for `show --json`; the front matter
     keys (`skills`, `key_results`) keep their own values, links go under `linked_*`."""
-    from solo.core.career import goal_details
+    from solo.core.career.progress import goal_details
 
     details = goal_details(vault.rows(), item.row, today())
     out = {key: details[key] for key in _GOAL_FLAGS if key in details}
@@ -190,7 +192,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
-    from solo.core.watch import VaultWatcher
+    from solo.core.engine.watch import VaultWatcher
     from solo.tui.cli.sync import start_watch_sync
 
     with open_vault(args) as vault:
@@ -212,8 +214,8 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
 def cmd_doctor(args: argparse.Namespace) -> int:
     """Repair what stops the vault opening, then check and repair it; exit 1 on findings."""
-    from solo.core.doctor import repair_layout
-    from solo.core.sweep import sweep_temp_files
+    from solo.core.engine.doctor import repair_layout
+    from solo.core.engine.sweep import sweep_temp_files
     from solo.core.vault import SOLO_DIR, NotAVault
     from solo.tui.cli.progress import ProgressBar
 
@@ -257,7 +259,7 @@ def cmd_tui(args: argparse.Namespace) -> int:
 
 def cmd_deletes(args: argparse.Namespace) -> int:
     """List the deletions a sync round held back; `--apply` confirms and applies them."""
-    from solo.core.replica import Replica
+    from solo.core.engine.replica import Replica
 
     with open_vault(args) as vault:
         replica = Replica(vault, remote="")

@@ -1,6 +1,6 @@
 """`solo people [--due]`: who you last talked to and whose catch-up is due; `solo posts`: the content calendar.
 
-Last contact follows the rule in `solo.core.people` (a note linking `[[Person]]` counts from
+Last contact follows the rule in `solo.core.career.people` (a note linking `[[Person]]` counts from
 the note's date); nothing is written to the people's files.
 """
 
@@ -9,8 +9,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from solo.core import career, people, posts
-from solo.core.index import Row
+from solo.core.career import people, posts
+from solo.core.career import progress as career
+from solo.core.engine.index import Row
 from solo.core.vault import Vault, VaultError
 from solo.tui.cli.common import open_vault, print_json, today
 

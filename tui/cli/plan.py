@@ -12,8 +12,11 @@ import argparse
 import datetime as dt
 from typing import Any
 
-from solo.core import blocks, career, dates, model
-from solo.core.index import Row
+from solo.core.career import progress as career
+from solo.core.engine.index import Row
+from solo.core.model import dates
+from solo.core.model import kinds as model
+from solo.core.planning import blocks
 from solo.core.vault import Vault, VaultError
 from solo.tui.cli.common import UserError, open_vault, print_json, today
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TextIO
 
 from solo.core.config import Remote
-from solo.core.ids import InvalidId, parse_document_url
+from solo.core.model.ids import InvalidId, parse_document_url
 from solo.core.vault import SOLO_DIR, Vault
 from solo.sync.client import (
     BackgroundSync,
@@ -206,7 +206,7 @@ def start_watch_sync(vault: Vault) -> BackgroundSync | None:
 
 
 def _sync_live(vault: Vault, remotes: list[Remote], full: bool) -> int:
-    from solo.core.watch import VaultWatcher
+    from solo.core.engine.watch import VaultWatcher
 
     live = BackgroundSync(vault, remotes, on_status=_status_printer(), full=full)
     print(f"Syncing {vault.root} live (Ctrl-C to stop)", flush=True)

@@ -1,6 +1,6 @@
 """Task commands in the Taskwarrior idiom: filtered `solo list`, `solo next`, `solo import taskwarrior`, `solo export`, `modify`, `annotate`, `delete`.
 
-Filters are the terms of `solo.core.filters` (`+tag project:x due.before:eow +OVERDUE …`);
+Filters are the terms of `solo.core.planning.filters` (`+tag project:x due.before:eow +OVERDUE …`);
 a term that starts with `-` (`-home`, `-BLOCKED`) is taken as a filter term, not an option.
 `SOLO_TODAY` and `SOLO_NOW` pin the clock for tests.
 """
@@ -17,8 +17,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from solo.core import dates, model
-from solo.core.filters import (
+from solo.core.engine.index import Row
+from solo.core.engine.linetasks import is_line_task
+from solo.core.model import dates
+from solo.core.model import kinds as model
+from solo.core.planning.filters import (
     Context,
     Filter,
     FilterError,
@@ -27,8 +30,6 @@ from solo.core.filters import (
     row_key,
     sort_rows,
 )
-from solo.core.index import Row
-from solo.core.linetasks import is_line_task
 from solo.core.vault import Vault
 from solo.tui.cli.common import (
     UserError,
@@ -119,7 +120,8 @@ def list_rows(vault: Vault, args: argparse.Namespace) -> list[Row]:
 
 # --- next -----------------------------------------------------------------------------------
 def ranked(vault: Vault, rows: Sequence[Row], ctx: Context) -> list[tuple[Row, Any]]:
-    from solo.core import career, urgency
+    from solo.core.career import progress as career
+    from solo.core.planning import urgency
 
     try:
         coeffs = urgency.coefficients(vault.config.urgency)
@@ -162,8 +164,8 @@ def cmd_next(args: argparse.Namespace) -> int:
 def import_taskwarrior(vault: Vault, text: str) -> dict[str, list[str]]:
     """Upsert the tasks of a `task export` into the vault, keyed by `uuid`. Returns what was
     created, updated, left unchanged and could not be mapped (one line each)."""
-    from solo.core import taskwarrior as tw
-    from solo.core.fileformat import to_json
+    from solo.core.model.fileformat import to_json
+    from solo.core.planning import taskwarrior as tw
     from solo.core.vault import VaultError
 
     try:
@@ -262,10 +264,10 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from solo.core import taskwarrior as tw
-    from solo.core.blocks import calendar_events
-    from solo.core.career import Refs, ref_list
-    from solo.core.filters import when_of
+    from solo.core.career.progress import Refs, ref_list
+    from solo.core.planning import taskwarrior as tw
+    from solo.core.planning.blocks import calendar_events
+    from solo.core.planning.filters import when_of
 
     with open_vault(args) as vault:
         rows = select(vault, "task", args.terms, include_closed=True)
@@ -302,7 +304,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             text = tw.to_ics(cal, dt.datetime.combine(today(), now().time()).astimezone(),
                              events=calendar_events(vault.rows("block") + vault.rows("task")))
     if args.output:
-        from solo.core.fsutil import atomic_write_bytes
+        from solo.core.engine.fsutil import atomic_write_bytes
 
         atomic_write_bytes(Path(args.output).expanduser(), text.encode("utf-8"))
     else:
@@ -434,7 +436,7 @@ def cmd_modify(args: argparse.Namespace) -> int:
 
 
 def cmd_annotate(args: argparse.Namespace) -> int:
-    from solo.core.taskwarrior import annotation_line, body_with_annotations
+    from solo.core.planning.taskwarrior import annotation_line, body_with_annotations
 
     text = " ".join(args.text).strip()
     if not text:

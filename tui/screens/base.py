@@ -12,7 +12,7 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widget import Widget
 
-from solo.core.index import Row
+from solo.core.engine.index import Row
 from solo.core.vault import Vault, VaultError
 from solo.tui.messages import ItemsRefreshed, NavigateTo
 from solo.tui.widgets.footer import SoloFooter

@@ -10,8 +10,10 @@ from rich.text import Text
 from textual.widget import Widget
 from textual.widgets import Static
 
-from solo.core import career, focus, people, posts, spend
-from solo.core.index import Row
+from solo.core.career import people, posts, spend
+from solo.core.career import progress as career
+from solo.core.engine.index import Row
+from solo.core.planning import focus
 from solo.core.vault import VaultError
 from solo.tui.format import bar, header, hours, money, short_date, sparkline
 from solo.tui.keys import ITEM_BINDINGS

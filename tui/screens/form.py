@@ -13,8 +13,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from solo.core import clock as core_clock
-from solo.core import model, validation
-from solo.core.index import Row
+from solo.core.engine import validation
+from solo.core.engine.index import Row
+from solo.core.model import kinds as model
 from solo.core.vault import Vault, VaultError
 from solo.tui.format import value_text
 

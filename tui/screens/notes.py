@@ -16,9 +16,10 @@ from textual.widget import Widget
 from textual.widgets import Static, TextArea
 from textual.widgets.text_area import Selection
 
-from solo.core import daily, links, markdown
-from solo.core.index import Row
-from solo.core.textmerge import merge3
+from solo.core.engine.index import Row
+from solo.core.model import links, markdown
+from solo.core.model.textmerge import merge3
+from solo.core.planning import daily
 from solo.core.vault import VaultError
 from solo.tui.keys import NOTE_BINDINGS
 from solo.tui.messages import EditorMerged, LinkActivated, ListSelected, NoteSaved

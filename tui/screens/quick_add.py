@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from solo.core.quickadd import QuickAdd, parse_quickadd
+from solo.core.model.quickadd import QuickAdd, parse_quickadd
 
 
 class QuickAddScreen(ModalScreen[QuickAdd | None]):

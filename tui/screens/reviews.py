@@ -11,7 +11,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Markdown
 
-from solo.core.index import Row
+from solo.core.engine.index import Row
 from solo.core.vault import VaultError
 from solo.tui.keys import ITEM_BINDINGS
 from solo.tui.messages import ListHighlighted, ListSelected

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
-from solo.core.index import Hit
+from solo.core.engine.index import Hit
 from solo.tui.messages import ListHighlighted, ListSelected
 from solo.tui.widgets.item_list import Entry, ItemList
 

@@ -14,7 +14,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from solo.core.index import Row
+from solo.core.engine.index import Row
 from solo.tui.messages import ListSelected
 from solo.tui.widgets.item_list import Entry, ItemList
 

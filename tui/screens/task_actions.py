@@ -6,9 +6,9 @@ import dataclasses
 import datetime as dt
 from pathlib import PurePosixPath
 
-from solo.core import model
-from solo.core.index import Row
-from solo.core.linetasks import is_line_task
+from solo.core.engine.index import Row
+from solo.core.engine.linetasks import is_line_task
+from solo.core.model import kinds as model
 from solo.core.vault import VaultError
 from solo.tui.format import task_entry
 from solo.tui.screens.base import PaletteCommand, SoloScreen

@@ -11,8 +11,9 @@ from textual import work
 from textual.widget import Widget
 from textual.widgets import Static
 
-from solo.core import agenda, model
-from solo.core.index import Row
+from solo.core.engine.index import Row
+from solo.core.model import kinds as model
+from solo.core.planning import agenda
 from solo.tui.format import TASK_WIDTHS, short_date
 from solo.tui.keys import TASK_BINDINGS, TASK_LIST_BINDINGS
 from solo.tui.messages import ListHighlighted, ListSelected

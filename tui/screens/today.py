@@ -10,8 +10,9 @@ from textual.containers import Horizontal
 from textual.widget import Widget
 from textual.widgets import Static
 
-from solo.core import agenda, blocks, people, wellbeing
-from solo.core.index import Row
+from solo.core.career import people
+from solo.core.engine.index import Row
+from solo.core.planning import agenda, blocks, wellbeing
 from solo.tui.format import TASK_WIDTHS, header, hours, sparkline
 from solo.tui.keys import TASK_BINDINGS
 from solo.tui.messages import ListSelected

@@ -8,8 +8,9 @@ from pathlib import PurePosixPath
 from rich.text import Text
 from textual.widgets import Static
 
-from solo.core import blocks, people
-from solo.core.index import Row
+from solo.core.career import people
+from solo.core.engine.index import Row
+from solo.core.planning import blocks
 from solo.core.vault import VaultError
 from solo.tui.keys import DAY_BINDINGS
 from solo.tui.screens.base import SoloScreen

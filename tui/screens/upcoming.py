@@ -11,9 +11,9 @@ from textual.binding import BindingType
 from textual.widget import Widget
 from textual.widgets import Static
 
-from solo.core import upcoming
-from solo.core.index import Row
-from solo.core.upcoming import Occurrence, Upcoming
+from solo.core.engine.index import Row
+from solo.core.planning import upcoming
+from solo.core.planning.upcoming import Occurrence, Upcoming
 from solo.tui.format import PRIORITY_MARK, short_date
 from solo.tui.keys import TASK_BINDINGS
 from solo.tui.messages import ListSelected

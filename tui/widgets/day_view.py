@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from solo.core.blocks import Block, DayPlan
+from solo.core.planning.blocks import Block, DayPlan
 
 TYPE_STYLES = {"focus": "bold green", "meeting": "bold cyan", "admin": "yellow",
                "break": "dim", "learning": "bold magenta"}

@@ -9,7 +9,7 @@ from textual.theme import Theme
 from textual.widgets import TextArea
 from textual.widgets.text_area import Document
 
-from solo.core import markdown
+from solo.core.model import markdown
 from solo.tui.messages import LinkActivated
 
 WIKILINK = re.compile(r"\[\[(?P<target>[^\[\]\n|#]+)(?:#[^\[\]\n|]*)?(?:\|[^\[\]\n]*)?\]\]")

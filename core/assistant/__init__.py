@@ -1,0 +1,1 @@
+"""The private assistant: passages, vectors and facts retrieved from the vault, and cited answers from Ollama."""

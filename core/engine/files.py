@@ -1,0 +1,87 @@
+"""The vault's one door to its files: read, atomically write, stat, rename and unlink by relative path.
+
+Everything the file mirror and the replica do to a user's file goes through a `VaultFiles`,
+so a test can wrap it (count reads and writes, inject faults) without patching `os`.
+Writes are always atomic (temp file in the same folder, fsync, rename, fsync the folder).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from solo.core.engine.fsutil import atomic_write_bytes, fsync_dir
+from solo.core.engine.paths import resolve_inside
+from solo.core.errors import SoloError
+
+
+def kind_of(mode: int) -> str:
+    """What a non-regular file is, in words."""
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    return "not a regular file"
+
+
+class NotRegularFile(SoloError, OSError):
+    """A path Solo was to read is a folder, FIFO, socket or device: never opened for reading.
+
+    An OSError too, so every caller that handles an unreadable file handles this one."""
+
+    def __init__(self, rel: str, mode: int) -> None:
+        super().__init__(f"{rel}: {kind_of(mode)}, not a regular file; not read")
+        self.rel = rel
+
+
+class VaultFiles:
+    """Files under `root`, named by vault-relative `/`-separated paths."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def path(self, rel: str) -> Path:
+        return self.root / rel
+
+    def safe_path(self, rel: str) -> Path:
+        """The absolute path, refusing escapes through `..` or symlinks (raises UnsafePath)."""
+        return resolve_inside(self.root, rel)
+
+    def lstat(self, rel: str) -> os.stat_result:
+        return os.lstat(self.path(rel))
+
+    def exists(self, rel: str) -> bool:
+        return os.path.lexists(self.path(rel))
+
+    def read(self, rel: str) -> bytes:
+        """The bytes of a regular file; NotRegularFile for anything else (never blocks on a
+        FIFO: it is opened non-blocking and checked before a byte is read)."""
+        fd = os.open(self.path(rel), os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        try:
+            mode = os.fstat(fd).st_mode
+            if not stat.S_ISREG(mode):
+                raise NotRegularFile(rel, mode)
+            with os.fdopen(fd, "rb", closefd=False) as stream:
+                return stream.read()
+        finally:
+            os.close(fd)
+
+    def write(self, rel: str, data: bytes) -> None:
+        atomic_write_bytes(self.path(rel), data)
+
+    def rename(self, old: str, new: str) -> None:
+        """Move a file (creating the target's folder), durably."""
+        target = self.path(new)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(self.path(old), target)
+        fsync_dir(target.parent)
+
+    def unlink(self, rel: str) -> None:
+        self.path(rel).unlink()

@@ -1,0 +1,551 @@
+"""The file mirror: Markdown files ⇄ their documents and index rows (scan, ingest, render once).
+
+Every edit on disk goes one way: the file is read once, diffed against its document and
+recorded as one change, and its index row is rewritten. A document changed elsewhere goes
+the other way in `write_doc`: rendered once, written atomically only when the bytes differ,
+and its index row built from the text just written (the file is not read back). The mirror
+also keeps two journals in `.solo/`: `dirty/` (a document whose root-index `rev` may lag its
+content) and `pending/` (a remote change stored but not yet written to its file).
+Callers hold the vault lock.
+"""
+
+from __future__ import annotations
+
+import os
+import stat as stat_module
+from collections.abc import Iterable, Iterator
+from pathlib import Path, PurePosixPath
+
+from solo.core.engine import bulk
+from solo.core.engine.attachments import (
+    Attachments,
+    NotAnAttachment,
+    is_attachment_doc,
+    is_attachment_path,
+)
+from solo.core.engine.bulk import Progress, ScanReport
+from solo.core.engine.crdt import CrdtError, Doc
+from solo.core.engine.docform import (
+    MAX_MIRROR_BYTES,
+    BadDocument,
+    content_sha,
+    file_content,
+    make_row,
+    new_file_doc,
+    render_doc,
+    storable,
+    unmirrorable,
+)
+from solo.core.engine.docrepo import DocRepo, doc_rev
+from solo.core.engine.events import ORIGIN_LOCAL, FileEvent, Listeners, Origin
+from solo.core.engine.files import VaultFiles, kind_of
+from solo.core.engine.fsutil import atomic_write_bytes, fsync_dir, is_temp_name
+from solo.core.engine.index import Index, Row
+from solo.core.engine.linetasks import LineTaskStore
+from solo.core.engine.linkindex import LinkIndex
+from solo.core.engine.store import StoreError
+from solo.core.errors import SoloError
+from solo.core.model import fileformat, markdown
+from solo.core.model import kinds as model
+from solo.core.model.ids import is_document_id, new_document_id
+
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+# Re-exported: where a file becomes a document lives in `core.docform`.
+__all__ = ["MAX_MIRROR_BYTES", "BadDocument", "FileMirror", "Journal", "NotMirroredError",
+           "ScanReport", "content_sha", "displayable", "file_content", "is_markdown", "make_row",
+           "new_file_doc", "render_doc", "storable"]
+
+
+class NotMirroredError(SoloError):
+    """A document was about to be written over a local file Solo keeps and does not mirror."""
+
+    def __init__(self, rel: str, reason: str) -> None:
+        super().__init__(f"{rel}: {reason}; not overwritten")
+        self.rel = rel
+        self.reason = reason
+
+
+def is_markdown(name: str) -> bool:
+    return name.lower().endswith(MARKDOWN_SUFFIXES) and not name.startswith(".") \
+        and not is_temp_name(name)
+
+
+def _utf8_name(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def displayable(name: str) -> str:
+    """A file name as text any terminal can print (undecodable bytes shown as \\xNN)."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
+def _stat_key(st: os.stat_result) -> tuple[int, int, int, int]:
+    return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+class Journal:
+    """A folder of empty marker files named by document id; each marker is durable."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def mark(self, doc_id: str, durable: bool = False) -> None:
+        self.folder.mkdir(exist_ok=True)
+        (self.folder / doc_id).write_bytes(b"")
+        if durable:
+            fsync_dir(self.folder)
+
+    def clear(self, doc_id: str) -> None:
+        (self.folder / doc_id).unlink(missing_ok=True)
+
+    def ids(self) -> list[str]:
+        return sorted(p.name for p in self.folder.iterdir()) if self.folder.is_dir() else []
+
+    def set_aside(self, doc_id: str, folder: Path, reason: str) -> None:
+        """Move a marker that cannot be acted on to `folder`, with the reason inside."""
+        folder.mkdir(exist_ok=True)
+        atomic_write_bytes(folder / doc_id, reason.encode("utf-8") + b"\n")
+        self.clear(doc_id)
+
+
+class FileMirror:
+    """Keeps `.md` files, their documents (through the repo) and the index in agreement."""
+
+    def __init__(self, files: VaultFiles, repo: DocRepo, index: Index, solo_dir: Path) -> None:
+        self.files = files
+        self.root = files.root
+        self.repo = repo
+        self.index = index
+        self.dirty = Journal(solo_dir / "dirty")
+        self.pending = Journal(solo_dir / "pending")
+        self.quarantine_dir = solo_dir / "quarantine"
+        self.events: Listeners[FileEvent] = Listeners()
+        self._seen: dict[str, tuple[tuple[int, int, int, int], str]] = {}
+        self.bad_names: set[str] = set()  # names the last walk skipped (not UTF-8), printable
+        self.line_tasks = LineTaskStore(index.path)  # checkbox tasks of each file (linetasks)
+        self.links = LinkIndex(solo_dir / "links.sqlite")
+        self.attachments = Attachments(files, repo, index, self.links, self.commit, self.record_rev)
+
+    def notify(self, paths: Iterable[str], origin: Origin = ORIGIN_LOCAL) -> None:
+        paths = tuple(paths)
+        if paths:
+            self.events.emit(FileEvent(paths, origin))
+
+    # --- paths -----------------------------------------------------------------------------
+    def rel(self, path: Path | str) -> str:
+        absolute = Path(path)
+        if not absolute.is_absolute():
+            absolute = self.root / absolute
+        return PurePosixPath(os.path.relpath(absolute, self.root)).as_posix()
+
+    def is_vault_file(self, rel: str) -> bool:
+        parts = rel.split("/")
+        return (_utf8_name(rel) and not rel.startswith("..") and all(not p.startswith(".") for p in parts)
+                and is_markdown(parts[-1])) or self.attachments.is_path(rel)
+
+    def walk(self) -> Iterator[tuple[str, os.stat_result]]:
+        """Every Markdown file in the vault (hidden folders and `.solo/` skipped), with lstat."""
+        self.bad_names.clear()
+        # (folder, its vault-relative prefix): a file's path is the prefix and its name, no
+        # relpath per file (that was most of the stat pass every command pays).
+        stack: list[tuple[str, str]] = [(str(self.root), "")]
+        while stack:
+            folder, prefix = stack.pop()
+            try:
+                entries = list(os.scandir(folder))
+            except OSError:
+                continue
+            for entry in entries:
+                name = entry.name
+                if name.startswith("."):
+                    continue
+                if not _utf8_name(name):
+                    self.bad_names.add(displayable(self.rel(entry.path)))
+                    continue
+                try:
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append((entry.path, f"{prefix}{name}/"))
+                    elif is_markdown(name) or self.attachments.wants(name):
+                        yield prefix + name, entry.stat(follow_symlinks=False)
+                except OSError:
+                    continue
+
+    def read_small(self, rel: str) -> bytes | None:
+        """The bytes of a regular file within the mirror's size cap, else None."""
+        try:
+            st = self.files.lstat(rel)
+            if not stat_module.S_ISREG(st.st_mode) or st.st_size > MAX_MIRROR_BYTES:
+                return None
+            return self.files.read(rel)
+        except OSError:
+            return None
+
+    def not_mirrored(self, rel: str) -> str | None:
+        """Why the file at `rel` is one Solo keeps as it is and never mirrors, or None.
+
+        None when nothing is there or it is a Markdown text file Solo may render over.
+        Reads nothing that is not a regular file within the size cap."""
+        try:
+            st = self.files.lstat(rel)
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            return f"cannot be examined ({exc.strerror})"
+        return self._examine(rel, st)[1]
+
+    def _examine(self, rel: str, st: os.stat_result) -> tuple[bytes | None, str | None]:
+        """The bytes of the file `st` describes and why it is not mirrored (None: it is)."""
+        if not stat_module.S_ISREG(st.st_mode):
+            return None, kind_of(st.st_mode)
+        if st.st_size > MAX_MIRROR_BYTES:
+            return None, f"over the {MAX_MIRROR_BYTES // 1024} KiB limit"
+        data = self.read_small(rel)
+        if data is None:
+            return None, "cannot be read"
+        if b"\0" in data:
+            return data, "binary data (NUL bytes)"
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            return data, "not valid UTF-8"
+        return data, None
+
+    # --- files → documents -----------------------------------------------------------------
+    def scan(self, origin: Origin = ORIGIN_LOCAL, progress: Progress | None = None) -> ScanReport:
+        """Bring documents and index up to date with the files (stat first, read only changes).
+
+        New files are mirrored in bulk (`core.bulk`); `progress(done, total)` hears how far."""
+        return bulk.scan(self, origin, progress)
+
+    def unchanged(self, rel: str) -> bool:
+        """True when the file holds exactly what its index row says (ingesting is a no-op).
+
+        A file whose size and mtime match is still read and hashed: editors can keep both."""
+        row = self.index.by_path(rel)
+        if row is None or not row.doc_id or row.problem:
+            return False
+        data = self.read_small(rel)
+        return data is not None and content_sha(data) == row.sha
+
+    def ingest_file(self, rel: str, data: bytes | None = None,
+                    st: os.stat_result | None = None,
+                    origin: Origin = ORIGIN_LOCAL) -> str | None:
+        """Mirror one file into its document and the index. Returns a problem or None.
+
+        `data` and `st`, when given, are what the caller just read (not read again)."""
+        previous = self.index.by_path(rel)
+        if st is None:
+            try:
+                st = self.files.lstat(rel)
+            except FileNotFoundError:
+                if previous:
+                    self.remove(rel, origin)
+                return None
+        if is_attachment_path(rel):
+            return self.attachments.ingest(rel, data, st, origin)
+        if stat_module.S_ISLNK(st.st_mode):
+            return self._problem_row(rel, st, "", f"{rel}: symbolic link, not followed", previous)
+        if not stat_module.S_ISREG(st.st_mode):
+            return self._problem_row(rel, st, "", f"{rel}: {kind_of(st.st_mode)}, not a regular "
+                                     "file; not read", previous)
+        if st.st_size > MAX_MIRROR_BYTES:
+            return self._problem_row(
+                rel, st, "", f"{rel}: {st.st_size / 1e6:.1f} MB is over the "
+                f"{MAX_MIRROR_BYTES // 1024} KiB limit; kept as a plain file, not mirrored",
+                previous)
+        if data is None:
+            data = self.files.read(rel)
+        sha = content_sha(data)
+        if previous is not None and previous.sha == sha and previous.doc_id and not previous.problem:
+            self.index.touch(rel, st.st_mtime_ns, st.st_size)
+            return None
+        if b"\0" in data:
+            return self._problem_row(rel, st, sha, f"{rel}: binary data (NUL bytes), not mirrored",
+                                     previous)
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return self._problem_row(rel, st, sha, f"{rel}: not valid UTF-8 (byte {exc.start}); "
+                                     "left as it is, not mirrored", previous)
+        parsed = storable(fileformat.split(text))
+        doc_id = previous.doc_id if previous and previous.doc_id else None
+        if doc_id is None:
+            # A document may already claim this path: one a crash left without its index
+            # row, or one a peer sent. Reuse it rather than fork the item's identity.
+            claimed = self.repo.root_path_map().get(rel)
+            if claimed and self.repo.exists(claimed) and self.index.by_doc(claimed) is None:
+                doc_id = claimed
+        if doc_id is None:
+            doc_id = self.create_doc(rel, parsed, origin)
+        else:
+            self.apply_text(doc_id, parsed, origin)
+        return self._index_row(rel, doc_id, parsed, st, sha)
+
+    def create_doc(self, rel: str, parsed: fileformat.Parsed,
+                   origin: Origin = ORIGIN_LOCAL) -> str:
+        """A new document for a file's parsed text, listed in the root index."""
+        doc_id = new_document_id()
+        doc = new_file_doc(self.repo.actor, parsed)
+        self.repo.create(doc_id, doc, origin)
+        self.repo.set_root_entry(doc_id, origin=origin, path=rel,
+                                 kind=model.kind_for(rel, parsed.fields), deleted=False,
+                                 rev=doc_rev(doc))
+        return doc_id
+
+    def apply_text(self, doc_id: str, parsed: fileformat.Parsed,
+                   origin: Origin = ORIGIN_LOCAL) -> None:
+        """Make the document read the file's parsed text (one change; none when they agree)."""
+        doc = self.repo.load(doc_id)
+        content = doc.to_python()
+        raw_head, raw_body, raw_meta = content.get("head"), content.get("body"), content.get("meta")
+        head = raw_head if isinstance(raw_head, str) else None
+        body = raw_body if isinstance(raw_body, str) else None
+        meta = raw_meta if isinstance(raw_meta, dict) else None
+        try:
+            if render_doc(doc) == parsed.text and head == parsed.head:
+                return
+        except BadDocument:
+            pass  # the file is the truth here: the edit below repairs the document's shape
+        heads = doc.heads()
+        with doc.change() as edit:
+            if head != parsed.head:
+                edit.set_text(["head"], parsed.head, old=head)
+            if body != parsed.body:
+                edit.set_text(["body"], parsed.body, old=body)
+            if meta is None:
+                edit.put(["meta"], parsed.meta)
+            else:
+                for key, value in parsed.meta.items():
+                    if key not in meta or not fileformat.same_value(meta[key], value):
+                        edit.put(["meta", key], value)
+                for key in meta:
+                    if key not in parsed.meta:
+                        edit.delete(["meta", key])
+        self.commit(doc_id, doc, heads, origin)
+        self.record_rev(doc_id, doc, origin)
+
+    def commit(self, doc_id: str, doc: Doc, heads_before: list[bytes],
+               origin: Origin = ORIGIN_LOCAL, durable: bool = True) -> None:
+        """Persist a file document's new changes, noting that its root `rev` may now lag."""
+        if doc.changes_since(heads_before):
+            self.dirty.mark(doc_id)
+        self.repo.persist(doc_id, doc, heads_before, durable, origin)
+
+    def record_rev(self, doc_id: str, doc: Doc, origin: Origin = ORIGIN_LOCAL) -> None:
+        """Keep the root entry's `rev` equal to the document's, so peers see what changed."""
+        rev = doc_rev(doc)
+        entry = self.repo.root_entry(doc_id) or {}
+        if entry.get("rev") != rev:
+            # Not fsynced: a rev only tells peers what to sync; the change itself is durable,
+            # and `solo sync --full` or `doctor` repair a rev a power cut dropped.
+            self.repo.set_root_entry(doc_id, durable=False, origin=origin, rev=rev)
+        self.dirty.clear(doc_id)
+
+    def fix_dirty_revs(self) -> None:
+        """Repair the revs a killed process left lagging (see `dirty/`)."""
+        for doc_id in self.dirty.ids():
+            entry = self.repo.root_entry(doc_id) if is_document_id(doc_id) else None
+            if entry is not None and self.repo.exists(doc_id):
+                self.record_rev(doc_id, self.repo.load(doc_id))
+            self.dirty.clear(doc_id)
+
+    def _problem_row(self, rel: str, st: os.stat_result, sha: str, problem: str,
+                     previous: Row | None) -> str:
+        row = Row(path=rel, doc_id=previous.doc_id if previous else None,
+                  kind=previous.kind if previous else "note",
+                  title=previous.title if previous else PurePosixPath(rel).stem,
+                  status=None, due=None, scheduled=None, priority=None,
+                  tags=previous.tags if previous else [],
+                  fields=previous.fields if previous else {},
+                  private=previous.private if previous else False,
+                  mtime_ns=st.st_mtime_ns, size=st.st_size, sha=sha, problem=problem)
+        self.index.upsert(row, None)
+        self.links.set_target(rel)
+        return problem
+
+    def _index_row(self, rel: str, doc_id: str, parsed: fileformat.Parsed, st: os.stat_result,
+                   sha: str) -> str | None:
+        row = make_row(rel, doc_id, parsed, st.st_mtime_ns, st.st_size, sha)
+        self.index.upsert(row, parsed.body)
+        self.line_tasks.record(doc_id, sha, parsed.head, parsed.body)
+        self.links.update(rel, parsed.body, first_line=parsed.head.count("\n") + 1,
+                          aliases=markdown.normalize_aliases(row.fields.get("aliases")),
+                          title=row.title)
+        return row.problem
+
+    def ingest(self, paths: Iterable[str], origin: Origin = ORIGIN_LOCAL) -> dict[str, str | None]:
+        """Ingest these paths as they are now (missing ones are removed)."""
+        results: dict[str, str | None] = {}
+        for path in paths:
+            if not self.is_vault_file(path):
+                continue
+            if self.files.exists(path):
+                if self.unchanged(path):
+                    continue
+                results[path] = self.ingest_file(path, origin=origin)
+            elif self.index.by_path(path) is not None:
+                self.remove(path, origin)
+                results[path] = None
+        self.notify(results, origin)
+        return results
+
+    def move(self, old: str, new: str, origin: Origin = ORIGIN_LOCAL) -> None:
+        """A file moved from `old` to `new` on disk: keep its identity (index and root)."""
+        row = self.index.by_path(old)
+        self.index.move(old, new)
+        self.links.move(old, new)
+        if row and row.doc_id:
+            self.repo.set_root_entry(row.doc_id, origin=origin, path=new,
+                                     kind=model.kind_for(new, row.fields))
+
+    def remove(self, rel: str, origin: Origin = ORIGIN_LOCAL) -> None:
+        """A file is gone: its index row goes, its root entry becomes a tombstone."""
+        row = self.index.by_path(rel)
+        self.index.remove(rel)
+        self.links.remove(rel)
+        if row and row.doc_id:
+            try:
+                doc = self.repo.load(row.doc_id)
+                rev, heads = doc_rev(doc), [h.hex() for h in doc.heads()]
+            except (StoreError, CrdtError):
+                rev, heads = "", []
+            # The heads let a peer that has not yet seen the last edits tell a later delete
+            # (it wins) from an edit concurrent with it (the file comes back).
+            self.repo.set_root_entry(row.doc_id, origin=origin, deleted=True, deleted_rev=rev,
+                                     deleted_heads=heads)
+            self.repo.forget(row.doc_id)
+
+    def adopt(self, rel: str, doc_id: str) -> None:
+        """Tie a path to an existing document (one a peer sent), so ingesting it never forks."""
+        row = self.index.by_path(rel)
+        if row is not None and row.doc_id == doc_id:
+            return
+        other = self.index.by_doc(doc_id)
+        if other is not None:
+            self.index.remove(other.path)
+            self.links.remove(other.path)
+        self.index.upsert(Row(path=rel, doc_id=doc_id, kind="note", title="", status=None,
+                              due=None, scheduled=None, priority=None, tags=[], fields={},
+                              private=False, mtime_ns=0, size=0, sha="", problem=None), None)
+
+    # --- documents → files -----------------------------------------------------------------
+    def check_local_edit(self, doc_id: str) -> None:
+        """Before a remote change lands: ingest an edit on disk that nothing ingested yet.
+
+        Reads the file once and remembers what it saw, so `write_doc` right after need not
+        read it again unless its stat changed meanwhile."""
+        row = self.index.by_doc(doc_id)
+        if row is None:
+            return
+        if is_attachment_path(row.path):
+            return self.attachments.check_local_edit(row)
+        seen = self._seen.get(row.path)
+        try:
+            st = self.files.lstat(row.path)
+            if seen is not None and seen[0] == _stat_key(st) and seen[1] == row.sha:
+                return
+            if not stat_module.S_ISREG(st.st_mode):
+                return
+            data = self.files.read(row.path)
+        except OSError:
+            return
+        sha = content_sha(data)
+        if sha != row.sha:
+            self.ingest_file(row.path, data, st)
+        if self.index.by_path(row.path) is not None and not unmirrorable(data):
+            self._seen[row.path] = (_stat_key(st), sha)
+
+    def forget_seen(self) -> None:
+        """End of one locked operation: what was seen on disk may change from now on."""
+        self._seen.clear()
+        self.attachments.forget_seen()
+
+    def write_doc(self, rel: str, doc_id: str, doc: Doc,
+                  origin: Origin = ORIGIN_LOCAL) -> None:
+        """Render the document once and write it to `rel` when the bytes differ; its index
+        row is built from that text (the file is not read back, nor ingested again)."""
+        if is_attachment_doc(doc) or is_attachment_path(rel):
+            try:
+                kept = self.attachments.write(rel, doc_id, doc, origin)
+            except NotAnAttachment as exc:
+                raise BadDocument(f"{exc} (at the attachment path {rel})") from None
+            if kept is not None:
+                raise NotMirroredError(rel, kept)
+            self.notify([rel], origin)
+            return
+        text = render_doc(doc)
+        data = text.encode("utf-8")
+        sha = content_sha(data)
+        seen = self._seen.pop(rel, None)
+        try:
+            st = self.files.lstat(rel)
+        except FileNotFoundError:
+            st = None
+        if st is None:
+            current_sha = None
+        elif seen is not None and seen[0] == _stat_key(st):
+            current_sha = seen[1]
+        else:
+            current, reason = self._examine(rel, st)
+            if reason is not None:
+                raise NotMirroredError(rel, reason)
+            current_sha = content_sha(current) if current is not None else None
+        if current_sha != sha:
+            self.files.write(rel, data)
+            st = self.files.lstat(rel)
+        assert st is not None
+        self.adopt(rel, doc_id)
+        self._index_row(rel, doc_id, fileformat.split(text), st, sha)
+        self.notify([rel], origin)
+
+    def write_text(self, rel: str, text: str, origin: Origin = ORIGIN_LOCAL) -> None:
+        """Atomically write a file and ingest it (the same path as any editor's edit)."""
+        data = text.encode("utf-8")
+        self.files.write(rel, data)
+        self.ingest_file(rel, data)
+        self.notify([rel], origin)
+
+    def rename_file(self, old: str, new: str, origin: Origin = ORIGIN_LOCAL) -> None:
+        """Move a file on disk and its index row (the root entry is the caller's business)."""
+        self.files.rename(old, new)
+        self.index.move(old, new)
+        self.links.move(old, new)
+        self.notify([old, new], origin)
+
+    def delete_if_rendered(self, doc_id: str, origin: Origin = ORIGIN_LOCAL) -> bool:
+        """Delete a document's file if it holds exactly the document; True when gone.
+
+        A file with words the document lacks is ingested instead and kept (False)."""
+        row = self.index.by_doc(doc_id)
+        if row is None:
+            return True
+        if is_attachment_path(row.path):
+            gone = self.attachments.delete_if_rendered(row, doc_id)
+            self.notify([row.path] if gone else [], origin)
+            return gone
+        try:
+            data = self.files.read(row.path)
+        except FileNotFoundError:
+            self.index.remove(row.path)
+            return True
+        except OSError:
+            return False  # a folder or FIFO now stands there: nothing of ours to delete
+        try:
+            rendered: bytes | None = render_doc(self.repo.load(doc_id)).encode("utf-8")
+        except BadDocument:
+            rendered = None  # it cannot be what the file holds: the file is kept
+        # The file as Solo last wrote or ingested it holds no word the history lacks.
+        as_last_seen = content_sha(data) == row.sha and not unmirrorable(data)
+        if data != rendered and not as_last_seen:
+            self.ingest_file(row.path, data)
+            return False
+        self.files.unlink(row.path)
+        self.index.remove(row.path)
+        self.links.remove(row.path)
+        self.repo.forget(doc_id)
+        self.notify([row.path], origin)
+        return True

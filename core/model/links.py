@@ -1,0 +1,233 @@
+"""Links between items: `[[wikilinks]]` in bodies, references in fields, and resolving a reference to a path."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from solo.core.model import markdown
+from solo.core.model.kinds import fields_for
+from solo.core.model.markdown import WikiLink
+
+URL_PREFIX = "automerge:"
+
+
+def find_wikilinks(body: str) -> list[WikiLink]:
+    """Every wikilink in `body` outside fenced code and inline code, in order, with offsets
+    (the scanner in `markdown` answers; see `markdown.wikilinks`)."""
+    return markdown.wikilinks(body)
+
+
+def wikilinks(body: str) -> list[str]:
+    """The distinct link targets in `body`, in order of first appearance.
+
+    `[[target]]`, `[[target|alias]]`, `[[target#heading]]` and embeds `![[target]]` all give
+    "target"; links inside fenced code blocks or inline code do not count.
+    """
+    return list(dict.fromkeys(link.target for link in find_wikilinks(body)))
+
+
+def field_refs(kind: str, fields: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The references held in an item's fields as (field name, ref) pairs, in schema order.
+
+    Covers every field of type "ref" or "refs" for `kind` (goal, skills, project, task);
+    values of the wrong type are skipped.
+    """
+    refs: list[tuple[str, str]] = []
+    for spec in fields_for(kind):
+        value = fields.get(spec.name)
+        if spec.type == "ref" and isinstance(value, str) and value.strip():
+            refs.append((spec.name, value.strip()))
+        elif spec.type == "refs" and isinstance(value, list):
+            refs.extend((spec.name, item.strip()) for item in value
+                        if isinstance(item, str) and item.strip())
+    return refs
+
+
+def stem_of(path: str) -> str:
+    """The file stem of a vault-relative path: "goals/Cloud-Architect.md" → "Cloud-Architect"."""
+    return posixpath.splitext(posixpath.basename(path))[0]
+
+
+def link_stem(ref: str) -> str:
+    """The case-folded file stem a reference names by its last path segment:
+    "[[Plugins/Canvas#h]]" → "canvas"."""
+    return parse_reference(ref).target.rsplit("/", 1)[-1].casefold()
+
+
+def build_stem_index(paths: Iterable[str]) -> dict[str, list[str]]:
+    """Map each case-folded file stem to its paths, sorted: the `by_stem` of `resolve_ref`."""
+    index: dict[str, list[str]] = {}
+    for path in paths:
+        index.setdefault(stem_of(path).casefold(), []).append(path)
+    for candidates in index.values():
+        candidates.sort()
+    return index
+
+
+def normalize_ref(ref: str) -> str:
+    """A reference without surrounding spaces or a ".md" end; a `[[wikilink]]` loses its
+    brackets, `#heading` and `|alias` (a bare ref keeps "#": a stem may be "c#").
+    """
+    text = ref.strip()
+    if text.startswith("[[") and text.endswith("]]"):
+        text = text[2:-2].split("|", 1)[0].split("#", 1)[0].strip()
+    if text.lower().endswith(".md"):
+        text = text[:-3]
+    return text
+
+
+def resolve_all(ref: str, by_id: Mapping[str, str], by_stem: Mapping[str, list[str]]) -> list[str]:
+    """Every path `ref` may name, best first; see `resolve_ref`."""
+    text = normalize_ref(ref) if isinstance(ref, str) else ""
+    if not text:
+        return []
+    for key in (text, text.removeprefix(URL_PREFIX)):
+        if key in by_id:
+            return [by_id[key]]
+    paths = sorted({p for found in by_stem.values() for p in found})
+    return Resolver(Target(p) for p in paths).candidates(text)
+
+
+def resolve_ref(ref: str, by_id: Mapping[str, str], by_stem: Mapping[str, list[str]]) -> str | None:
+    """The path a reference names, or None.
+
+    `by_id` maps item ids to paths; `by_stem` maps case-folded file stems to paths (build it
+    with `build_stem_index`). The ref may be an id (also as an `automerge:` URL), a file stem
+    matched case-insensitively, a vault path without ".md", or a `[[wikilink]]`. An id wins
+    over a stem. An ambiguous stem resolves by `Resolver`'s rules with no linking note (the
+    shortest path, then sorted order); `resolve_all` lists them all so a caller can warn.
+    """
+    candidates = resolve_all(ref, by_id, by_stem)
+    return candidates[0] if candidates else None
+
+
+# --- resolving references like Obsidian ------------------------------------------------------
+
+@dataclass(frozen=True)
+class Target:
+    """Something a reference can name: a vault file with its `aliases` and title."""
+
+    path: str
+    aliases: tuple[str, ...] = ()
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A reference split into the file part and the `#Heading` or `#^block` part."""
+
+    target: str
+    heading: str | None = None
+    block: str | None = None
+
+
+def parse_reference(ref: str) -> Reference:
+    """`[[x#h|t]]`, `x#h`, `x#^b`, `x.md` → the target (no `.md`) and its fragment.
+
+    A bare ref whose `#` is not followed by text (a stem such as "c#") keeps its `#`.
+    """
+    text = ref.strip() if isinstance(ref, str) else ""
+    if text.startswith("[[") and text.endswith("]]"):
+        inner = text[2:-2]
+        bar = inner.find("|")
+        text = (inner[:bar].removesuffix("\\") if bar >= 0 else inner).strip()
+    target, sep, fragment = text.partition("#")
+    heading = block = None
+    if sep and fragment.strip():
+        fragment = fragment.strip()
+        if fragment.startswith("^"):
+            block = fragment[1:]
+        else:
+            heading = fragment
+    else:
+        target = text
+    target = target.strip()
+    if target.lower().endswith(".md"):
+        target = target[:-3]
+    return Reference(target, heading, block)
+
+
+def _key(path: str) -> str:
+    """A path compared as Obsidian compares it: case-folded, without a Markdown extension."""
+    stem, ext = posixpath.splitext(path)
+    return (stem if ext.lower() in (".md", ".markdown") else path).casefold()
+
+
+def name_key(path: str) -> str:
+    """The file name a reference or a path is looked up by: case-folded, a note's without its
+    extension ("Plugins/Canvas.md" → "canvas", "img/Photo.PNG" → "photo.png")."""
+    return _key(path).rsplit("/", 1)[-1]
+
+
+def _closeness(source_dir: list[str], path: str) -> tuple[int, int, int, str]:
+    """Sort key: same folder first, then the deepest common ancestor, then the shortest path."""
+    folder = path.split("/")[:-1]
+    common = 0
+    for a, b in zip(source_dir, folder, strict=False):
+        if a != b:
+            break
+        common += 1
+    same = 0 if folder == source_dir else 1
+    return (same, -common, path.count("/"), f"{len(path):06d}{path}")
+
+
+class Resolver:
+    """Resolves references to paths by Obsidian's rules, over a fixed list of targets.
+
+    A reference names a file by its vault path or a partial path (`Plugins/Canvas`), by its
+    file name (with or without `.md`, case-insensitive; attachments by their full name; `/x`
+names the vault's top folder), by an
+    alias (the `aliases` property) or, last, by its title. Several candidates of the same rule:
+    the one nearest the linking note wins (same folder, then the closest common ancestor), then
+    the shortest path. `./x` and `../x` are relative to the linking note.
+    """
+
+    def __init__(self, targets: Iterable[Target]) -> None:
+        self._by_path: dict[str, list[str]] = {}
+        self._by_name: dict[str, list[str]] = {}
+        self._by_alias: dict[str, list[str]] = {}
+        self._by_title: dict[str, list[str]] = {}
+        for target in targets:
+            key = _key(target.path)
+            self._by_path.setdefault(key, []).append(target.path)
+            self._by_name.setdefault(key.rsplit("/", 1)[-1], []).append(target.path)
+            for alias in target.aliases:
+                if isinstance(alias, str) and alias.strip():
+                    self._by_alias.setdefault(alias.strip().casefold(), []).append(target.path)
+            if target.title.strip():
+                self._by_title.setdefault(target.title.strip().casefold(), []).append(target.path)
+
+    def candidates(self, ref: str, source: str | None = None) -> list[str]:
+        """Every path `ref` may name, best first (the first rule that matches anything)."""
+        target = parse_reference(ref).target
+        if not target:
+            return []
+        source_dir = source.split("/")[:-1] if source else []
+        if target.startswith(("./", "../")) and source is not None:
+            target = posixpath.normpath(posixpath.join(*source_dir, target)) if source_dir \
+                else posixpath.normpath(target)
+        want = _key(target.lstrip("/"))
+        found = list(self._by_path.get(want, [])) if "/" in target else []
+        if not found and "/" in want:
+            name = want.rsplit("/", 1)[-1]
+            found = [p for p in self._by_name.get(name, []) if _key(p).endswith("/" + want)]
+        if not found and "/" not in want:
+            found = list(self._by_name.get(want, []))
+        if not found:
+            found = list(self._by_alias.get(target.casefold(), []))
+        if not found:
+            found = list(self._by_title.get(target.casefold(), []))
+        return sorted(dict.fromkeys(found), key=lambda p: _closeness(source_dir, p))
+
+    def resolve(self, ref: str, source: str | None = None) -> str | None:
+        """The path `ref` names when written in the note at `source`, or None."""
+        found = self.candidates(ref, source)
+        return found[0] if found else None
+
+
+def resolve_link(ref: str, targets: Iterable[Target], source: str | None = None) -> str | None:
+    """`Resolver(targets).resolve(ref, source)` for a single lookup."""
+    return Resolver(targets).resolve(ref, source)

@@ -1,0 +1,1 @@
+"""Tasks and days: filters, urgency, the agenda and upcoming days, daily notes, focus time, time blocks, wellbeing, Taskwarrior."""
