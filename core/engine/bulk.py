@@ -1,13 +1,17 @@
-"""Bulk ingest: many new files mirrored at once, documents built on every core, one commit per batch.
+"""Bulk ingest and the scan that decides it: many new files mirrored at once, one commit per batch.
 
-A first ingest (`solo init` over an existing folder, an index rebuild, a large `git pull`)
-reads each new file once in this process (through `VaultFiles`), builds its document in a
-worker process (the binding inserts text one code point per call, so this is CPU work), and
-commits a batch at a time, in this order:
+`scan` stats every file and works out what changed, moved, vanished or is new. A first
+ingest (`solo init` over an existing folder, a large `git pull`) reads each new file once in
+this process (through `VaultFiles`), builds its document's bytes in a worker process (parse,
+index row, and the first change encoded by `crdt_encode`, never typed into the binding one
+code point at a time), and commits a batch at a time, in this order:
 
 1. the batch's snapshots, written without fsync, then made durable by one file-system sync;
 2. one durable change to the root index listing every document of the batch;
-3. one SQLite transaction with the batch's index rows.
+3. one SQLite transaction with the batch's index rows (then one for its checkbox tasks and
+   one for its links, `index_rows`).
+
+`rebuild` (an index rebuild) stores rows a batch per transaction the same way.
 
 A process killed anywhere in between leaves each file either fully mirrored (steps 1–3 done)
 or without an index row; the next scan ingests such a file again, and when step 2 had
@@ -21,24 +25,36 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import dataclasses
 import os
 import signal
 import stat as stat_module
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from solo.core.engine.docform import MAX_MIRROR_BYTES, content_sha, make_row, new_file_doc, storable
-from solo.core.engine.docrepo import doc_rev
+from solo.core.engine.attachments import is_attachment_path
+from solo.core.engine.crdt import CrdtError, new_actor_id
+from solo.core.engine.docform import (
+    MAX_MIRROR_BYTES,
+    content_sha,
+    make_row,
+    new_file_bytes,
+    storable,
+)
+from solo.core.engine.docrepo import heads_rev
 from solo.core.engine.events import ORIGIN_LOCAL, Origin
 from solo.core.engine.index import Row
+from solo.core.engine.linkindex import Link, scan_links
 from solo.core.model import fileformat
 from solo.core.model.ids import new_document_id
 from solo.core.model.markdown import normalize_aliases
+
+BULK_CHANGES = 500  # a scan that ingests this many files compacts the search index after
 
 if TYPE_CHECKING:
     from solo.core.engine.mirror import FileMirror
@@ -63,9 +79,11 @@ class Built:
     row: Row
     head: str
     body: str
+    links: list[Link]
 
 
 Task = tuple[str, bytes, int, int]  # rel, bytes read, mtime_ns, size
+Mirrored = tuple[Row, str, str, list[Link]]  # a file's row, head, body and links
 
 
 def build(actor: bytes | None, task: Task) -> Built | None:
@@ -79,10 +97,14 @@ def build(actor: bytes | None, task: Task) -> Built | None:
     except UnicodeDecodeError:
         return None
     parsed = storable(fileformat.split(text))
-    doc = new_file_doc(actor, parsed)
+    try:
+        snapshot, head = new_file_bytes(actor or new_actor_id(), parsed)
+    except CrdtError:
+        return None
     doc_id = new_document_id()
     row = make_row(rel, doc_id, parsed, mtime_ns, size, content_sha(data))
-    return Built(rel, doc_id, doc.save(), doc_rev(doc), row, parsed.head, parsed.body)
+    return Built(rel, doc_id, snapshot, heads_rev([head]), row, parsed.head, parsed.body,
+                 scan_links(rel, parsed.body, parsed.head.count("\n") + 1))
 
 
 @dataclass
@@ -223,15 +245,147 @@ class BulkIngest:
             {b.doc_id: {"path": b.rel, "kind": b.row.kind, "deleted": False, "rev": b.rev}
              for b in built}, self.origin)
         self.repo.created_many([b.doc_id for b in built], self.origin)
-        with self.mirror.index.transaction() as index:
-            index.prime([b.body for b in built])
-            for b in built:
-                index.upsert(b.row, b.body)
-                if b.row.problem:
-                    self.problems[b.rel] = b.row.problem
-        # Its own connection to the same file: after the index transaction, not inside it.
-        for b in built:
-            self.mirror.line_tasks.record(b.doc_id, b.row.sha, b.head, b.body)
-            self.mirror.links.update(b.rel, b.body, first_line=b.head.count("\n") + 1,
-                                     aliases=normalize_aliases(b.row.fields.get("aliases")),
-                                     title=b.row.title)
+        index_rows(self.mirror, [(b.row, b.head, b.body, b.links) for b in built])
+        self.problems.update((b.rel, b.row.problem) for b in built if b.row.problem)
+
+
+@dataclass
+class ScanReport:
+    """What a scan found and did."""
+
+    added: list[str] = dataclasses.field(default_factory=list)
+    changed: list[str] = dataclasses.field(default_factory=list)
+    removed: list[str] = dataclasses.field(default_factory=list)
+    renamed: list[tuple[str, str]] = dataclasses.field(default_factory=list)
+    problems: dict[str, str] = dataclasses.field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.changed or self.removed or self.renamed)
+
+
+
+def scan(mirror: FileMirror, origin: Origin = ORIGIN_LOCAL,
+     progress: Progress | None = None) -> ScanReport:
+    """Bring documents and index up to date with the files (stat first, read only changes).
+
+    New files are mirrored in bulk (`core.bulk`); `progress(done, total)` hears how far."""
+    from solo.core.engine.mirror import is_markdown  # (the mirror imports this module)
+
+    report = ScanReport()
+    known = mirror.index.stats()
+    on_disk = dict(mirror.walk())
+    for name in sorted(mirror.bad_names):
+        report.problems[name] = (f"{name}: the file name is not valid UTF-8; left as it "
+                                 "is, not mirrored (rename it to sync it)")
+    changed = [p for p, st in on_disk.items()
+               if p not in known or known[p][:2] != (st.st_mtime_ns, st.st_size)]
+    missing = [p for p in known if p not in on_disk]
+    if not changed and not missing and not mirror.dirty.ids():
+        return report
+    mirror.fix_dirty_revs()
+    known = mirror.index.stats()
+    missing_by_sha: dict[str, list[str]] = {}
+    for path in missing:
+        if path in known:
+            missing_by_sha.setdefault(known[path][2], []).append(path)
+    fresh: list[str] = []
+    for path in sorted(changed):
+        if path not in known and missing_by_sha:
+            data = mirror.read_small(path)
+            old_paths = missing_by_sha.get(content_sha(data)) if data is not None else None
+            if old_paths:
+                old = old_paths.pop(0)
+                mirror.move(old, path, origin)
+                report.renamed.append((old, path))
+                missing.remove(old)
+                continue
+        if path not in known and is_markdown(path) and path not in mirror.repo.root_path_map():
+            fresh.append(path)  # nothing knows this file yet: built in bulk below
+            continue
+        problem = mirror.ingest_file(path, origin=origin)
+        (report.changed if path in known else report.added).append(path)
+        if problem:
+            report.problems[path] = problem
+    if len(fresh) < BULK_FROM:  # a few new files: one at a time, as an editor's save
+        for path in fresh:
+            problem = mirror.ingest_file(path, origin=origin)
+            report.added.append(path)
+            if problem:
+                report.problems[path] = problem
+    elif fresh:
+        bulk = BulkIngest(mirror, origin, progress)
+        report.added += bulk.run(fresh)
+        report.problems.update(bulk.problems)
+    for path in missing:
+        mirror.remove(path, origin)
+        report.removed.append(path)
+    if len(report.added) + len(report.changed) >= BULK_CHANGES:
+        mirror.index.optimize()
+        mirror.repo.trim()
+    mirror.notify(report.added + report.changed + report.removed
+                + [new for _, new in report.renamed], origin)
+    return report
+
+
+def rebuild(mirror: FileMirror, doc_for: Mapping[str, str]) -> None:
+    """Index every file again (the index was cleared), a batch per transaction.
+
+    A Markdown file whose document the root index lists (`doc_for`: path → id) is merged
+    into it (no change when they agree, as they do unless the file changed meanwhile) and
+    its row, tasks and links are stored with its batch; any other file takes the
+    one-at-a-time path, which names its problem."""
+    batch: list[tuple[str, os.stat_result]] = []
+    for entry in mirror.walk():
+        batch.append(entry)
+        if len(batch) >= BATCH:
+            _rebuild_batch(mirror, batch, doc_for)
+            batch = []
+    _rebuild_batch(mirror, batch, doc_for)
+
+
+def _rebuild_batch(mirror: FileMirror, batch: Sequence[tuple[str, os.stat_result]],
+                   doc_for: Mapping[str, str]) -> None:
+    rows: list[Mirrored] = []
+    careful: list[tuple[str, str | None]] = []
+    for rel, st in batch:
+        doc_id = doc_for.get(rel)
+        exists = bool(doc_id) and mirror.repo.exists(doc_id or "")
+        text = None
+        if exists and not is_attachment_path(rel) and stat_module.S_ISREG(st.st_mode) \
+                and st.st_size <= MAX_MIRROR_BYTES:
+            with contextlib.suppress(OSError):
+                data = mirror.files.read(rel)
+                if b"\0" not in data and len(data) <= MAX_MIRROR_BYTES:
+                    with contextlib.suppress(UnicodeDecodeError):
+                        text = data.decode("utf-8")
+        if text is None or doc_id is None:
+            careful.append((rel, doc_id if exists else None))
+            continue
+        parsed = storable(fileformat.split(text))
+        mirror.apply_text(doc_id, parsed)
+        rows.append((make_row(rel, doc_id, parsed, st.st_mtime_ns, st.st_size, content_sha(data)),
+                     parsed.head, parsed.body,
+                     scan_links(rel, parsed.body, parsed.head.count("\n") + 1)))
+    index_rows(mirror, rows)
+    for rel, adopted in careful:
+        if adopted:
+            mirror.adopt(rel, adopted)
+        mirror.ingest_file(rel)
+
+
+def index_rows(mirror: FileMirror, rows: Sequence[Mirrored]) -> None:
+    """Store many mirrored files' (row, head, body, links): one index transaction, then one
+    for their checkbox tasks and one for their links."""
+    if not rows:
+        return
+    with mirror.index.transaction() as index:
+        index.prime([body for _, _, body, _ in rows])
+        for row, _, body, _ in rows:
+            index.upsert(row, body)
+    # Their own connections to the same file: after the index transaction, not inside it.
+    mirror.line_tasks.record_many((row.doc_id or "", row.sha, head, body)
+                                  for row, head, body, _ in rows)
+    mirror.links.update_many(
+        (row.path, links, normalize_aliases(row.fields.get("aliases")), row.title)
+        for row, _, _, links in rows)

@@ -34,6 +34,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from solo.core.engine.crdt_encode import uncompressed
 from solo.core.errors import SoloError
 
 MAGIC = b"\x85\x6f\x4a\x83"
@@ -280,8 +281,8 @@ def stored_heads(data: bytes | memoryview) -> list[bytes] | None:
 
     A change's hash is the SHA-256 of its chunk from the type byte on (the checksum is its
     first four bytes); the heads are the snapshot's heads and the changes' hashes that no
-    change depends on. None when the bytes hold a compressed change (whose hash is over the
-    uncompressed form) or are not chunks: the caller loads the document instead."""
+    change depends on (a deflated change is hashed as the change it inflates to). None when
+    the bytes are not chunks: the caller loads the document instead."""
     reader = _Reader(data)
     heads: set[bytes] = set()
     deps: set[bytes] = set()
@@ -299,6 +300,11 @@ def stored_heads(data: bytes | memoryview) -> list[bytes] | None:
             elif kind == CHUNK_CHANGE:
                 heads.add(hashlib.sha256(reader.data[start + 8:reader.pos]).digest())
                 deps.update(bytes(body.take(32)) for _ in range(body.count()))
+            elif kind == CHUNK_COMPRESSED:  # hashed as the change it inflates to
+                inflated = _inflate(body.take(body.end - body.pos), DEFAULT_CAPS.max_inflate_bytes)
+                heads.add(hashlib.sha256(uncompressed(kind, inflated)).digest())
+                change = _Reader(inflated)
+                deps.update(bytes(change.take(32)) for _ in range(change.count()))
             else:
                 return None
     except LimitExceeded:

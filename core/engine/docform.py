@@ -8,6 +8,7 @@ from typing import Any
 
 from solo.core.engine.attachments import is_attachment_content
 from solo.core.engine.crdt import CrdtError, Doc, storable_problem
+from solo.core.engine.crdt_encode import EncodeError, first_change
 from solo.core.engine.index import Row
 from solo.core.model import fileformat, markdown
 from solo.core.model import kinds as model
@@ -106,6 +107,16 @@ def new_file_doc(actor: bytes | None, parsed: fileformat.Parsed) -> Doc:
         edit.set_text(["head"], parsed.head)
         edit.set_text(["body"], parsed.body)
     return doc
+
+
+def new_file_bytes(actor: bytes, parsed: fileformat.Parsed) -> tuple[bytes, bytes]:
+    """`new_file_doc(actor, parsed)`'s stored bytes and head, encoded without the binding
+    (see `crdt_encode`): what a bulk ingest writes. CrdtError for content it cannot hold."""
+    try:
+        return first_change(actor, {"meta": parsed.meta},
+                            {"head": parsed.head, "body": parsed.body})
+    except EncodeError as exc:
+        raise CrdtError(str(exc)) from None
 
 
 def make_row(rel: str, doc_id: str, parsed: fileformat.Parsed, mtime_ns: int, size: int,

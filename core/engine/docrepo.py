@@ -31,7 +31,12 @@ TRIM_EVERY = 256  # evictions between malloc_trim calls
 
 def doc_rev(doc: Doc) -> str:
     """A short fingerprint of a document's heads: equal revs mean equal content."""
-    return hashlib.sha256(b"".join(sorted(doc.heads()))).hexdigest()[:20]
+    return heads_rev(doc.heads())
+
+
+def heads_rev(heads: list[bytes]) -> str:
+    """`doc_rev` from the heads themselves (a document built without loading it)."""
+    return hashlib.sha256(b"".join(sorted(heads))).hexdigest()[:20]
 
 
 def malloc_trim() -> None:

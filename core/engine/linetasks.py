@@ -192,9 +192,11 @@ class LineTaskStore:
 
     def record(self, doc_id: str, sha: str, head: str, body: str) -> None:
         """Store the tasks of one file's content (called from the ingest path)."""
-        self._record_many([(doc_id, sha, head, body)])
+        self.record_many([(doc_id, sha, head, body)])
 
-    def _record_many(self, files: Iterable[tuple[str, str, str, str]]) -> None:
+    def record_many(self, files: Iterable[tuple[str, str, str, str]]) -> None:
+        """`record` for many files' (doc_id, sha, head, body) in one transaction (a bulk
+        ingest's batch): all of them are stored, or none."""
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
@@ -229,10 +231,10 @@ class LineTaskStore:
             parsed = fileformat.split(text)
             batch.append((doc_id, sha, parsed.head, parsed.body))
             if len(batch) >= 500:
-                self._record_many(batch)
+                self.record_many(batch)
                 batch.clear()
         if batch:
-            self._record_many(batch)
+            self.record_many(batch)
 
     def rows(self, read: Callable[[str], bytes | None] | None = None,
              ids: Iterable[str] | None = None, note: str | None = None) -> list[Row]:

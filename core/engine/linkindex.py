@@ -126,6 +126,13 @@ class LinkIndex:
         with self._lock, self._transaction():
             self._replace(src, found, aliases, title)
 
+    def update_many(self, notes: Iterable[tuple[str, list[Link], Sequence[str], str]]) -> None:
+        """`update` for many notes' (path, links `scan_links` found, aliases, title), in one
+        transaction (a bulk ingest scans the links in its worker processes)."""
+        with self._lock, self._transaction():
+            for src, found, aliases, title in notes:
+                self._replace(src, found, aliases, title)
+
     def _replace(self, src: str, found: list[Link], aliases: Sequence[str], title: str) -> None:
         self._db.execute("DELETE FROM links WHERE src = ?", (src,))
         self._db.executemany(

@@ -5,6 +5,7 @@ The checks and repairs themselves live in `core.doctor`; this is what the vault 
 
 from __future__ import annotations
 
+from solo.core.engine import bulk
 from solo.core.engine.crdt import CrdtError
 from solo.core.engine.docrepo import DocRepo
 from solo.core.engine.doctor import Doctor, Progress
@@ -57,9 +58,5 @@ class Maintenance:
                        if not e.get("deleted") and isinstance(e.get("path"), str)}
             self.index.clear()
             self.mirror.links.clear()
-            for rel, _stat in self.mirror.walk():
-                doc_id = doc_for.get(rel)
-                if doc_id and self.repo.exists(doc_id):
-                    self.mirror.adopt(rel, doc_id)
-                self.mirror.ingest_file(rel)
+            bulk.rebuild(self.mirror, doc_for)
             self.repo.trim()

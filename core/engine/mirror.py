@@ -11,20 +11,19 @@ Callers hold the vault lock.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import stat as stat_module
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from solo.core.engine import bulk
 from solo.core.engine.attachments import (
     Attachments,
     NotAnAttachment,
     is_attachment_doc,
     is_attachment_path,
 )
-from solo.core.engine.bulk import BULK_FROM, BulkIngest, Progress
+from solo.core.engine.bulk import Progress, ScanReport
 from solo.core.engine.crdt import CrdtError, Doc
 from solo.core.engine.docform import (
     MAX_MIRROR_BYTES,
@@ -50,27 +49,11 @@ from solo.core.model import fileformat, markdown
 from solo.core.model import kinds as model
 from solo.core.model.ids import is_document_id, new_document_id
 
-BULK_CHANGES = 500  # a scan that ingests this many files compacts the search index after
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 # Re-exported: where a file becomes a document lives in `core.docform`.
 __all__ = ["MAX_MIRROR_BYTES", "BadDocument", "FileMirror", "Journal", "NotMirroredError",
            "ScanReport", "content_sha", "displayable", "file_content", "is_markdown", "make_row",
            "new_file_doc", "render_doc", "storable"]
-
-
-@dataclass
-class ScanReport:
-    """What a scan found and did."""
-
-    added: list[str] = dataclasses.field(default_factory=list)
-    changed: list[str] = dataclasses.field(default_factory=list)
-    removed: list[str] = dataclasses.field(default_factory=list)
-    renamed: list[tuple[str, str]] = dataclasses.field(default_factory=list)
-    problems: dict[str, str] = dataclasses.field(default_factory=dict)
-
-    @property
-    def empty(self) -> bool:
-        return not (self.added or self.changed or self.removed or self.renamed)
 
 
 class NotMirroredError(SoloError):
@@ -237,60 +220,7 @@ class FileMirror:
         """Bring documents and index up to date with the files (stat first, read only changes).
 
         New files are mirrored in bulk (`core.bulk`); `progress(done, total)` hears how far."""
-        report = ScanReport()
-        known = self.index.stats()
-        on_disk = dict(self.walk())
-        for name in sorted(self.bad_names):
-            report.problems[name] = (f"{name}: the file name is not valid UTF-8; left as it "
-                                     "is, not mirrored (rename it to sync it)")
-        changed = [p for p, st in on_disk.items()
-                   if p not in known or known[p][:2] != (st.st_mtime_ns, st.st_size)]
-        missing = [p for p in known if p not in on_disk]
-        if not changed and not missing and not self.dirty.ids():
-            return report
-        self.fix_dirty_revs()
-        known = self.index.stats()
-        missing_by_sha: dict[str, list[str]] = {}
-        for path in missing:
-            if path in known:
-                missing_by_sha.setdefault(known[path][2], []).append(path)
-        fresh: list[str] = []
-        for path in sorted(changed):
-            if path not in known and missing_by_sha:
-                data = self.read_small(path)
-                old_paths = missing_by_sha.get(content_sha(data)) if data is not None else None
-                if old_paths:
-                    old = old_paths.pop(0)
-                    self.move(old, path, origin)
-                    report.renamed.append((old, path))
-                    missing.remove(old)
-                    continue
-            if path not in known and is_markdown(path) and path not in self.repo.root_path_map():
-                fresh.append(path)  # nothing knows this file yet: built in bulk below
-                continue
-            problem = self.ingest_file(path, origin=origin)
-            (report.changed if path in known else report.added).append(path)
-            if problem:
-                report.problems[path] = problem
-        if len(fresh) < BULK_FROM:  # a few new files: one at a time, as an editor's save
-            for path in fresh:
-                problem = self.ingest_file(path, origin=origin)
-                report.added.append(path)
-                if problem:
-                    report.problems[path] = problem
-        elif fresh:
-            bulk = BulkIngest(self, origin, progress)
-            report.added += bulk.run(fresh)
-            report.problems.update(bulk.problems)
-        for path in missing:
-            self.remove(path, origin)
-            report.removed.append(path)
-        if len(report.added) + len(report.changed) >= BULK_CHANGES:
-            self.index.optimize()
-            self.repo.trim()
-        self.notify(report.added + report.changed + report.removed
-                    + [new for _, new in report.renamed], origin)
-        return report
+        return bulk.scan(self, origin, progress)
 
     def unchanged(self, rel: str) -> bool:
         """True when the file holds exactly what its index row says (ingesting is a no-op).
@@ -353,7 +283,7 @@ class FileMirror:
         if doc_id is None:
             doc_id = self.create_doc(rel, parsed, origin)
         else:
-            self._apply_text(doc_id, parsed, origin)
+            self.apply_text(doc_id, parsed, origin)
         return self._index_row(rel, doc_id, parsed, st, sha)
 
     def create_doc(self, rel: str, parsed: fileformat.Parsed,
@@ -367,8 +297,9 @@ class FileMirror:
                                  rev=doc_rev(doc))
         return doc_id
 
-    def _apply_text(self, doc_id: str, parsed: fileformat.Parsed,
-                    origin: Origin = ORIGIN_LOCAL) -> None:
+    def apply_text(self, doc_id: str, parsed: fileformat.Parsed,
+                   origin: Origin = ORIGIN_LOCAL) -> None:
+        """Make the document read the file's parsed text (one change; none when they agree)."""
         doc = self.repo.load(doc_id)
         content = doc.to_python()
         raw_head, raw_body, raw_meta = content.get("head"), content.get("body"), content.get("meta")

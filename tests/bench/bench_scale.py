@@ -1,7 +1,8 @@
 """Scale benchmarks side by side at 10,000 notes (and 30,000 on demand): init, CLI, search, storage, RSS.
 
 Run on demand: `make bench`, or `pytest -s tests/bench/bench_scale.py -o addopts=''`.
-`SOLO_BENCH_SCALE=10000,30000` picks the sizes (default: `SOLO_BENCH_ITEMS` or 10000).
+`SOLO_BENCH_SCALE=10000,30000` picks the sizes (default: `SOLO_BENCH_ITEMS` or 10000);
+`SOLO_BENCH_FRONT=yaml` writes YAML front matter; `SOLO_BENCH_PARTS=init` stops after init.
 Every figure is printed, with how it grows from one size to the next; nothing about time is
 asserted (numbers vary by machine). Each process's CPU time and peak RSS come from `wait4`.
 """
@@ -24,6 +25,8 @@ from solo.core.vault import Vault
 
 SIZES = [int(s) for s in (os.environ.get("SOLO_BENCH_SCALE") or os.environ.get(
     "SOLO_BENCH_ITEMS") or "10000").split(",") if s.strip()]
+FRONT = os.environ.get("SOLO_BENCH_FRONT", "toml")  # the generated heads: "toml" or "yaml"
+INIT_ONLY = os.environ.get("SOLO_BENCH_PARTS") == "init"  # stop after init and the floors
 RUNS = 5
 SAMPLE = 500  # notes built with the bare bindings (Python, JS), for the per-note floor
 INTEROP = Path(__file__).resolve().parents[1] / "interop"
@@ -108,7 +111,7 @@ def tree_bytes(folder: Path) -> int:
 
 def measure(tmp: Path, count: int) -> dict[str, float]:
     root = tmp / f"vault{count}"
-    raw = generate_vault(root, count)
+    raw = generate_vault(root, count, front=FRONT)
     figures: dict[str, float] = {"notes": count, "text_mb": raw / 1e6}
     env = dict(os.environ, SOLO_VAULT=str(root), SOLO_TODAY="2026-11-26")
 
@@ -143,6 +146,10 @@ def measure(tmp: Path, count: int) -> dict[str, float]:
                 "ms_per_note"]
         finally:
             script.unlink(missing_ok=True)
+
+    if INIT_ONLY:
+        shutil.rmtree(root)
+        return figures
 
     # Whole commands against bare Python start.
     bare = best([sys.executable, "-c", "pass"], env)
@@ -189,7 +196,8 @@ def test_scale(tmp_path: Path) -> None:
         print("\n" + json.dumps(results[-1], indent=1), flush=True)
     keys = list(results[0])
     width = max(len(k) for k in keys)
-    lines = ["", "scale benchmark: " + ", ".join(f"{r['notes']:.0f} notes" for r in results)]
+    lines = ["", f"scale benchmark ({FRONT} front matter): "
+             + ", ".join(f"{r['notes']:.0f} notes" for r in results)]
     for key in keys:
         cells = [f"{r.get(key, float('nan')):10.2f}" for r in results]
         growth = ""

@@ -49,26 +49,42 @@ def body_of_size(rng: random.Random, size: int) -> str:
     return "".join(parts)[:size] + "\n"
 
 
-def item_text(rng: random.Random, kind: str, index: int, size: int = 2000) -> str:
+def item_text(rng: random.Random, kind: str, index: int, size: int = 2000,
+              front: str = "toml") -> str:
+    """One item: TOML front matter (`+++`), or YAML (`---`, as Obsidian writes it)."""
     today = dt.date(2026, 11, 26)
     title = f"{paragraph(rng, 4)[:-1]} {index}"
-    lines = [f'kind = "{kind}"', f'title = "{title}"',
-             f'tags = ["{rng.choice(WORDS)}", "{rng.choice(WORDS)}"]']
+    tags = [rng.choice(WORDS), rng.choice(WORDS)]
+    fields: list[tuple[str, str, str]] = [  # key, TOML value, YAML value
+        ("kind", f'"{kind}"', kind), ("title", f'"{title}"', f'"{title}"'),
+        ("tags", f'["{tags[0]}", "{tags[1]}"]', f"\n  - {tags[0]}\n  - {tags[1]}")]
     if kind == "task":
-        lines += [f'status = "{rng.choice(STATUSES)}"',
-                  f"due = {today + dt.timedelta(days=rng.randint(-30, 60))}",
-                  f'priority = "{rng.choice(("high", "medium", "low"))}"']
+        status = rng.choice(STATUSES)
+        due = today + dt.timedelta(days=rng.randint(-30, 60))
+        priority = rng.choice(("high", "medium", "low"))
+        fields += [("status", f'"{status}"', status), ("due", str(due), str(due)),
+                   ("priority", f'"{priority}"', priority)]
     elif kind == "goal":
-        lines += [f"target = {today + dt.timedelta(days=rng.randint(10, 300))}",
-                  'key_results = [{ name = "ship", target = 10, current = 3 }]']
+        target = today + dt.timedelta(days=rng.randint(10, 300))
+        fields += [("target", str(target), str(target)),
+                   ("key_results", '[{ name = "ship", target = 10, current = 3 }]',
+                    "\n  - name: ship\n    target: 10\n    current: 3")]
     elif kind == "resource":
-        lines += [f"cost = {rng.randint(5, 50)}", 'currency = "EUR"', 'period = "monthly"']
-    head = "+++\n" + "\n".join(lines) + "\n+++\n"
+        cost = rng.randint(5, 50)
+        fields += [("cost", str(cost), str(cost)), ("currency", '"EUR"', "EUR"),
+                   ("period", '"monthly"', "monthly")]
+    if front == "yaml":
+        lines = [f"{key}:{'' if value.startswith(chr(10)) else ' '}{value}"
+                 for key, _, value in fields]
+        head = "---\n" + "\n".join(lines) + "\n---\n"
+    else:
+        head = "+++\n" + "\n".join(f"{key} = {value}" for key, value, _ in fields) + "\n+++\n"
     return head + body_of_size(rng, max(0, size - len(head)))
 
 
-def generate_vault(root: Path, count: int = 10_000, seed: int = 7) -> int:
-    """Write `count` items under `root`; returns the total bytes written."""
+def generate_vault(root: Path, count: int = 10_000, seed: int = 7, front: str = "toml") -> int:
+    """Write `count` items under `root` (front matter `front`: "toml" or "yaml"); returns
+    the total bytes written."""
     rng = random.Random(seed)
     total = 0
     folders = [f for f, _, share in KIND_SHARE for _ in range(int(share * 100))]
@@ -77,7 +93,7 @@ def generate_vault(root: Path, count: int = 10_000, seed: int = 7) -> int:
         folder = rng.choice(folders)
         path = root / folder / f"item-{index:05d}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
-        data = item_text(rng, kinds[folder], index).encode()
+        data = item_text(rng, kinds[folder], index, front=front).encode()
         path.write_bytes(data)
         total += len(data)
     return total

@@ -34,7 +34,6 @@ _BREAKS = re.compile(r"[\t\r\n]+")
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from solo.core.engine.events import DocEvent
     from solo.core.engine.sweep import sweep_temp_files
     from solo.tui.cli.progress import ProgressBar
 
@@ -44,18 +43,9 @@ def cmd_init(args: argparse.Namespace) -> int:
     vault = Vault.init(root)
     sweep_temp_files(vault.root, vault.lock)
     bar = ProgressBar("ingesting")
-    total = sum(1 for _ in vault.walk()) if bar.enabled else 0
-    created = [0]
-
-    def count(event: DocEvent) -> None:
-        created[0] += sum(1 for d in event.doc_ids if d != vault.root_id)
-        bar(created[0], total)
-
-    unsubscribe = vault.on_doc_event(count)
     try:
-        report = vault.scan()
+        report = vault.scan(progress=bar)
     finally:
-        unsubscribe()
         bar.close()
     for problem in report.problems.values():
         print(f"solo: warning: {terminal.clean(problem)}", file=sys.stderr)

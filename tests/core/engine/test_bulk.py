@@ -179,3 +179,68 @@ def test_sigkill_during_bulk_ingest_leaves_every_file_mirrored_or_ingested_again
             vault.scan()
         check_mirrored(root, files)
     assert kills >= 3  # the children really were killed mid-ingest
+
+
+def test_rebuild_index_stores_a_batch_per_transaction_and_keeps_the_files_truth(
+        tmp_path: Path) -> None:
+    root = tmp_path / "vault"
+    files = make_files(root, bulk.BATCH + 40)
+    (root / "notes" / "todo.md").write_text("# Todo\n\n- [ ] write [[n0001]] up\n- [x] done\n")
+    (root / "notes" / "binary.md").write_bytes(b"nul \0 byte")
+    with Vault.init(root) as vault:
+        vault.scan()
+        before = {r.path: (r.doc_id, r.title, r.sha, r.problem) for r in vault.rows()}
+        tasks = sorted((r.path, r.title) for r in vault.line_tasks())
+        links = vault.links("notes/todo.md")
+    assert len(tasks) == 2 and [link.target for link in links] == ["n0001"]
+    edited = "tasks/n0000.md"  # changed on disk while the index is gone
+    (root / edited).write_bytes(files[edited] + b"\nadded while no index\n")
+    with Vault(root) as vault:
+        commits = [0]
+        begin = vault.index.transaction
+
+        def counted():  # type: ignore[no-untyped-def]
+            commits[0] += 1
+            return begin()
+
+        vault.index.transaction = counted  # type: ignore[method-assign]
+        vault.rebuild_index()
+        assert commits[0] == 2  # 300 mirrorable files: two batches
+        after = {r.path: (r.doc_id, r.title, r.sha, r.problem) for r in vault.rows()}
+        assert sorted((r.path, r.title) for r in vault.line_tasks()) == tasks
+        assert [link.target for link in vault.links("notes/todo.md")] == ["n0001"]
+        row = vault.index.by_path(edited)
+        assert row is not None and row.doc_id
+        assert vault.render_doc(vault.load_doc(row.doc_id)).endswith("added while no index\n")
+        assert vault.search("while")[0].row.path == edited
+    assert after.keys() == before.keys()
+    assert after.pop("notes/binary.md")[3] == before.pop("notes/binary.md")[3]
+    assert after.pop(edited)[:2] == before.pop(edited)[:2]
+    assert after == before
+
+
+def test_init_draws_its_bar_from_the_scan_progress_on_a_terminal(tmp_path: Path) -> None:
+    import pty
+
+    root = tmp_path / "vault"
+    files = make_files(root, bulk.BULK_FROM + 8)
+    leader, follower = pty.openpty()
+    child = subprocess.Popen([sys.executable, "-c", "from solo.tui.cli import entry; entry()",
+                              "init", str(root)], stdout=subprocess.PIPE, stderr=follower)
+    os.close(follower)
+    seen = b""
+    while True:  # until the child closes the terminal
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    out, _ = child.communicate()
+    os.close(leader)
+    assert child.returncode == 0
+    assert f"{len(files)} files ingested" in out.decode()
+    total = len(files)
+    assert f"ingesting [{'#' * 30}] {total}/{total}".encode() in seen
+    assert seen.endswith(b"\r\n") or seen.endswith(b"\n")
