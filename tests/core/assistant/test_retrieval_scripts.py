@@ -14,7 +14,7 @@ import pytest
 from solo.core.assistant.retrieval import SCHEMA_VERSION, ChunkIndex, distinct_files, question_match
 from solo.core.vault import Vault
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "obsidian"
+FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "obsidian"
 # Notes on other topics in the same scripts, so a hit has to be earned by the right letters.
 DISTRACTORS = {
     "Travel/旅行.md": "# 旅行\n\n去年夏天去了京都，拍了很多照片，也买了纪念品。\n",
