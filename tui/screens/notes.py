@@ -62,6 +62,7 @@ class NotesScreen(SoloScreen):
         self.base_sha = ""  # the file's sha (per its index row) when `base` was taken
         self._saving = False  # a save is in the write worker ...
         self._saving_path: str | None = None  # ... of this note
+        self._sending = ""  # ... with this text
         self._save_again = False  # the editor asked to save while it was
         self._generation = 0  # saves of an older generation report to nobody
         self._written: tuple[str, Item] | None = None  # the last save's result (any thread)
@@ -161,7 +162,9 @@ class NotesScreen(SoloScreen):
             self._saving, self._save_again = False, False
             self._generation += 1  # ... so its message, when it comes, changes nothing
             if self._written is not None and self._written[0] == self.open_path:
-                self.base, self.base_sha = self._written[1].body, self._written[1].row.sha
+                # It wrote what it sent, or that merged with an edit on disk: from what it
+                # sent, the save below writes what was typed since, or merges it in.
+                self.base, self.base_sha = self._sending, self._written[1].row.sha
         if self.open_path is None or self.editor.text == self.base:
             return
         if self._saving:
@@ -175,7 +178,7 @@ class NotesScreen(SoloScreen):
             except VaultError as exc:
                 self.notify(str(exc), severity="error", markup=False)
             return
-        self._saving, self._saving_path, self._written = True, path, None
+        self._saving, self._saving_path, self._sending, self._written = True, path, text, None
         self.run_write("Save note", job, partial(self._saved, self._generation, path, text))
 
     def _save_job(self, path: str, base: str, text: str) -> Item:

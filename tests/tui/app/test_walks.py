@@ -136,3 +136,21 @@ async def test_text_typed_during_a_save_reaches_the_file_when_another_note_opens
         await settle(pilot)
         assert (tui_root / NOTE).read_text().endswith(" First. Second.")
         assert screen.open_path == other
+
+
+async def test_switching_notes_during_a_save_that_merged_keeps_every_word(tui_root: Path) -> None:
+    app = RecordingApp(tui_root, today=TODAY, now=NOW, watch=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_note(app, pilot, NOTE)
+        await pilot.press(*" First.")
+        file = tui_root / NOTE
+        head, body = file.read_text().split("+++\n", 2)[1:]
+        file.write_text(f"+++\n{head}+++\nTheirs.\n{body}")  # not reported: the watcher is off
+        screen.flush_save()  # in the worker, where it merges with "Theirs."
+        await pilot.press(*" Second.")
+        other = next(r.path for r in app.vault.rows("note") if r.path != NOTE)
+        screen.open_item(other)
+        await settle(pilot)
+        text = file.read_text()
+        assert text.split("+++\n", 2)[2].startswith("Theirs.\n")
+        assert text.endswith(" First. Second.") and text.count("Theirs.") == 1
