@@ -30,6 +30,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE)]
 
+from bench_scale import search_timings  # noqa: E402
 from generate import VOCABULARY, generate_vault  # noqa: E402
 
 from solo.core.vault import Vault  # noqa: E402
@@ -91,11 +92,6 @@ def paired(argv: list[str], env: dict[str, str], pairs: int = PAIRS,
             "ratio": statistics.median(ratios)}
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
-
-
 def import_ms(argv: list[str], env: dict[str, str]) -> float:
     """The sum of every module's own import time (`-X importtime`) for `solo ARGV`."""
     out = subprocess.run([sys.executable, "-X", "importtime", *SOLO[1:], *argv], env=env,
@@ -142,20 +138,9 @@ def stat_pass(root: Path, env: dict[str, str]) -> dict[str, float]:
 
 def search_in_process(root: Path) -> dict[str, float]:
     rng = random.Random(5)
-    out: dict[str, float] = {}
     with Vault(root) as vault:
         vault.search(VOCABULARY[0], 20)  # (the first search reads the row lengths once)
-        for label, low, high in (("worst", 0, 5), ("typical", 5, 3000)):
-            timings = []
-            for _ in range(100):
-                text = " ".join(VOCABULARY[rng.randint(low, high)]
-                                for _ in range(rng.choice((1, 2))))
-                t0 = time.perf_counter()
-                vault.search(text, 20)
-                timings.append(time.perf_counter() - t0)
-            out[f"search {label} p50 ms"] = percentile(timings, 0.5) * 1000
-            out[f"search {label} p95 ms"] = percentile(timings, 0.95) * 1000
-    return out
+        return search_timings(vault, rng)
 
 
 def search_recall(tmp: Path) -> str:
