@@ -51,7 +51,7 @@ test: setup tests/interop/node_modules/.installed lint
 # SCALE=10000,30000 runs the scale benchmark (tests/bench/bench_scale.py) at both sizes.
 SCALE ?=
 bench: setup
-	SOLO_BENCH_SCALE=$(SCALE) $(BIN)/python -m pytest -q -s tests/bench -p no:cacheprovider --timeout=7200 -o addopts=''
+	SOLO_BENCH_SCALE=$(SCALE) $(BIN)/python -m pytest -q -s tests/bench -p no:cacheprovider --timeout=7200 -o addopts='' -o python_files='bench_*.py'
 
 clean:
 	rm -rf $(VENV) tests/interop/node_modules
