@@ -26,9 +26,11 @@ _LIST = re.compile(r"\s*(?:[-*+]|\d+[.)])(?:\s\[[ xX]\])?\s")
 
 
 def link_under(line: str, column: int) -> markdown.WikiLink | None:
-    """The wikilink under `column` of `line`, if any (the one scanner's reading)."""
+    """The wikilink under `column` of `line`, if any (the one scanner's reading). A cursor
+    just past the closing `]]` is not on the link: Enter there, after typing one, breaks the
+    line as anywhere else."""
     for link in markdown.wikilinks(line):
-        if link.start <= column <= link.end and link.target.strip():
+        if link.start <= column < link.end and link.target.strip():
             return link
     return None
 

@@ -122,6 +122,7 @@ async def test_unresolved_link_creates_the_note_and_back_forward_walk_the_trail(
         before = (tui_root / created).read_text()
         screen.navigate(start)
         await type_link(pilot, screen, "Again [[quiet hours]]")
+        assert screen.open_path == start  # Enter just past the first link broke the line
         await pilot.press("enter")  # resolves now (case-insensitive): nothing new is written
         await wait_for(pilot, lambda: screen.open_path == created)
         assert (tui_root / created).read_text() == before

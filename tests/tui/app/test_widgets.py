@@ -74,9 +74,14 @@ async def test_editor_highlights_markdown_and_follows_links() -> None:
         editor.move_cursor((0, 7))
         await pilot.press("enter")
         assert editor.text.startswith("# Title\n\n")
+        editor.move_cursor(editor.document.end)
+        await pilot.press(*" [[next]]", "enter")  # just typed a link: Enter goes on writing
+        assert app.links == ["cloud-certification"]
+        assert editor.text.endswith("[[next]]\n")
 
 
 def test_link_at() -> None:
     line = "a [[x]] b [[y#h|z]]"
     assert link_at(line, 0) is None
     assert link_at(line, 4) == "x" and link_at(line, 12) == "y"
+    assert link_at(line, 6) == "x" and link_at(line, 7) is None  # on the last `]`; past it
