@@ -24,6 +24,35 @@ from solo.tui.screens.task_actions import TaskActions, entry, row_key
 from solo.tui.widgets.item_list import ItemList
 
 LISTS: tuple[str, ...] = ("inbox", "next", "waiting", "scheduled", "someday", "done")
+SHORT_NAMES = {"inbox": "inb", "next": "nxt", "waiting": "wai", "scheduled": "sch",
+               "someday": "som", "done": "don"}
+
+
+def tab_line(current: str, counts: dict[str, int], extra: list[str], width: int) -> Text:
+    """The lists as tabs, then the active filters and the order, in `width` cells. When it
+    does not fit, the other lists shrink to three letters, then only the shown list is left;
+    the filters are kept whole, since a list narrowed by a filter you cannot see looks wrong."""
+    tail = "  " + " ".join(extra)
+
+    def build(names: dict[str, str], pad: str) -> Text:
+        line = Text(no_wrap=True, overflow="ellipsis")
+        for index, name in enumerate(LISTS if names else (current,)):
+            if index and not pad:
+                line.append(" ")
+            count = counts.get(name)
+            label = name if name == current else names[name]
+            shown = " ".join(part for part in (label, "" if count is None else str(count))
+                             if part)
+            line.append(f"{pad}{shown}{pad}", style="reverse bold" if name == current else "")
+        line.append(tail, style="dim")
+        return line
+
+    full = {name: name for name in LISTS}
+    for names, pad in ((full, " "), (SHORT_NAMES, " "), (SHORT_NAMES, ""), ({}, " ")):
+        line = build(names, pad)
+        if line.cell_len <= width:
+            return line
+    return line
 
 
 @dataclass
@@ -80,14 +109,13 @@ class TasksScreen(TaskActions):
         self._render_tabs()
 
     def _render_tabs(self) -> None:
-        tabs = Text(no_wrap=True, overflow="ellipsis")
-        for name in LISTS:
-            style = "reverse bold" if name == self.list_name else ""
-            count = self.counts.get(name)
-            tabs.append(f" {name}{'' if count is None else f' {count}'} ", style=style)
+        tabs = self.query_one("#tasks-tabs", Static)
         extra = [f"{k}:{v}" for k, v in self.filters.items()] + [f"by {self.sort_by}"]
-        tabs.append("  " + " ".join(extra), style="dim")
-        self.query_one("#tasks-tabs", Static).update(tabs)
+        width = tabs.content_region.width or self.app.size.width
+        tabs.update(tab_line(self.list_name, self.counts, extra, width))
+
+    def on_resize(self) -> None:
+        self._render_tabs()
 
     def _matches(self, row: Row) -> bool:
         for key, wanted in self.filters.items():

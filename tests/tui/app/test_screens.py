@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from support.tui_helpers import settle
-from textual.widgets import Input
+from support.tui_helpers import settle, wait_for
+from textual.widgets import Input, Static
 
 from solo.core.vault import Vault
 from solo.tui.screens.career import CareerScreen
 from solo.tui.screens.notes import NotesScreen
 from solo.tui.screens.reviews import ReviewsScreen
-from solo.tui.screens.tasks import TasksScreen
+from solo.tui.screens.tasks import TasksScreen, tab_line
 from solo.tui.screens.today import TodayScreen
 from solo.tui.widgets.item_list import ItemList
 
@@ -118,6 +118,47 @@ async def test_tasks_lists_filters_and_sort(make_app) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert keys_of(screen) == []
+
+
+async def test_tasks_tab_line_keeps_the_filters_at_80_columns(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, TasksScreen)
+        await pilot.press("t", *"brand", "enter")
+        await settle(pilot)
+        await pilot.press("g")
+        await settle(pilot)
+        app.screen.query_one(Input).value = "personal-brand"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen.counts != {})
+        await settle(pilot)
+        tabs = screen.query_one("#tasks-tabs", Static)
+        shown = str(tabs.render())
+        assert len(shown) <= tabs.content_region.width
+        assert shown.startswith(" next ")  # the other lists make way for the filters
+        assert shown.endswith("tag:brand goal:personal-brand by due")
+        await pilot.press("g")
+        await settle(pilot)
+        app.screen.query_one(Input).value = ""
+        await pilot.press("enter")
+        await settle(pilot)
+        shown = str(tabs.render())
+        assert " wai " in shown and shown.endswith("tag:brand by due")  # room again: shortened
+
+
+def test_tab_line_shrinks_the_other_lists_before_the_filters() -> None:
+    counts = {"inbox": 3, "next": 12, "waiting": 0, "scheduled": 4, "someday": 7, "done": 1234}
+    extra = ["tag:work", "project:solo", "by due"]
+    wide = tab_line("next", counts, extra, 140).plain
+    assert "waiting 0" in wide and wide.endswith("tag:work project:solo by due")
+    for width in range(40, 140):
+        line = tab_line("next", counts, extra, width)
+        assert line.cell_len <= width, width
+        assert line.plain.endswith("tag:work project:solo by due")
+        assert "next 12" in line.plain
 
 
 async def test_notes_screen_opens_a_note_with_backlinks(make_app) -> None:
