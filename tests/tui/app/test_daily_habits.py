@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support.tui_helpers import settle, wait_for
+from support.tui_helpers import open_screen, settle, wait_for
 from textual.command import CommandPalette
 
 from solo.core.vault import Vault
@@ -100,10 +100,7 @@ async def test_unresolved_link_creates_the_note_and_back_forward_walk_the_trail(
     start = "notes/working-agreement.md"
     async with app.run_test(size=(100, 30)) as pilot:
         await started(pilot, app)
-        await pilot.press("3")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, NotesScreen)
+        screen = await open_screen(pilot, "3", NotesScreen)
         screen.navigate(start)
         await type_link(pilot, screen, "See [[Quiet Hours]]")
         await pilot.press("enter")
@@ -133,10 +130,7 @@ async def test_link_to_a_heading_opens_the_note_at_that_heading(make_app) -> Non
     app = live(make_app)
     async with app.run_test(size=(100, 30)) as pilot:
         await started(pilot, app)
-        await pilot.press("3")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, NotesScreen)
+        screen = await open_screen(pilot, "3", NotesScreen)
         screen.navigate("notes/sa-pro-study-plan.md")
         await type_link(pilot, screen, "Rules: [[working-agreement#Review]]")
         await pilot.press("enter")

@@ -7,7 +7,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from support.tui_helpers import settle, wait_for
+from support.tui_helpers import open_screen, settle, wait_for
 from textual.widgets import Input, Static
 
 from solo.tui.screens.form import FormScreen
@@ -173,10 +173,7 @@ async def test_notes_editor_saves_after_a_pause(make_app, tui_root) -> None:
     app = make_app()
     path = "notes/content-calendar.md"
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("3")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, NotesScreen)
+        screen = await open_screen(pilot, "3", NotesScreen)
         screen.open_item(path)
         screen.editor.focus()
         screen.editor.move_cursor((0, 0))
@@ -191,10 +188,7 @@ async def test_notes_editor_saves_after_a_pause(make_app, tui_root) -> None:
 async def test_new_note_and_wikilink_navigation(make_app, tui_root) -> None:
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("3")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, NotesScreen)
+        screen = await open_screen(pilot, "3", NotesScreen)
         await pilot.press("n")
         app.screen.query_one(Input).value = "Exam day checklist"
         await pilot.press("enter")
@@ -212,10 +206,7 @@ async def test_new_note_and_wikilink_navigation(make_app, tui_root) -> None:
 async def test_ctrl_click_on_a_link_opens_it(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("3")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, NotesScreen)
+        screen = await open_screen(pilot, "3", NotesScreen)
         screen.open_item("notes/sa-pro-study-plan.md")
         await settle(pilot)
         lines = screen.editor.text.split("\n")

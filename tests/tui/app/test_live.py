@@ -6,7 +6,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from support.tui_helpers import NOW, TODAY, settle, wait_for
+from support.tui_helpers import NOW, TODAY, open_screen, settle, wait_for
 from textual.message import Message
 
 from solo.tui.app import SoloApp
@@ -66,10 +66,7 @@ async def test_open_note_merges_external_edit_with_unsaved_keystrokes(tui_root: 
     app = RecordingApp(tui_root, today=TODAY, now=NOW, watch=True)
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for(pilot, lambda: app.watcher is not None)
-        await pilot.press("3")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, NotesScreen)
+        screen = await open_screen(pilot, "3", NotesScreen)
         screen.open_item(path)
         await settle(pilot)
         editor = screen.editor
@@ -121,10 +118,7 @@ async def test_saving_merges_an_edit_on_disk_the_watcher_has_not_reported(
     path = "notes/working-agreement.md"
     app = RecordingApp(tui_root, today=TODAY, now=NOW, watch=False)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("3")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, NotesScreen)
+        screen = await open_screen(pilot, "3", NotesScreen)
         screen.open_item(path)
         screen.editor.focus()
         screen.editor.move_cursor(screen.editor.document.end)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from support.tui_helpers import settle, wait_for
+from support.tui_helpers import open_screen, settle, wait_for
 from textual.widgets import Input, Static
 
 from solo.core.vault import Vault
@@ -82,10 +82,7 @@ async def test_number_keys_and_sidebar_switch_screens(make_app) -> None:
 async def test_tasks_lists_filters_and_sort(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(140, 40)) as pilot:
-        await pilot.press("2")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, TasksScreen)
+        screen = await open_screen(pilot, "2", TasksScreen)
         assert screen.list_name == "next" and len(keys_of(screen)) == 8
         assert keys_of(screen)[0] == "tasks/submit-expense-report-october.md"  # by due
         await pilot.press("right")
@@ -123,10 +120,7 @@ async def test_tasks_lists_filters_and_sort(make_app) -> None:
 async def test_tasks_tab_line_keeps_the_filters_at_80_columns(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("2")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, TasksScreen)
+        screen = await open_screen(pilot, "2", TasksScreen)
         await pilot.press("t", *"brand", "enter")
         await settle(pilot)
         await pilot.press("g")
@@ -164,10 +158,7 @@ def test_tab_line_shrinks_the_other_lists_before_the_filters() -> None:
 async def test_notes_screen_opens_a_note_with_backlinks(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(140, 40)) as pilot:
-        await pilot.press("3")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, NotesScreen)
+        screen = await open_screen(pilot, "3", NotesScreen)
         screen.open_item("notes/sa-pro-study-plan.md")
         await settle(pilot)
         assert screen.editor.text.startswith("# SAP-C02 study plan")

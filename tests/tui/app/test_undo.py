@@ -6,7 +6,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from support.tui_helpers import settle, wait_for
+from support.tui_helpers import open_screen, settle, wait_for
 from textual.widgets import Input
 
 from solo.tui.format import task_entry
@@ -36,10 +36,7 @@ async def test_u_undoes_done_then_says_nothing_is_left(make_app, tui_root: Path)
     said = recorder(app)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        await pilot.press("2")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, TasksScreen)
+        screen = await open_screen(pilot, "2", TasksScreen)
         screen.select_task(screen.vault.resolve(TASK))
         await settle(pilot)
         await pilot.press("x")

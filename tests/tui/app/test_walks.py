@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from support.counting import CountingFiles
-from support.tui_helpers import NOW, TODAY, settle, wait_for
+from support.tui_helpers import NOW, TODAY, open_screen, settle, wait_for
 from textual.message import Message
 
 from solo.tui.app import SoloApp
@@ -37,10 +37,7 @@ class RecordingApp(SoloApp):
 
 
 async def open_note(app: RecordingApp, pilot, path: str) -> NotesScreen:  # type: ignore[no-untyped-def]
-    await pilot.press("3")
-    await settle(pilot)
-    screen = app.screen
-    assert isinstance(screen, NotesScreen)
+    screen = await open_screen(pilot, "3", NotesScreen)
     screen.open_item(path)
     await settle(pilot)
     screen.editor.focus()
