@@ -14,6 +14,24 @@ TODAY = dt.date(2026, 11, 26)  # a Thursday, ISO week 2026-W48
 
 from support.solo_cli import run_solo, solo_env  # noqa: E402,F401  (re-exported)
 
+CLI_ENV = solo_env(SOLO_TODAY=TODAY.isoformat())
+
+
+def solo(root: Path, *args: str, now: str | None = None) -> str:
+    """Run `solo --vault ROOT ARGS` on TODAY (and `now`); it must succeed; its output."""
+    env = dict(CLI_ENV, SOLO_NOW=now) if now else CLI_ENV
+    result = run_solo("--vault", str(root), *args, env=env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def fails(root: Path, *args: str) -> str:
+    """Run `solo --vault ROOT ARGS`; it must fail with one line on stderr, returned."""
+    result = run_solo("--vault", str(root), *args, env=CLI_ENV)
+    assert result.returncode == 1 and result.stderr.count("\n") == 1, \
+        (result.returncode, result.stderr)
+    return result.stderr
+
 
 def page(front: str, body: str = "") -> str:
     """A vault file: `front` is TOML (without fences)."""

@@ -7,22 +7,16 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from support.career_helpers import goal, make_vault, page, run_solo, solo_env, task
-
-ENV = solo_env(SOLO_TODAY="2026-11-26")
-
-
-def solo(root: Path, *args: str, now: str | None = None) -> str:
-    env = dict(ENV, SOLO_NOW=now) if now else ENV
-    r = run_solo("--vault", str(root), *args, env=env)
-    assert r.returncode == 0, r.stderr
-    return r.stdout
-
-
-def fails(root: Path, *args: str) -> str:
-    r = run_solo("--vault", str(root), *args, env=ENV)
-    assert r.returncode == 1 and r.stderr.count("\n") == 1, (r.returncode, r.stderr)
-    return r.stderr
+from support.career_helpers import (
+    CLI_ENV,
+    fails,
+    goal,
+    make_vault,
+    page,
+    run_solo,
+    solo,
+    task,
+)
 
 
 def test_report_goals_acceptance_a_quarter_done(tmp_path: Path) -> None:
@@ -153,7 +147,7 @@ def test_review_new_writes_a_useful_draft(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("report", ["goals", "skills", "learning", "spend", "time"])
 def test_example_vault_reports(example_root: Path, report: str) -> None:
-    run_solo("init", str(example_root), env=ENV)
+    run_solo("init", str(example_root), env=CLI_ENV)
     data = json.loads(solo(example_root, "report", report, "--json"))
     assert data
     assert solo(example_root, "report", report).strip()
@@ -167,7 +161,7 @@ def test_example_vault_reports(example_root: Path, report: str) -> None:
 
 
 def test_example_vault_brag_and_review(example_root: Path) -> None:
-    run_solo("init", str(example_root), env=ENV)
+    run_solo("init", str(example_root), env=CLI_ENV)
     text = solo(example_root, "report", "brag")
     section = text[text.index("## Get certified"):text.index("## Build a personal brand")]
     assert "Scored 78% on SAP-C02 practice exam #2" in section

@@ -8,25 +8,18 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from support.career_helpers import goal, make_vault, page, run_solo, solo_env, task
+from support.career_helpers import (
+    fails,
+    goal,
+    make_vault,
+    page,
+    solo,
+    task,
+)
 
 from solo.core.vault import Vault
 
-ENV = solo_env(SOLO_TODAY="2026-11-26")
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "vault"
-
-
-def solo(root: Path, *args: str, now: str | None = None) -> str:
-    env = dict(ENV, SOLO_NOW=now) if now else ENV
-    r = run_solo("--vault", str(root), *args, env=env)
-    assert r.returncode == 0, r.stderr
-    return r.stdout
-
-
-def fails(root: Path, *args: str) -> str:
-    r = run_solo("--vault", str(root), *args, env=ENV)
-    assert r.returncode == 1 and r.stderr.count("\n") == 1, (r.returncode, r.stderr)
-    return r.stderr
 
 
 def front(path: Path) -> dict[str, object]:
