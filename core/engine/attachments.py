@@ -145,7 +145,7 @@ class Attachments:
             return None
         doc_id = previous.doc_id if previous and previous.doc_id else None
         if doc_id is None:
-            claimed = self.repo.root_path_map().get(rel)
+            claimed = self.repo.root_claim(rel)
             if claimed and self.repo.exists(claimed) and self.index.by_doc(claimed) is None:
                 doc_id = claimed
         if doc_id is None:

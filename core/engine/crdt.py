@@ -237,6 +237,34 @@ class Doc:
                 return self._extract(raw, obj)
             return _scalar_out(value)
 
+    def keys_where(self, path: Sequence[str], key: str, value: str) -> list[str]:
+        """Keys (in key order) of the map at `path` whose value is a map holding the text
+        `value` at `key`; reads only that key of each child (the root index's 10,000
+        entries extracted whole cost a `solo add` a quarter of a second)."""
+        with self._call("cannot read value") as raw:
+            obj = self._find(raw, path)
+            if obj is None or raw.object_type(obj) != am.ObjType.Map:
+                return []
+            names, children = raw.keys(obj), raw.values(obj)  # both in key order
+            if len(names) != len(children):
+                children = [raw.get(obj, name) for name in names]
+            found: list[str] = []
+            for name, child in zip(names, children, strict=True):
+                if child is None or child[0] != am.ObjType.Map:
+                    continue
+                inner = raw.get(child[1], key)
+                if inner is None:
+                    continue
+                if inner[0] == am.ObjType.Text:
+                    held: JsonValue = raw.text(inner[1])
+                elif isinstance(inner[0], am.ObjType):
+                    continue
+                else:
+                    held = _scalar_out(inner[0])
+                if held == value:
+                    found.append(name)
+            return found
+
     def to_python(self) -> dict[str, JsonValue]:
         with self._call("cannot read document") as raw:
             result = self._extract(raw, am.ROOT)

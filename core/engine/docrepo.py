@@ -254,6 +254,17 @@ class DocRepo:
             self._path_map_stamp = stamp
         return self._path_map
 
+    def root_claim(self, path: str) -> str | None:
+        """The document the root index lists live at `path` (as `root_path_map().get(path)`),
+        found without extracting every entry when the map is not cached."""
+        stamp = self.storage.stamp(self._root())
+        if self._path_map is not None and self._path_map_stamp == stamp:
+            return self._path_map.get(path)
+        doc = self.root_doc()
+        live = [doc_id for doc_id in doc.keys_where(["files"], "path", path)
+                if doc.get(["files", doc_id, "deleted"]) is not True]
+        return live[-1] if live else None
+
     def forget_all(self) -> None:
         self._cache.clear()
         self._unsaved.clear()

@@ -277,7 +277,7 @@ class FileMirror:
         if doc_id is None:
             # A document may already claim this path: one a crash left without its index
             # row, or one a peer sent. Reuse it rather than fork the item's identity.
-            claimed = self.repo.root_path_map().get(rel)
+            claimed = self.repo.root_claim(rel)
             if claimed and self.repo.exists(claimed) and self.index.by_doc(claimed) is None:
                 doc_id = claimed
         if doc_id is None:

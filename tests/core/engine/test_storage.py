@@ -136,3 +136,35 @@ def test_a_vault_runs_on_the_memory_store(tmp_path: Path) -> None:
     doc = vault.load_doc(item.row.doc_id or "")
     assert doc.get(["body"]) == "two implementations, one suite\n"
     vault.close()
+
+
+def test_a_root_claim_agrees_with_the_path_map(storage: DocStorage) -> None:
+    """`root_claim` reads one key of each entry; it must answer as the whole map does:
+    tombstones claim nothing, of two live entries at one path the last listed wins, and a
+    path held as a Text object (a peer's app may write one) counts as that path."""
+    root_id = new_document_id()
+    root = Doc.new()
+    ids = sorted(new_document_id() for _ in range(5))
+    with root.change() as edit:
+        edit.put(["files"], {
+            ids[0]: {"path": "notes/a.md", "kind": "note", "deleted": False},
+            ids[1]: {"path": "notes/gone.md", "kind": "note", "deleted": True},
+            ids[2]: {"path": "notes/twice.md", "kind": "note", "deleted": False},
+            ids[3]: {"path": "notes/twice.md", "kind": "note"},
+            ids[4]: {"kind": "note"},
+        })
+        edit.put(["files", "not-a-map"], "x")
+        edit.put(["files", new_document_id()], {"kind": "note"})
+    storage.create(root_id, root)
+    text_id = new_document_id()
+    with DocRepo(storage, root_id=root_id).change(root_id) as edit:
+        edit.put(["files", text_id], {"kind": "note"})
+        edit.set_text(["files", text_id, "path"], "notes/text.md")
+    paths = ["notes/a.md", "notes/gone.md", "notes/twice.md", "notes/text.md", "notes/none.md"]
+    expected = DocRepo(storage, root_id=root_id).root_path_map()
+    assert expected["notes/twice.md"] == ids[3] and expected["notes/text.md"] == text_id
+    for path in paths:
+        assert DocRepo(storage, root_id=root_id).root_claim(path) == expected.get(path), path
+    cached = DocRepo(storage, root_id=root_id)
+    cached.root_path_map()
+    assert [cached.root_claim(p) for p in paths] == [expected.get(p) for p in paths]
