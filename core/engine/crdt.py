@@ -245,7 +245,8 @@ class Doc:
             obj = self._find(raw, path)
             if obj is None or raw.object_type(obj) != am.ObjType.Map:
                 return []
-            names, children = raw.keys(obj), raw.values(obj)  # both in key order
+            names = raw.keys(obj)
+            children: Sequence[Any] = raw.values(obj)  # in key order, as the names
             if len(names) != len(children):
                 children = [raw.get(obj, name) for name in names]
             found: list[str] = []
