@@ -23,17 +23,13 @@ never listed are unreachable leftovers, never a user's only copy of anything.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import dataclasses
 import os
 import signal
 import stat as stat_module
-import sys
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -48,6 +44,7 @@ from solo.core.engine.docform import (
 )
 from solo.core.engine.docrepo import heads_rev
 from solo.core.engine.events import ORIGIN_LOCAL, Origin
+from solo.core.engine.fsutil import libc
 from solo.core.engine.index import Row
 from solo.core.engine.linkindex import Link, scan_links
 from solo.core.model import fileformat
@@ -57,6 +54,8 @@ from solo.core.model.markdown import normalize_aliases
 BULK_CHANGES = 500  # a scan that ingests this many files compacts the search index after
 
 if TYPE_CHECKING:
+    from concurrent.futures import Executor, Future
+
     from solo.core.engine.mirror import FileMirror
 
 Progress = Callable[[int, int], None]
@@ -124,11 +123,10 @@ def build_chunk(actor: bytes | None, tasks: Sequence[Task]) -> list[Built | None
 def _watch_parent(parent: int) -> None:
     """In a worker: die with the process that started it (a killed `solo init` leaves no
     worker behind holding its pipes)."""
-    if sys.platform.startswith("linux"):
-        name = ctypes.util.find_library("c")
-        if name:
-            with contextlib.suppress(OSError, AttributeError):
-                ctypes.CDLL(name).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    lib = libc()
+    if lib is not None:
+        with contextlib.suppress(AttributeError):
+            lib.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     if os.getppid() != parent:
         os._exit(1)
 
@@ -273,14 +271,16 @@ def scan(mirror: FileMirror, origin: Origin = ORIGIN_LOCAL,
     from solo.core.engine.mirror import is_markdown  # (the mirror imports this module)
 
     report = ScanReport()
-    known = mirror.index.stats()
+    stamps = mirror.index.stamps()
     on_disk = dict(mirror.walk())
     for name in sorted(mirror.bad_names):
         report.problems[name] = (f"{name}: the file name is not valid UTF-8; left as it "
                                  "is, not mirrored (rename it to sync it)")
-    changed = [p for p, st in on_disk.items()
-               if p not in known or known[p][:2] != (st.st_mtime_ns, st.st_size)]
-    missing = [p for p in known if p not in on_disk]
+    # A file is looked at again when its mtime or its size differs from its row's.
+    changed = [p for p, st in on_disk.items() if stamps.get(p) != (st.st_mtime_ns, st.st_size)]
+    # With nothing changed every file on disk has a row, so equal counts mean none is gone.
+    missing = [p for p in stamps if p not in on_disk] \
+        if changed or len(stamps) != len(on_disk) else []
     if not changed and not missing and not mirror.dirty.ids():
         return report
     mirror.fix_dirty_revs()

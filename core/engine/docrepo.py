@@ -14,8 +14,6 @@ The root index document (`files`: doc id → {path, kind, deleted, rev}) lives h
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import hashlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -23,6 +21,7 @@ from typing import Any
 
 from solo.core.engine.crdt import Doc, Editor
 from solo.core.engine.events import ORIGIN_LOCAL, DocEvent, Listeners, Origin, Unsubscribe
+from solo.core.engine.fsutil import libc
 from solo.core.engine.storage import DocStorage, Stamp
 
 DEFAULT_CAPACITY = 32
@@ -41,13 +40,10 @@ def heads_rev(heads: list[bytes]) -> str:
 
 def malloc_trim() -> None:
     """Return freed heap to the OS (glibc); a no-op elsewhere."""
-    name = ctypes.util.find_library("c")
-    if not name:
-        return
-    try:
-        ctypes.CDLL(name).malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
+    lib = libc()
+    if lib is not None:
+        with contextlib.suppress(AttributeError):
+            lib.malloc_trim(0)
 
 
 class DocRepo:

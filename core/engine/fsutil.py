@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import os
-import secrets
+import sys
 from pathlib import Path
+from typing import Any
 
 
 def fsync_dir(folder: Path) -> None:
@@ -21,7 +23,23 @@ def fsync_dir(folder: Path) -> None:
 
 def temp_name(target: Path) -> Path:
     """A hidden temp path beside `target` that watchers recognise as Solo's own."""
-    return target.with_name(f".{target.name}.solo-tmp-{secrets.token_hex(4)}")
+    return target.with_name(f".{target.name}.solo-tmp-{os.urandom(4).hex()}")
+
+
+@functools.cache
+def libc() -> Any | None:
+    """The C library through ctypes (`syncfs`, `malloc_trim`, `prctl`), or None off glibc
+    systems. Imported and looked up on first use: `ctypes.util` starts a subprocess."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c") if sys.platform.startswith("linux") else None
+    if not name:
+        return None
+    try:
+        return ctypes.CDLL(name, use_errno=True)
+    except OSError:
+        return None
 
 
 def is_temp_name(name: str) -> bool:

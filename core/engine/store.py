@@ -11,17 +11,14 @@ The store does no locking of its own: callers serialise writers (see `core.lock`
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import os
 import struct
-import sys
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from solo.core.engine.crdt import CrdtError, Doc
-from solo.core.engine.fsutil import atomic_write_bytes, fsync_dir, temp_name
+from solo.core.engine.fsutil import atomic_write_bytes, fsync_dir, libc, temp_name
 from solo.core.engine.integrity import log_damage
 from solo.core.errors import SoloError
 from solo.core.model.ids import is_document_id
@@ -254,12 +251,9 @@ def sync_files(files: Sequence[Path], folders: Iterable[Path]) -> None:
 
 
 def _syncfs(path: Path) -> bool:
-    libc_name = ctypes.util.find_library("c") if sys.platform.startswith("linux") else None
-    if not libc_name:
-        return False
-    try:
-        syncfs = ctypes.CDLL(libc_name, use_errno=True).syncfs
-    except (OSError, AttributeError):
+    lib = libc()
+    syncfs = getattr(lib, "syncfs", None) if lib is not None else None
+    if syncfs is None:
         return False
     fd = os.open(path, os.O_RDONLY)
     try:
