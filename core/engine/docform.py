@@ -8,11 +8,9 @@ from typing import Any
 
 from solo.core.engine.attachments import is_attachment_content
 from solo.core.engine.crdt import CrdtError, Doc, storable_problem
-from solo.core.engine.crdt_encode import EncodeError, first_change
 from solo.core.engine.index import Row
 from solo.core.model import fileformat, markdown
 from solo.core.model import kinds as model
-from solo.core.model.checkbox import page_properties
 
 MAX_MIRROR_BYTES = 1024 * 1024
 
@@ -112,6 +110,8 @@ def new_file_doc(actor: bytes | None, parsed: fileformat.Parsed) -> Doc:
 def new_file_bytes(actor: bytes, parsed: fileformat.Parsed) -> tuple[bytes, bytes]:
     """`new_file_doc(actor, parsed)`'s stored bytes and head, encoded without the binding
     (see `crdt_encode`): what a bulk ingest writes. CrdtError for content it cannot hold."""
+    from solo.core.engine.crdt_encode import EncodeError, first_change  # (writes only)
+
     try:
         return first_change(actor, {"meta": parsed.meta},
                             {"head": parsed.head, "body": parsed.body})
@@ -122,6 +122,8 @@ def new_file_bytes(actor: bytes, parsed: fileformat.Parsed) -> tuple[bytes, byte
 def make_row(rel: str, doc_id: str, parsed: fileformat.Parsed, mtime_ns: int, size: int,
              sha: str) -> Row:
     """The index row of a mirrored file, from its parsed text."""
+    from solo.core.model.checkbox import page_properties  # (ingests only)
+
     fields = parsed.meta or page_properties(parsed.body)  # Logseq `key:: value`, read only
     tags = markdown.item_tags(fields.get("tags"), parsed.body)
 

@@ -11,10 +11,9 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from solo.core import clock
-from solo.core.engine import lineedit
 from solo.core.engine.events import ORIGIN_LOCAL
 from solo.core.engine.index import Index, Row, short_id
 from solo.core.engine.journal import ActionJournal
@@ -24,6 +23,9 @@ from solo.core.engine.mirror import FileMirror
 from solo.core.errors import VaultError
 from solo.core.model import completion, fileformat, naming, refs
 from solo.core.model import kinds as model
+
+if TYPE_CHECKING:
+    from solo.core.engine import lineedit
 
 
 @dataclass(frozen=True)
@@ -172,6 +174,8 @@ class Items:
         with self.lock:
             row = ref if isinstance(ref, Row) else self.resolve(ref)
             if is_line_task(row):
+                from solo.core.engine import lineedit  # (checkbox tasks only)
+
                 if body is not None or unset and set(unset) - set(lineedit.EDITABLE):
                     raise VaultError(f"{row.path}:{row.fields['line']}: a checkbox task is one "
                                      "line of its note; edit the note to change more")
@@ -228,6 +232,8 @@ class Items:
         with self.lock:
             row = ref if isinstance(ref, Row) else self.resolve(ref)
             if is_line_task(row):
+                from solo.core.engine import lineedit  # (checkbox tasks only)
+
                 return self._edit_line(row, lambda text: lineedit.complete(
                     text, row.fields["note"], row.short_id, row.fields.get("text"), today,
                     force=force))

@@ -32,13 +32,15 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from solo.core.engine.index import Row
-from solo.core.model import checkbox, fileformat, markdown
-from solo.core.model.checkbox import page_properties
+from solo.core.model import fileformat, markdown
 
-__all__ = ["LINE_KEYS", "Found", "LineTaskStore", "is_line_task", "page_properties", "scan"]
+if TYPE_CHECKING:
+    from solo.core.model import checkbox
+
+__all__ = ["LINE_KEYS", "Found", "LineTaskStore", "is_line_task", "scan"]
 
 PARSER_VERSION = "2"
 LINE_KEYS = ("line", "text", "checkbox", "note", "plan_line")
@@ -89,6 +91,8 @@ def scan(head: str, body: str, doc_id: str) -> list[Found]:
     """Every task of a file (its front matter `head` and `body`), in order."""
     if not _maybe_tasks(body):
         return []
+    from solo.core.model import checkbox  # (its patterns cost a command that ingests nothing)
+
     first = head.count("\n")
     scanned = markdown.lines(body)
     found: list[Found] = []
@@ -119,7 +123,9 @@ def scan(head: str, body: str, doc_id: str) -> list[Found]:
 
 def _maybe_tasks(body: str) -> bool:
     """A quick look before the line scanner: a box or a Logseq marker somewhere."""
-    return "]" in body and "[" in body or any(m in body for m in checkbox.MARKERS)
+    from solo.core.model.checkbox import MARKERS
+
+    return "]" in body and "[" in body or any(m in body for m in MARKERS)
 
 
 def _data(item: Found) -> dict[str, Any]:
