@@ -313,6 +313,12 @@ class Index:
             self._db.execute("VACUUM")
 
 
+    def stamps(self) -> dict[str, tuple[int, int]]:
+        """path → (mtime_ns, size) for every known file: the scan's first look (no sha)."""
+        with self._lock:
+            return {path: (mtime_ns, size) for path, mtime_ns, size in
+                    self._tuples("SELECT path, mtime_ns, size FROM files")}
+
     def stats(self) -> dict[str, tuple[int, int, str]]:
         """path → (mtime_ns, size, sha) for every known file: what the scan compares against."""
         with self._lock:

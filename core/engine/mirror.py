@@ -154,6 +154,7 @@ class FileMirror:
         # (folder, its vault-relative prefix): a file's path is the prefix and its name, no
         # relpath per file (that was most of the stat pass every command pays).
         stack: list[tuple[str, str]] = [(str(self.root), "")]
+        wants = self.attachments.wants
         while stack:
             folder, prefix = stack.pop()
             try:
@@ -164,13 +165,13 @@ class FileMirror:
                 name = entry.name
                 if name.startswith("."):
                     continue
-                if not _utf8_name(name):
+                if not name.isascii() and not _utf8_name(name):
                     self.bad_names.add(displayable(self.rel(entry.path)))
                     continue
                 try:
                     if entry.is_dir(follow_symlinks=False):
                         stack.append((entry.path, f"{prefix}{name}/"))
-                    elif is_markdown(name) or self.attachments.wants(name):
+                    elif is_markdown(name) or wants(name):
                         yield prefix + name, entry.stat(follow_symlinks=False)
                 except OSError:
                     continue
