@@ -11,8 +11,6 @@ from solo.core.model import markdown
 from solo.core.model.kinds import fields_for
 from solo.core.model.markdown import WikiLink
 
-URL_PREFIX = "automerge:"
-
 
 def find_wikilinks(body: str) -> list[WikiLink]:
     """Every wikilink in `body` outside fenced code and inline code, in order, with offsets
@@ -55,53 +53,6 @@ def link_stem(ref: str) -> str:
     """The case-folded file stem a reference names by its last path segment:
     "[[Plugins/Canvas#h]]" → "canvas"."""
     return parse_reference(ref).target.rsplit("/", 1)[-1].casefold()
-
-
-def build_stem_index(paths: Iterable[str]) -> dict[str, list[str]]:
-    """Map each case-folded file stem to its paths, sorted: the `by_stem` of `resolve_ref`."""
-    index: dict[str, list[str]] = {}
-    for path in paths:
-        index.setdefault(stem_of(path).casefold(), []).append(path)
-    for candidates in index.values():
-        candidates.sort()
-    return index
-
-
-def normalize_ref(ref: str) -> str:
-    """A reference without surrounding spaces or a ".md" end; a `[[wikilink]]` loses its
-    brackets, `#heading` and `|alias` (a bare ref keeps "#": a stem may be "c#").
-    """
-    text = ref.strip()
-    if text.startswith("[[") and text.endswith("]]"):
-        text = text[2:-2].split("|", 1)[0].split("#", 1)[0].strip()
-    if text.lower().endswith(".md"):
-        text = text[:-3]
-    return text
-
-
-def resolve_all(ref: str, by_id: Mapping[str, str], by_stem: Mapping[str, list[str]]) -> list[str]:
-    """Every path `ref` may name, best first; see `resolve_ref`."""
-    text = normalize_ref(ref) if isinstance(ref, str) else ""
-    if not text:
-        return []
-    for key in (text, text.removeprefix(URL_PREFIX)):
-        if key in by_id:
-            return [by_id[key]]
-    paths = sorted({p for found in by_stem.values() for p in found})
-    return Resolver(Target(p) for p in paths).candidates(text)
-
-
-def resolve_ref(ref: str, by_id: Mapping[str, str], by_stem: Mapping[str, list[str]]) -> str | None:
-    """The path a reference names, or None.
-
-    `by_id` maps item ids to paths; `by_stem` maps case-folded file stems to paths (build it
-    with `build_stem_index`). The ref may be an id (also as an `automerge:` URL), a file stem
-    matched case-insensitively, a vault path without ".md", or a `[[wikilink]]`. An id wins
-    over a stem. An ambiguous stem resolves by `Resolver`'s rules with no linking note (the
-    shortest path, then sorted order); `resolve_all` lists them all so a caller can warn.
-    """
-    candidates = resolve_all(ref, by_id, by_stem)
-    return candidates[0] if candidates else None
 
 
 # --- resolving references like Obsidian ------------------------------------------------------
@@ -226,8 +177,3 @@ names the vault's top folder), by an
         """The path `ref` names when written in the note at `source`, or None."""
         found = self.candidates(ref, source)
         return found[0] if found else None
-
-
-def resolve_link(ref: str, targets: Iterable[Target], source: str | None = None) -> str | None:
-    """`Resolver(targets).resolve(ref, source)` for a single lookup."""
-    return Resolver(targets).resolve(ref, source)
