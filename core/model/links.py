@@ -113,8 +113,9 @@ def name_key(path: str) -> str:
     return _key(path).rsplit("/", 1)[-1]
 
 
-def _closeness(source_dir: list[str], path: str) -> tuple[int, int, int, str]:
-    """Sort key: same folder first, then the deepest common ancestor, then the shortest path."""
+def _nearness(source_dir: list[str], path: str) -> tuple[int, int, int]:
+    """How near `path` is to a note in `source_dir`: same folder first, then the deepest
+    common ancestor, then the fewest folders."""
     folder = path.split("/")[:-1]
     common = 0
     for a, b in zip(source_dir, folder, strict=False):
@@ -122,7 +123,12 @@ def _closeness(source_dir: list[str], path: str) -> tuple[int, int, int, str]:
             break
         common += 1
     same = 0 if folder == source_dir else 1
-    return (same, -common, path.count("/"), f"{len(path):06d}{path}")
+    return (same, -common, len(folder))
+
+
+def _closeness(source_dir: list[str], path: str) -> tuple[int, int, int, str]:
+    """Sort key: `_nearness`, then the shortest path, then sorted order."""
+    return (*_nearness(source_dir, path), f"{len(path):06d}{path}")
 
 
 class Resolver:
@@ -130,10 +136,11 @@ class Resolver:
 
     A reference names a file by its vault path or a partial path (`Plugins/Canvas`), by its
     file name (with or without `.md`, case-insensitive; attachments by their full name; `/x`
-names the vault's top folder), by an
-    alias (the `aliases` property) or, last, by its title. Several candidates of the same rule:
-    the one nearest the linking note wins (same folder, then the closest common ancestor), then
-    the shortest path. `./x` and `../x` are relative to the linking note.
+    names the vault's top folder), by an alias (the `aliases` property) or, last, by its
+    title. Several candidates of the same rule: the one nearest the linking note wins (same
+    folder, then the closest common ancestor, then the fewest folders), then the shortest
+    path. `./x` and `../x` are relative to the linking note. `nearest` tells a caller with
+    no linking note when only length or sort order would choose.
     """
 
     def __init__(self, targets: Iterable[Target]) -> None:
@@ -177,3 +184,15 @@ names the vault's top folder), by an
         """The path `ref` names when written in the note at `source`, or None."""
         found = self.candidates(ref, source)
         return found[0] if found else None
+
+    def nearest(self, ref: str, source: str | None = None) -> list[str]:
+        """The candidates tied for nearest to `source` (`candidates`' order): one path when
+        the rules pick a file on their own, several when only the length of the path or
+        sorted order would tell them apart (with no source: the ones in the fewest folders,
+        so `notes/x.md` and `tasks/x.md` tie, while `x.md` beats `notes/x.md`)."""
+        found = self.candidates(ref, source)
+        if not found:
+            return []
+        source_dir = source.split("/")[:-1] if source else []
+        best = _nearness(source_dir, found[0])
+        return [p for p in found if _nearness(source_dir, p) == best]

@@ -157,7 +157,10 @@ def test_references_a_field_or_command_may_hold(ref: str, expected: str | None) 
     assert RESOLVER.resolve(ref) == expected
 
 
-def test_a_shared_name_lists_every_candidate() -> None:
+def test_a_shared_name_lists_every_candidate_and_the_tie() -> None:
     resolver = Resolver(Target(p) for p in ["b/x.md", "a/x.md", "a/deep/x.md"])
     assert resolver.candidates("X") == ["a/x.md", "b/x.md", "a/deep/x.md"]
-    assert resolver.candidates("nothing") == []
+    assert resolver.nearest("X") == ["a/x.md", "b/x.md"]  # as near: only sort order differs
+    assert resolver.nearest("x", "a/deep/note.md") == ["a/deep/x.md"]
+    assert Resolver(Target(p) for p in ["x.md", "a/x.md"]).nearest("x") == ["x.md"]
+    assert resolver.nearest("nothing") == []
