@@ -6,7 +6,9 @@ scanner, `core.markdown`) and its entry as a link target (path, `aliases`, title
 attachments are targets only (`set_target`). Links are stored as written and resolved when
 asked, with `links.Resolver` (Obsidian's rules), so adding, renaming or removing a file never
 leaves a stale answer. A backlinks query reads only the links whose target could name the
-file (its name, an alias or its title, by an indexed key), then resolves those.
+file (its name, an alias or its title, by an indexed key), then resolves those. With
+attachments off, a link to a non-Markdown file that is there resolves to it all the same
+(`set_unmirrored`): only a link to nothing is unresolved.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import contextlib
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,6 +113,7 @@ class LinkIndex:
         self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         self._generation = 0
         self._resolver: tuple[tuple[int, int], Resolver] | None = None
+        self._unmirrored: Callable[[], Iterable[str]] = tuple
 
     def close(self) -> None:
         with self._lock:
@@ -202,6 +205,13 @@ class LinkIndex:
             for path in attachments:
                 self.set_target(path)
 
+    def set_unmirrored(self, files: Callable[[], Iterable[str]]) -> None:
+        """Where to find, when asked, the files links may name that are not targets: the
+        non-Markdown files of a vault with attachments off (they are there; Solo does not
+        mirror them). A link no target resolves is looked for among them, so it is not
+        reported as unresolved."""
+        self._unmirrored = files
+
     # --- reading ----------------------------------------------------------------------
     def target_count(self) -> int:
         with self._lock:
@@ -228,8 +238,17 @@ class LinkIndex:
 
     def _resolved(self, links: Iterable[Link]) -> list[Link]:
         resolver = self.resolver()
-        return [Link(**{**link.__dict__, "resolved": resolver.resolve(link.target, link.src)})
-                for link in links]
+        found = [Link(**{**link.__dict__, "resolved": resolver.resolve(link.target, link.src)})
+                 for link in links]
+        # Only a file name with an extension can name a non-Markdown file: the (rare) walk
+        # for unmirrored files happens only when such a link resolves to no target.
+        if any(link.resolved is None and "." in name_key(link.target) for link in found):
+            unmirrored = Resolver(Target(path) for path in self._unmirrored())
+            found = [link if link.resolved is not None else
+                     Link(**{**link.__dict__,
+                             "resolved": unmirrored.resolve(link.target, link.src)})
+                     for link in found]
+        return found
 
     def outgoing(self, src: str) -> list[Link]:
         """The links written in `src`, in order, each with the path it resolves to or None."""

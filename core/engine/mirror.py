@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import stat as stat_module
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
 from solo.core.engine import bulk
@@ -21,6 +21,7 @@ from solo.core.engine.attachments import (
     Attachments,
     NotAnAttachment,
     is_attachment_doc,
+    is_attachment_name,
     is_attachment_path,
 )
 from solo.core.engine.bulk import Progress, ScanReport
@@ -130,6 +131,7 @@ class FileMirror:
         self.line_tasks = LineTaskStore(index.path)  # checkbox tasks of each file (linetasks)
         self.links = links if links is not None else LinkIndex(solo_dir / "links.sqlite")
         self.attachments = Attachments(files, repo, index, self.links, self.commit, self.record_rev)
+        self.links.set_unmirrored(self.unmirrored_files)
 
     def notify(self, paths: Iterable[str], origin: Origin = ORIGIN_LOCAL) -> None:
         paths = tuple(paths)
@@ -149,8 +151,21 @@ class FileMirror:
                 and is_markdown(parts[-1])) or self.attachments.is_path(rel)
 
     def walk(self) -> Iterator[tuple[str, os.stat_result]]:
-        """Every Markdown file in the vault (hidden folders and `.solo/` skipped), with lstat."""
+        """Every Markdown file in the vault (hidden folders and `.solo/` skipped), with lstat;
+        attachments too unless they are off."""
         self.bad_names.clear()
+        return self._walk(lambda name: is_markdown(name) or self.attachments.wants(name),
+                          self.bad_names)
+
+    def unmirrored_files(self) -> list[str]:
+        """The attachment files of a vault with attachments off (none when they are on):
+        there for links to name, never mirrored."""
+        if self.attachments.enabled:
+            return []
+        return [rel for rel, _ in self._walk(is_attachment_name, set())]
+
+    def _walk(self, wanted: Callable[[str], bool],
+              bad_names: set[str]) -> Iterator[tuple[str, os.stat_result]]:
         # (folder, its vault-relative prefix): a file's path is the prefix and its name, no
         # relpath per file (that was most of the stat pass every command pays).
         stack: list[tuple[str, str]] = [(str(self.root), "")]
@@ -165,12 +180,12 @@ class FileMirror:
                 if name.startswith("."):
                     continue
                 if not _utf8_name(name):
-                    self.bad_names.add(displayable(self.rel(entry.path)))
+                    bad_names.add(displayable(self.rel(entry.path)))
                     continue
                 try:
                     if entry.is_dir(follow_symlinks=False):
                         stack.append((entry.path, f"{prefix}{name}/"))
-                    elif is_markdown(name) or self.attachments.wants(name):
+                    elif wanted(name):
                         yield prefix + name, entry.stat(follow_symlinks=False)
                 except OSError:
                     continue

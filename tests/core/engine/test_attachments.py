@@ -121,6 +121,30 @@ def test_embeds_and_image_links_resolve_to_attachments(vault: Vault) -> None:
     assert [link.line for link in vault.backlinks("assets/photo 1.png")] == [1, 2]
 
 
+def test_with_attachments_off_links_to_files_that_are_there_are_not_unresolved(
+        tmp_path: Path) -> None:
+    root = tmp_path / "v"
+    Vault.init(root).close()
+    (root / ".solo" / "config.toml").write_text("attachments_max_mb = 0\n")
+    vault = Vault(root)
+    put(vault, "assets/diagram.png", PNG)
+    put(vault, "report.pdf", PDF)
+    put(vault, "notes/n.md", b"![[diagram.png]]\n[[report.pdf]]\n[[assets/diagram.png]]\n"
+                             b"[r](../report.pdf)\n[[gone.pdf]]\n[[Nowhere]]\n")
+    vault.scan()
+    assert [r.path for r in vault.rows()] == ["notes/n.md"]  # nothing else is mirrored
+    assert [link.resolved for link in vault.links("notes/n.md")] == [
+        "assets/diagram.png", "report.pdf", "assets/diagram.png", "report.pdf", None, None]
+    assert [link.target for link in vault.unresolved_links()] == ["gone.pdf", "Nowhere"]
+    assert [f for f in vault.doctor() if "unresolved" in f] == [
+        "notes/n.md: unresolved link(s): [[gone.pdf]], [[Nowhere]]"]
+    vault.abs("report.pdf").unlink()  # asked again, the disk answers: now it is gone
+    assert [link.target for link in vault.unresolved_links()] == [
+        "report.pdf", "../report.pdf", "gone.pdf", "Nowhere"]
+    assert vault.abs("assets/diagram.png").read_bytes() == PNG
+    vault.close()
+
+
 def test_the_watcher_picks_up_a_new_image(vault: Vault) -> None:
     vault.scan()
     seen = threading.Event()
