@@ -113,11 +113,11 @@ def test_link_index_benchmarks(tmp_path: Path) -> None:
         vault.scan()
         scan_s = time.perf_counter() - t0
         t0 = time.perf_counter()
-        vault.rebuild_links()
+        vault.links.rebuild()
         rebuild_s = time.perf_counter() - t0
         t0 = time.perf_counter()
-        vault.backlinks(sample[1])
+        vault.links.backlinks(sample[1])
         vault_ms = (time.perf_counter() - t0) * 1000
         vault.close()
-        print(f"  vault scan (ingest incl. link index) {scan_s:.1f} s;  rebuild_links from the "
-              f"files {rebuild_s:.1f} s;  vault.backlinks {vault_ms:.1f} ms")
+        print(f"  vault scan (ingest incl. link index) {scan_s:.1f} s;  links.rebuild from the "
+              f"files {rebuild_s:.1f} s;  vault.links.backlinks {vault_ms:.1f} ms")
