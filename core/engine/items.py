@@ -305,3 +305,8 @@ class Items:
             self._record("delete", row, heads, heads)
         self.mirror.notify([row.path], ORIGIN_LOCAL)
         return row
+
+    def write_file(self, rel: str, text: str) -> None:
+        """Atomically write a file and ingest it (the same path as any editor's edit)."""
+        with self.lock:
+            self.mirror.write_text(rel, text)

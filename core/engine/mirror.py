@@ -346,8 +346,9 @@ class FileMirror:
 
     def commit(self, doc_id: str, doc: Doc, heads_before: list[bytes],
                origin: Origin = ORIGIN_LOCAL, durable: bool = True) -> None:
-        """Persist a file document's new changes, noting that its root `rev` may now lag."""
-        if doc.changes_since(heads_before):
+        """Persist a document's new changes, noting that a file document's root `rev` may now
+        lag (the root index document has no `rev` of its own)."""
+        if doc_id != self.repo.root_id and doc.changes_since(heads_before):
             self.dirty.mark(doc_id)
         self.repo.persist(doc_id, doc, heads_before, durable, origin)
 
@@ -417,6 +418,18 @@ class FileMirror:
         if row and row.doc_id:
             self.repo.set_root_entry(row.doc_id, origin=origin, path=new,
                                      kind=model.kind_for(new, row.fields))
+
+    def keep_identity(self, old: str, new: str, origin: Origin = ORIGIN_LOCAL) -> bool:
+        """A rename the watcher saw: when `old` is indexed and gone and `new` is a vault file
+        not indexed yet, move the identity, ingest `new` and tell the listeners (True)."""
+        if self.index.by_path(old) is not None and not self.files.exists(old) \
+                and self.is_vault_file(new) and self.files.exists(new) \
+                and self.index.by_path(new) is None:
+            self.move(old, new, origin)
+            self.ingest_file(new, origin=origin)
+            self.notify([old, new], origin)
+            return True
+        return False
 
     def remove(self, rel: str, origin: Origin = ORIGIN_LOCAL) -> None:
         """A file is gone: its index row goes, its root entry becomes a tombstone."""

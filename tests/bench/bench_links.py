@@ -113,14 +113,14 @@ def test_link_index_benchmarks(tmp_path: Path) -> None:
         vault.scan()
         scan_s = time.perf_counter() - t0
         t0 = time.perf_counter()
-        vault.rebuild_links()
+        vault.links.rebuild()
         rebuild_s = time.perf_counter() - t0
         t0 = time.perf_counter()
-        vault.backlinks(sample[1])
+        vault.links.backlinks(sample[1])
         vault_ms = (time.perf_counter() - t0) * 1000
         vault.close()
-        print(f"  vault scan (ingest incl. link index) {scan_s:.1f} s;  rebuild_links from the "
-              f"files {rebuild_s:.1f} s;  vault.backlinks {vault_ms:.1f} ms")
+        print(f"  vault scan (ingest incl. link index) {scan_s:.1f} s;  links.rebuild from the "
+              f"files {rebuild_s:.1f} s;  vault.links.backlinks {vault_ms:.1f} ms")
 
 
 def test_resolve_a_name_and_unresolved_with_attachments_off(tmp_path: Path) -> None:
@@ -159,7 +159,7 @@ def test_resolve_a_name_and_unresolved_with_attachments_off(tmp_path: Path) -> N
         walked = vault.mirror.unmirrored_files()
         walk_ms = (time.perf_counter() - t0) * 1000
         t0 = time.perf_counter()
-        unresolved = vault.unresolved_links()
+        unresolved = vault.links.unresolved()
         unresolved_ms = (time.perf_counter() - t0) * 1000
         assert sorted(link.target for link in unresolved) == sorted(
             f"gone{i}.png" for i in range(0, COUNT, 10))  # what is there is not listed
