@@ -236,7 +236,16 @@ class LinkIndex:
                 f"FROM links {sql}", args).fetchall()
         return [Link(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7], r[8]) for r in found]
 
+    def resolve(self, target: str, source: str | None = None) -> str | None:
+        """The path a link to `target` written in `source` names: a target by the resolver's
+        rules or, for a file name with an extension, a file Solo does not mirror; or None."""
+        found = self.resolver().resolve(target, source)
+        if found is None and "." in name_key(target):
+            found = Resolver(Target(path) for path in self._unmirrored()).resolve(target, source)
+        return found
+
     def _resolved(self, links: Iterable[Link]) -> list[Link]:
+        """`resolve` for many links at once (the unmirrored files walked once at most)."""
         resolver = self.resolver()
         found = [Link(**{**link.__dict__, "resolved": resolver.resolve(link.target, link.src)})
                  for link in links]

@@ -44,7 +44,7 @@ class VaultLinks:
     def target(self, ref: str, source: str | None = None) -> tuple[str, int | None] | None:
         """Where a link written in `source` leads: (path, file line of its `#Heading` or
         `#^block`, None without one or when it is not found), or None when unresolved."""
-        path = self.link_index.resolver().resolve(ref, source)
+        path = self.link_index.resolve(ref, source)
         if path is None:
             return None
         reference = parse_reference(ref)

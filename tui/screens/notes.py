@@ -271,6 +271,10 @@ class NotesScreen(SoloScreen):
             path = made.path
             if made.created:
                 self.notify(f"Created {path} for [[{target}]]", timeout=3, markup=False)
+        elif not path.endswith(".md"):
+            self.notify(f"{self.vault.abs(path)} is an attachment: open it outside Solo",
+                        timeout=5, markup=False)
+            return
         self.navigate(path, heading)
 
     def navigate(self, path: str, heading: str | None = None) -> None:

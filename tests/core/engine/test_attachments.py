@@ -133,9 +133,11 @@ def test_with_attachments_off_links_to_files_that_are_there_are_not_unresolved(
                              b"[r](../report.pdf)\n[[gone.pdf]]\n[[Nowhere]]\n")
     vault.scan()
     assert [r.path for r in vault.rows()] == ["notes/n.md"]  # nothing else is mirrored
-    assert [link.resolved for link in vault.links("notes/n.md")] == [
+    assert [link.resolved for link in vault.links.outgoing("notes/n.md")] == [
         "assets/diagram.png", "report.pdf", "assets/diagram.png", "report.pdf", None, None]
     assert [link.target for link in vault.links.unresolved()] == ["gone.pdf", "Nowhere"]
+    assert vault.links.target("diagram.png", "notes/n.md") == ("assets/diagram.png", None)
+    assert vault.links.target("gone.pdf", "notes/n.md") is None
     assert [f for f in vault.doctor() if "unresolved" in f] == [
         "notes/n.md: unresolved link(s): [[gone.pdf]], [[Nowhere]]"]
     vault.abs("report.pdf").unlink()  # asked again, the disk answers: now it is gone
