@@ -48,6 +48,7 @@ from solo.core.engine.docform import (
 )
 from solo.core.engine.docrepo import heads_rev
 from solo.core.engine.events import ORIGIN_LOCAL, Origin
+from solo.core.engine.files import is_markdown
 from solo.core.engine.index import Row
 from solo.core.engine.linkindex import Link, scan_links
 from solo.core.model import fileformat
@@ -270,8 +271,6 @@ def scan(mirror: FileMirror, origin: Origin = ORIGIN_LOCAL,
     """Bring documents and index up to date with the files (stat first, read only changes).
 
     New files are mirrored in bulk (`core.bulk`); `progress(done, total)` hears how far."""
-    from solo.core.engine.mirror import is_markdown  # (the mirror imports this module)
-
     report = ScanReport()
     known = mirror.index.stats()
     on_disk = dict(mirror.walk())

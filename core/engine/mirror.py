@@ -39,18 +39,17 @@ from solo.core.engine.docform import (
 )
 from solo.core.engine.docrepo import DocRepo, doc_rev
 from solo.core.engine.events import ORIGIN_LOCAL, FileEvent, Listeners, Origin
-from solo.core.engine.files import VaultFiles, kind_of
-from solo.core.engine.fsutil import atomic_write_bytes, fsync_dir, is_temp_name
+from solo.core.engine.files import VaultFiles, displayable, is_markdown, kind_of, utf8_name
 from solo.core.engine.index import Index, Row
 from solo.core.engine.linetasks import LineTaskStore
 from solo.core.engine.linkindex import LinkIndex
+from solo.core.engine.marks import Journal
 from solo.core.engine.store import StoreError
 from solo.core.errors import SoloError
 from solo.core.model import fileformat, markdown
 from solo.core.model import kinds as model
 from solo.core.model.ids import is_document_id, new_document_id
 
-MARKDOWN_SUFFIXES = (".md", ".markdown")
 # Re-exported: where a file becomes a document lives in `core.docform`.
 __all__ = ["MAX_MIRROR_BYTES", "BadDocument", "FileMirror", "Journal", "NotMirroredError",
            "ScanReport", "content_sha", "displayable", "file_content", "is_markdown", "make_row",
@@ -66,51 +65,8 @@ class NotMirroredError(SoloError):
         self.reason = reason
 
 
-def is_markdown(name: str) -> bool:
-    return name.lower().endswith(MARKDOWN_SUFFIXES) and not name.startswith(".") \
-        and not is_temp_name(name)
-
-
-def _utf8_name(name: str) -> bool:
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def displayable(name: str) -> str:
-    """A file name as text any terminal can print (undecodable bytes shown as \\xNN)."""
-    return os.fsencode(name).decode("utf-8", "backslashreplace")
-
-
 def _stat_key(st: os.stat_result) -> tuple[int, int, int, int]:
     return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-
-
-class Journal:
-    """A folder of empty marker files named by document id; each marker is durable."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-
-    def mark(self, doc_id: str, durable: bool = False) -> None:
-        self.folder.mkdir(exist_ok=True)
-        (self.folder / doc_id).write_bytes(b"")
-        if durable:
-            fsync_dir(self.folder)
-
-    def clear(self, doc_id: str) -> None:
-        (self.folder / doc_id).unlink(missing_ok=True)
-
-    def ids(self) -> list[str]:
-        return sorted(p.name for p in self.folder.iterdir()) if self.folder.is_dir() else []
-
-    def set_aside(self, doc_id: str, folder: Path, reason: str) -> None:
-        """Move a marker that cannot be acted on to `folder`, with the reason inside."""
-        folder.mkdir(exist_ok=True)
-        atomic_write_bytes(folder / doc_id, reason.encode("utf-8") + b"\n")
-        self.clear(doc_id)
 
 
 class FileMirror:
@@ -147,7 +103,7 @@ class FileMirror:
 
     def is_vault_file(self, rel: str) -> bool:
         parts = rel.split("/")
-        return (_utf8_name(rel) and not rel.startswith("..") and all(not p.startswith(".") for p in parts)
+        return (utf8_name(rel) and not rel.startswith("..") and all(not p.startswith(".") for p in parts)
                 and is_markdown(parts[-1])) or self.attachments.is_path(rel)
 
     def walk(self) -> Iterator[tuple[str, os.stat_result]]:
@@ -179,7 +135,7 @@ class FileMirror:
                 name = entry.name
                 if name.startswith("."):
                     continue
-                if not _utf8_name(name):
+                if not utf8_name(name):
                     bad_names.add(displayable(self.rel(entry.path)))
                     continue
                 try:
