@@ -103,6 +103,7 @@ _UPDATES = ", ".join(f"{f} = excluded.{f}" for f in _FIELDS[1:])
 
 _PLAIN, _PRIMED = b"\0", b"\1"
 ZDICT_BYTES = 4 * 1024  # a bigger one compresses a little better and costs twice the time
+_JSON = (",", ":")  # tags and fields stored without the spaces json.dumps adds by default
 
 
 class Packer:
@@ -256,7 +257,8 @@ class Index:
                 f"INSERT INTO files({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
                 f"ON CONFLICT(path) DO UPDATE SET {_UPDATES} RETURNING id",
                 (row.path, row.doc_id, row.kind, row.title, row.status, row.due, row.scheduled,
-                 row.priority, json.dumps(row.tags), json.dumps(row.fields, default=str),
+                 row.priority, json.dumps(row.tags, separators=_JSON),
+                 json.dumps(row.fields, default=str, separators=_JSON),
                  int(row.private), row.mtime_ns, row.size, row.sha, row.problem)).fetchone()
             if body is not None:
                 self._drop_text(rowid)

@@ -51,7 +51,7 @@ CREATE TABLE IF NOT EXISTS line_tasks (
     doc_id TEXT NOT NULL, sha TEXT NOT NULL, seq INTEGER NOT NULL,
     id TEXT, data TEXT,
     PRIMARY KEY (doc_id, sha, seq)
-);
+) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS line_tasks_id ON line_tasks(id);
 CREATE TABLE IF NOT EXISTS line_tasks_meta (key TEXT PRIMARY KEY, value TEXT);
 """
