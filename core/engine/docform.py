@@ -120,17 +120,19 @@ def new_file_bytes(actor: bytes, parsed: fileformat.Parsed) -> tuple[bytes, byte
 
 
 def make_row(rel: str, doc_id: str, parsed: fileformat.Parsed, mtime_ns: int, size: int,
-             sha: str) -> Row:
-    """The index row of a mirrored file, from its parsed text."""
+             sha: str, scanned: markdown.Scanned | None = None) -> Row:
+    """The index row of a mirrored file, from its parsed text (`scanned`: its body's scan,
+    shared with the file's other consumers)."""
     fields = parsed.meta or page_properties(parsed.body)  # Logseq `key:: value`, read only
-    tags = markdown.item_tags(fields.get("tags"), parsed.body)
+    scanned = scanned or markdown.scan(parsed.body)
+    tags = markdown.item_tags(fields.get("tags"), scanned)
 
     def text_or_none(key: str) -> str | None:
         value = fields.get(key)
         return value if isinstance(value, str) else None
 
     return Row(path=rel, doc_id=doc_id, kind=model.kind_for(rel, parsed.fields),
-               title=model.title_for(rel, parsed.fields, parsed.body),
+               title=model.title_for(rel, parsed.fields, parsed.body, scanned),
                status=text_or_none("status"), due=text_or_none("due"),
                scheduled=text_or_none("scheduled"), priority=text_or_none("priority"),
                tags=[str(t) for t in tags or []], fields=fields,
