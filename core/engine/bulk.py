@@ -3,10 +3,12 @@
 `scan` stats every file and works out what changed, moved, vanished or is new. A first
 ingest (`solo init` over an existing folder, a large `git pull`) reads each new file once in
 this process (through `VaultFiles`), builds its document's bytes in a worker process (parse,
-index row, and the first change encoded by `crdt_encode`, never typed into the binding one
-code point at a time), and commits a batch at a time, in this order:
+index row, and the document saved as `crdt_encode` writes it, never typed into the binding
+one code point at a time), and commits a batch at a time, in this order:
 
-1. the batch's snapshots, written without fsync, then made durable by one file-system sync;
+1. the batch's snapshots (already compacted: a saved document, not a first change, so the
+   first load is as fast as after a compaction), written without fsync, then made durable
+   by one file-system sync;
 2. one durable change to the root index listing every document of the batch;
 3. one SQLite transaction with the batch's index rows (then one for its checkbox tasks and
    one for its links, `index_rows`).

@@ -8,7 +8,7 @@ from typing import Any
 
 from solo.core.engine.attachments import is_attachment_content
 from solo.core.engine.crdt import CrdtError, Doc, storable_problem
-from solo.core.engine.crdt_encode import EncodeError, first_change
+from solo.core.engine.crdt_encode import EncodeError, first_snapshot
 from solo.core.engine.index import Row
 from solo.core.model import fileformat, markdown
 from solo.core.model import kinds as model
@@ -110,10 +110,11 @@ def new_file_doc(actor: bytes | None, parsed: fileformat.Parsed) -> Doc:
 
 
 def new_file_bytes(actor: bytes, parsed: fileformat.Parsed) -> tuple[bytes, bytes]:
-    """`new_file_doc(actor, parsed)`'s stored bytes and head, encoded without the binding
-    (see `crdt_encode`): what a bulk ingest writes. CrdtError for content it cannot hold."""
+    """`new_file_doc(actor, parsed)` saved, and its head, encoded without the binding (see
+    `crdt_encode`): what a bulk ingest writes, already a compacted snapshot. CrdtError for
+    content it cannot hold."""
     try:
-        return first_change(actor, {"meta": parsed.meta},
+        return first_snapshot(actor, {"meta": parsed.meta},
                             {"head": parsed.head, "body": parsed.body})
     except EncodeError as exc:
         raise CrdtError(str(exc)) from None
