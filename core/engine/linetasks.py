@@ -52,7 +52,7 @@ CREATE TABLE IF NOT EXISTS line_tasks (
     id TEXT, data TEXT,
     PRIMARY KEY (doc_id, sha, seq)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS line_tasks_id ON line_tasks(id);
+CREATE INDEX IF NOT EXISTS line_tasks_id ON line_tasks(id) WHERE id IS NOT NULL;
 CREATE TABLE IF NOT EXISTS line_tasks_meta (key TEXT PRIMARY KEY, value TEXT);
 """
 
