@@ -36,7 +36,8 @@ CREATE TABLE IF NOT EXISTS links (
 );
 CREATE INDEX IF NOT EXISTS links_name ON links(name);
 CREATE INDEX IF NOT EXISTS links_whole ON links(whole);
-CREATE TABLE IF NOT EXISTS targets (path TEXT PRIMARY KEY, aliases TEXT NOT NULL, title TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS targets (path TEXT PRIMARY KEY, aliases TEXT NOT NULL, title TEXT NOT NULL)
+    WITHOUT ROWID;
 """
 
 
@@ -61,12 +62,16 @@ class Link:
                 "style": self.style, "line_text": self.line_text, "path": self.resolved}
 
 
-def scan_links(src: str, body: str, first_line: int = 1) -> list[Link]:
+def scan_links(src: str, body: str, first_line: int = 1,
+               scanned: markdown.Scanned | None = None) -> list[Link]:
     """Every wikilink, embed and local Markdown link of a body, in order (code skipped).
 
-    `first_line` is the file line number of the body's first line (after front matter)."""
-    code = markdown.code_spans(body)
-    lines = markdown.lines(body)
+    `first_line` is the file line number of the body's first line (after front matter);
+    `scanned` the body's scan, when the caller has one."""
+    scanned = scanned or markdown.scan(body)
+    if not scanned.wikilinks and not scanned.md_links:
+        return []
+    lines = scanned.lines
     starts = [line.start for line in lines]
     found: list[tuple[int, Link]] = []
 
@@ -74,11 +79,11 @@ def scan_links(src: str, body: str, first_line: int = 1) -> list[Link]:
         index = max(bisect.bisect_right(starts, offset) - 1, 0)
         return first_line + index, lines[index].text if lines else ""
 
-    for wiki in markdown.wikilinks(body, code):
+    for wiki in scanned.wikilinks:
         number, text = line_of(wiki.start)
         found.append((wiki.start, Link(src, number, body[wiki.start:wiki.end], wiki.target,
                                        wiki.heading, wiki.block, wiki.embed, "wiki", text)))
-    for md in markdown.md_links(body, code):
+    for md in scanned.md_links:
         number, text = line_of(md.start)
         fragment = md.fragment or None
         block = fragment[1:] if fragment and fragment.startswith("^") else None

@@ -342,12 +342,12 @@ class FileMirror:
 
     def _index_row(self, rel: str, doc_id: str, parsed: fileformat.Parsed, st: os.stat_result,
                    sha: str) -> str | None:
-        row = make_row(rel, doc_id, parsed, st.st_mtime_ns, st.st_size, sha)
-        self.index.upsert(row, parsed.body)
-        self.line_tasks.record(doc_id, sha, parsed.head, parsed.body)
-        self.links.update(rel, parsed.body, first_line=parsed.head.count("\n") + 1,
-                          aliases=markdown.normalize_aliases(row.fields.get("aliases")),
-                          title=row.title)
+        row, body, links, tasks = bulk.mirrored(rel, doc_id, parsed, st.st_mtime_ns,
+                                                st.st_size, sha)
+        self.index.upsert(row, body)
+        self.line_tasks.store_many([(doc_id, sha, tasks)])
+        self.links.update_many([(rel, links, markdown.normalize_aliases(row.fields.get("aliases")),
+                                 row.title)])
         return row.problem
 
     def ingest(self, paths: Iterable[str], origin: Origin = ORIGIN_LOCAL) -> dict[str, str | None]:

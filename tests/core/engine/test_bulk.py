@@ -120,6 +120,33 @@ def test_serial_and_bulk_build_the_same_documents(tmp_path: Path) -> None:
         assert built.body == parsed.body
 
 
+def test_bulk_ingest_scans_each_notes_markdown_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Title, tags, links and checkbox tasks of a note all come from one line scan of its body."""
+    from solo.core.model import markdown
+    rng = random.Random(3)
+    files = {}
+    for i in range(bulk.BULK_FROM + 8):  # in bulk, built in this process (no workers)
+        rel = f"notes/m{i:03d}.md"
+        files[rel] = (f"# Heading {i}\n\nSee [[m{(i + 1) % 40:03d}]] and [x](m000.md) #tag{i % 4}\n"
+                      f"- [ ] task {i} 📅 2026-12-0{1 + i % 9}\n```\n# not a heading\n```\n"
+                      + note(i, rng))
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(files[rel])
+    scanned: list[str] = []
+    real = markdown.lines
+    monkeypatch.setattr(markdown, "lines", lambda body: scanned.append(body) or real(body))
+    with Vault.init(tmp_path) as vault:
+        report = vault.scan()
+        assert sorted(report.added) == sorted(files)
+        bodies = {rel: vault.read(rel).body for rel in files}
+        assert len(vault.line_tasks()) == len(files)
+        assert [link.target for link in vault.links("notes/m000.md")] == ["m001", "m000.md"]
+        assert vault.index.by_path("notes/m001.md").tags == ["tag1"]  # type: ignore[union-attr]
+    for rel, body in bodies.items():
+        assert scanned.count(body) == 1, rel
+
+
 class Boom(Exception):
     pass
 
