@@ -3,7 +3,8 @@
 Parts (see docs/architecture.md): `store` (a `DocStorage`), `repo` (`DocRepo`: loaded
 documents and the root index), `files` (`VaultFiles`, the only door to the user's files),
 `mirror` (`FileMirror`: scan, ingest, render once, journals), `items` (`Items`: resolve,
-read, create, update, complete, delete), `maintenance` (doctor, index rebuilds). The sync
+read, create, update, complete, delete, write_file), `links` (`VaultLinks`: outgoing links,
+backlinks, unresolved links, link targets), `maintenance` (doctor, index rebuilds). The sync
 replica (`core.replica`) works on the same parts. Tests may inject `storage`, `files` or
 `index`. All writers hold `lock` (threads and processes alike).
 """
@@ -14,13 +15,13 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from solo.core.config import Config, load_config, save_config
 from solo.core.engine import identity
 from solo.core.engine.attachments import KIND as ATTACHMENT
-from solo.core.engine.crdt import CrdtError, Doc
-from solo.core.engine.docrepo import DocRepo, doc_rev
+from solo.core.engine.crdt import CrdtError
+from solo.core.engine.docrepo import DocRepo
 from solo.core.engine.doctor import (
     Progress,
     layout_problems,
@@ -29,33 +30,26 @@ from solo.core.engine.doctor import (
 )
 from solo.core.engine.events import ORIGIN_LOCAL, DocEvent, FileEvent, Origin, Unsubscribe
 from solo.core.engine.files import VaultFiles
-from solo.core.engine.index import Hit, Index, Row, short_id
+from solo.core.engine.index import Hit, Index, Row
 from solo.core.engine.items import Item, Items
 from solo.core.engine.journal import ActionJournal
-from solo.core.engine.linkindex import Link, LinkIndex, fragment_line
+from solo.core.engine.linkindex import LinkIndex
+from solo.core.engine.linkquery import VaultLinks
 from solo.core.engine.lock import VaultLock
 from solo.core.engine.maintenance import Maintenance
-from solo.core.engine.mirror import (
-    MAX_MIRROR_BYTES,
-    FileMirror,
-    ScanReport,
-    content_sha,
-    render_doc,
-)
+from solo.core.engine.mirror import FileMirror, ScanReport
 from solo.core.engine.replica import finish_pending
 from solo.core.engine.storage import DocStorage
 from solo.core.engine.store import DocStore, StoreError
 from solo.core.errors import NotAVault, VaultError
-from solo.core.model import fileformat, markdown
 from solo.core.model.ids import document_url
-from solo.core.model.links import Reference, parse_reference
 
-__all__ = ["MAX_MIRROR_BYTES", "Item", "NotAVault", "ScanReport", "Vault", "VaultError", "content_sha", "doc_rev",
-           "find_vault", "short"]
+__all__ = ["Item", "NotAVault", "ScanReport", "Vault", "VaultError", "find_vault"]
 
 SOLO_DIR = ".solo"
 log = logging.getLogger(__name__)
 ChangeListener = Callable[[list[str]], None]
+Derived = TypeVar("Derived", Index, LinkIndex)
 
 
 def find_vault(start: Path) -> Path | None:
@@ -81,43 +75,29 @@ class Vault:
         self.notices: list[str] = []  # repairs made while opening, for doctor and the CLI
         self.lock = VaultLock(self.solo_dir / "lock")
         self.store: DocStorage = storage if storage is not None else DocStore(self.solo_dir / "store")
-        if index is None:
-            opened, notice = open_sqlite_or_quarantine(self.solo_dir / "index.sqlite",
-                                                       self.solo_dir, Index)
-            assert isinstance(opened, Index)
-            index = opened
-            if notice:
-                self.notices.append(notice)
-        self.index = index
+        self.index = index if index is not None else self._open_derived("index.sqlite", Index)
         self.actor = identity.device_actor(self.solo_dir)
         self.root_id = identity.root_id(self.solo_dir)
         self.repo = DocRepo(self.store, self.actor, root_id=self.root_id)
         self.files = files if files is not None else VaultFiles(self.root)
-        # A links.sqlite that is not a database is set aside and rebuilt below, like the index.
-        opened, notice = open_sqlite_or_quarantine(self.solo_dir / "links.sqlite",
-                                                   self.solo_dir, LinkIndex)
-        assert isinstance(opened, LinkIndex)
-        if notice:
-            self.notices.append(notice)
-        self.mirror = FileMirror(self.files, self.repo, self.index, self.solo_dir, opened)
+        self.mirror = FileMirror(self.files, self.repo, self.index, self.solo_dir,
+                                 self._open_derived("links.sqlite", LinkIndex))
         self.config_path = self.solo_dir / "config.toml"
         self.config: Config = load_config(self.config_path)
         self.mirror.attachments.max_bytes = int(self.config.attachments_max_mb * 1024 * 1024)
         self.journal = ActionJournal(self.solo_dir)
         self.items = Items(self.mirror, self.index, self.lock, self.journal)
+        self.links = VaultLinks(self.mirror.links, self.index, self.files, self.lock, self.items)
         self.maintenance = Maintenance(self.repo, self.mirror, self.index, self.lock)
-        if self.index.count() == 0 and self.store.exists(self.root_id):
-            try:
-                live = any(not e.get("deleted") for e in self.root_entries().values())
-            except (StoreError, CrdtError) as exc:  # `solo doctor` rebuilds it
-                self.notices.append(f"{exc}; run `solo doctor`")
-                live = False
-            if live:
-                # The derived index is gone (deleted, or a new schema): rebuild it from the
-                # root document's path → document map, so no file is mistaken for a new item.
-                self.rebuild_index()
-        elif self.mirror.links.target_count() == 0 and self.index.count() > 0:
-            self.rebuild_links()  # a vault from before the link index, or links.sqlite lost
+        self.notices += self.maintenance.rebuild_lost(self.links.rebuild)
+
+    def _open_derived(self, name: str, kind: type[Derived]) -> Derived:
+        """A derived SQLite file of `.solo/`, set aside (noted) and made anew if not a database."""
+        opened, notice = open_sqlite_or_quarantine(self.solo_dir / name, self.solo_dir, kind)
+        assert isinstance(opened, kind)
+        if notice:
+            self.notices.append(notice)
+        return opened
 
     @classmethod
     def init(cls, root: Path, root_id: str | None = None, *,
@@ -160,59 +140,13 @@ class Vault:
     def on_file_event(self, listener: Callable[[FileEvent], None]) -> Unsubscribe:
         return self.mirror.events.add(listener)
 
-    def on_doc_change(self, listener: ChangeListener) -> Unsubscribe:
-        """Call `listener(doc_ids)` (under the vault lock) whenever a document gains changes."""
-        return self.repo.on_change(lambda event: listener(list(event.doc_ids)))
-
     def on_doc_event(self, listener: Callable[[DocEvent], None]) -> Unsubscribe:
+        """Call `listener(event)` (under the vault lock) whenever a document gains changes."""
         return self.repo.on_change(listener)
 
-    # --- documents (delegated to the repository) ----------------------------------------
-    def load_doc(self, doc_id: str) -> Doc:
-        return self.repo.load(doc_id)
-
-    def forget_doc(self, doc_id: str) -> None:
-        self.repo.forget(doc_id)
-
-    def persist(self, doc_id: str, doc: Doc, heads_before: list[bytes],
-                durable: bool = True) -> None:
-        """Store what changed in `doc` since `heads_before` (fsynced when `durable`)."""
-        if doc_id == self.root_id:
-            self.repo.persist(doc_id, doc, heads_before, durable)
-        else:
-            self.mirror.commit(doc_id, doc, heads_before, durable=durable)
-
-    def root_doc(self) -> Doc:
-        return self.repo.root_doc()
-
-    def root_entries(self) -> dict[str, dict[str, Any]]:
-        return self.repo.root_entries()
-
-    def root_path_map(self) -> dict[str, str]:
-        return self.repo.root_path_map()
-
-    def render_doc(self, doc: Doc) -> str:
-        return render_doc(doc)
-
-    def record_rev(self, doc_id: str, doc: Doc) -> None:
-        self.mirror.record_rev(doc_id, doc)
-
-    def store_size(self) -> int:
-        return self.store.size_bytes()
-
-    # --- files (delegated to the mirror) -------------------------------------------------
-    def rel(self, path: Path | str) -> str:
-        """Vault-relative, `/`-separated form of a path inside the vault."""
-        return self.mirror.rel(path)
-
+    # --- files (through the mirror) ------------------------------------------------------
     def abs(self, rel: str) -> Path:
         return self.files.path(rel)
-
-    def is_vault_file(self, rel: str) -> bool:
-        return self.mirror.is_vault_file(rel)
-
-    def walk(self) -> Iterable[tuple[str, Any]]:
-        return self.mirror.walk()
 
     def scan(self, origin: Origin = ORIGIN_LOCAL,
              progress: Callable[[int, int], None] | None = None) -> ScanReport:
@@ -249,22 +183,9 @@ class Vault:
     def moved(self, old: str, new: str, origin: Origin = ORIGIN_LOCAL) -> None:
         """A file was renamed (seen by the watcher): keep its identity."""
         with self.lock:
-            if self.index.by_path(old) is not None and not self.files.exists(old) \
-                    and self.is_vault_file(new) and self.files.exists(new) \
-                    and self.index.by_path(new) is None:
-                self.mirror.move(old, new, origin)
-                self.mirror.ingest_file(new, origin=origin)
-                self.mirror.notify([old, new], origin)
+            if self.mirror.keep_identity(old, new, origin):
                 return
-        self.ingest([p for p in (old, new) if self.is_vault_file(p)], origin)
-
-    def adopt(self, rel: str, doc_id: str) -> None:
-        self.mirror.adopt(rel, doc_id)
-
-    def write_file(self, rel: str, text: str) -> None:
-        """Atomically write a file and ingest it (the same path as any editor's edit)."""
-        with self.lock:
-            self.mirror.write_text(rel, text)
+        self.ingest([p for p in (old, new) if self.mirror.is_vault_file(p)], origin)
 
     # --- items (delegated) ---------------------------------------------------------------
     def rows(self, kind: str | None = None, statuses: Iterable[str] | None = None,
@@ -285,13 +206,6 @@ class Vault:
         wanted = set(statuses) if statuses else None
         lines = [r for r in self.line_tasks() if wanted is None or (r.status or "inbox") in wanted]
         return self.rows("task", wanted) + lines
-
-    def items_of(self, kind: str | None = None, statuses: Iterable[str] | None = None
-                 ) -> list[Row]:
-        """`rows`, with the checkbox tasks of notes among the tasks."""
-        if kind == "task":
-            return self.tasks(statuses)
-        return self.rows(kind, statuses) + (self.line_tasks() if kind is None else [])
 
     def resolve(self, ref: str) -> Row:
         return self.items.resolve(ref)
@@ -322,53 +236,6 @@ class Vault:
     def delete(self, ref: str | Row) -> Row:
         return self.items.delete(ref)
 
-    # --- links (the link index) ----------------------------------------------------------
-    def links(self, ref: str | Row) -> list[Link]:
-        """The item's outgoing links in order, each with the path it resolves to or None."""
-        row = ref if isinstance(ref, Row) else self.resolve(ref)
-        return self.mirror.links.outgoing(row.path)
-
-    def backlinks(self, ref: str | Row) -> list[Link]:
-        """Every link in the vault that resolves to the item (or attachment), with its line."""
-        row = ref if isinstance(ref, Row) else self.resolve(ref)
-        return self.mirror.links.incoming(row.path)
-
-    def unresolved_links(self) -> list[Link]:
-        """Every link that names no file in the vault (for `doctor` and the TUI)."""
-        return self.mirror.links.unresolved()
-
-    def link_target(self, ref: str, source: str | None = None) -> tuple[str, int | None] | None:
-        """Where a link written in `source` leads: (path, file line of its `#Heading` or
-        `#^block`, None without one or when it is not found), or None when unresolved."""
-        path = self.mirror.links.resolver().resolve(ref, source)
-        if path is None:
-            return None
-        reference = links_reference(ref)
-        if not (reference.heading or reference.block):
-            return path, None
-        try:
-            item = self.read(path)
-        except VaultError:
-            return path, None
-        return path, fragment_line(item.body, reference.heading, reference.block,
-                                   item.head.count("\n") + 1)
-
-    def rebuild_links(self) -> None:
-        """Rebuild `.solo/links.sqlite` from the files the index lists."""
-        def notes() -> Iterable[tuple[str, str, int, list[str], str]]:
-            for row in self.index.rows():
-                if row.kind == ATTACHMENT:
-                    continue
-                try:
-                    parsed = fileformat.split(self.files.read(row.path).decode("utf-8"))
-                except (OSError, UnicodeDecodeError):
-                    continue
-                yield (row.path, parsed.body, parsed.head.count("\n") + 1,
-                       markdown.normalize_aliases(row.fields.get("aliases")), row.title)
-
-        with self.lock:
-            self.mirror.links.rebuild(notes(), [r.path for r in self.attachments()])
-
     # --- maintenance (delegated) ---------------------------------------------------------
     def doctor(self, repair: bool = True, full: bool = False,
                progress: Progress | None = None) -> list[str]:
@@ -385,15 +252,3 @@ class Vault:
                 return findings
         findings += self.maintenance.doctor(repair, full, progress)
         return findings
-
-    def rebuild_index(self) -> None:
-        self.maintenance.rebuild_index()
-
-
-def links_reference(ref: str) -> Reference:
-    """A link's target split from its `#Heading` / `#^block` part."""
-    return parse_reference(ref)
-
-
-def short(doc_id: str | None) -> str:
-    return short_id(doc_id) if doc_id else ""

@@ -4,7 +4,7 @@
   differs from what this server last agreed on (all of them with `full`), and returns a
   `SyncReport` once everything quiesced.
 - `RemoteSync.run_live()` does the same, then stays connected: the server's live changes
-  land in files, and local edits (`vault.on_doc_change`) reach the server at once. A lost
+  land in files, and local edits (`vault.on_doc_event`) reach the server at once. A lost
   connection (dead socket found by pings, server restart, stalled server) is retried with
   exponential backoff, and the reconnect syncs only what changed meanwhile.
 - `BackgroundSync` runs that for every configured remote in its own thread with its own

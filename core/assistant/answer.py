@@ -17,6 +17,7 @@ from solo.core.assistant.embeddings import EmbeddingIndexer, VectorStore
 from solo.core.assistant.ollama_client import AssistantUnavailable, OllamaGateway, resolve_host
 from solo.core.assistant.retrieval import ChunkIndex, Passage, fuse, query_terms
 from solo.core.assistant.tools import TOOL_SPECS, ProposedWrite, Toolbox
+from solo.core.engine.index import Row
 from solo.core.errors import SoloError
 from solo.core.vault import Item, Vault
 
@@ -229,7 +230,14 @@ class Assistant:
             except SoloError:
                 return None
 
-        found = facts.structured(self.vault.items_of, question, self.today, folders,
+        def fetch(kind: str | None, statuses: Sequence[str] | None) -> list[Row]:
+            """`vault.rows`, with the checkbox tasks of notes among the tasks."""
+            if kind == "task":
+                return self.vault.tasks(statuses)
+            lines = self.vault.line_tasks() if kind is None else []
+            return self.vault.rows(kind, statuses) + lines
+
+        found = facts.structured(fetch, question, self.today, folders,
                                  rank=goal_rank, read_body=body)
         per_file: dict[str, int] = {p.path: MAX_PER_FILE for p in found}
         passages = list(found)

@@ -126,7 +126,7 @@ def structured(rows: RowSource, question: str, today: dt.date,
     """Items the question asks about by status or date, as passages (private ones never).
 
     `rows` is every row, or `vault.rows`-like `fetch(kind, statuses)` so that only the kinds
-    a question needs are read from the index (`Vault.items_of` adds the checkbox tasks of
+    a question needs are read from the index (`Assistant.retrieve` adds the checkbox tasks of
     notes to the tasks).
     """
     intent = detect(question, today)

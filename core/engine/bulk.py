@@ -3,10 +3,12 @@
 `scan` stats every file and works out what changed, moved, vanished or is new. A first
 ingest (`solo init` over an existing folder, a large `git pull`) reads each new file once in
 this process (through `VaultFiles`), builds its document's bytes in a worker process (parse,
-index row, and the first change encoded by `crdt_encode`, never typed into the binding one
-code point at a time), and commits a batch at a time, in this order:
+index row, and the document saved as `crdt_encode` writes it, never typed into the binding
+one code point at a time), and commits a batch at a time, in this order:
 
-1. the batch's snapshots, written without fsync, then made durable by one file-system sync;
+1. the batch's snapshots (already compacted: a saved document, not a first change, so the
+   first load is as fast as after a compaction), written without fsync, then made durable
+   by one file-system sync;
 2. one durable change to the root index listing every document of the batch;
 3. one SQLite transaction with the batch's index rows (then one for its checkbox tasks and
    one for its links, `index_rows`).
@@ -44,10 +46,13 @@ from solo.core.engine.docform import (
 )
 from solo.core.engine.docrepo import heads_rev
 from solo.core.engine.events import ORIGIN_LOCAL, Origin
+from solo.core.engine.files import is_markdown
 from solo.core.engine.fsutil import libc
 from solo.core.engine.index import Row
+from solo.core.engine.linetasks import Found
+from solo.core.engine.linetasks import scan as scan_tasks
 from solo.core.engine.linkindex import Link, scan_links
-from solo.core.model import fileformat
+from solo.core.model import fileformat, markdown
 from solo.core.model.ids import new_document_id
 from solo.core.model.markdown import normalize_aliases
 
@@ -75,14 +80,30 @@ class Built:
     doc_id: str
     snapshot: bytes
     rev: str
-    row: Row
-    head: str
-    body: str
-    links: list[Link]
+    mirrored: Mirrored
+
+    @property
+    def row(self) -> Row:
+        return self.mirrored[0]
+
+    @property
+    def body(self) -> str:
+        return self.mirrored[1]
 
 
 Task = tuple[str, bytes, int, int]  # rel, bytes read, mtime_ns, size
-Mirrored = tuple[Row, str, str, list[Link]]  # a file's row, head, body and links
+Mirrored = tuple[Row, str, list[Link], list[Found]]  # a file's row, body, links, checkbox tasks
+
+
+def mirrored(rel: str, doc_id: str, parsed: fileformat.Parsed, mtime_ns: int, size: int,
+             sha: str) -> Mirrored:
+    """What the index keeps of a mirrored file: its row, body, links and checkbox tasks,
+    from one Markdown scan of its body."""
+    scanned = markdown.scan(parsed.body)
+    row = make_row(rel, doc_id, parsed, mtime_ns, size, sha, scanned)
+    first_line = parsed.head.count("\n") + 1
+    return (row, parsed.body, scan_links(rel, parsed.body, first_line, scanned),
+            scan_tasks(parsed.head, parsed.body, doc_id, scanned))
 
 
 def build(actor: bytes | None, task: Task) -> Built | None:
@@ -101,9 +122,8 @@ def build(actor: bytes | None, task: Task) -> Built | None:
     except CrdtError:
         return None
     doc_id = new_document_id()
-    row = make_row(rel, doc_id, parsed, mtime_ns, size, content_sha(data))
-    return Built(rel, doc_id, snapshot, heads_rev([head]), row, parsed.head, parsed.body,
-                 scan_links(rel, parsed.body, parsed.head.count("\n") + 1))
+    return Built(rel, doc_id, snapshot, heads_rev([head]),
+                 mirrored(rel, doc_id, parsed, mtime_ns, size, content_sha(data)))
 
 
 @dataclass
@@ -243,7 +263,7 @@ class BulkIngest:
             {b.doc_id: {"path": b.rel, "kind": b.row.kind, "deleted": False, "rev": b.rev}
              for b in built}, self.origin)
         self.repo.created_many([b.doc_id for b in built], self.origin)
-        index_rows(self.mirror, [(b.row, b.head, b.body, b.links) for b in built])
+        index_rows(self.mirror, [b.mirrored for b in built])
         self.problems.update((b.rel, b.row.problem) for b in built if b.row.problem)
 
 
@@ -268,8 +288,6 @@ def scan(mirror: FileMirror, origin: Origin = ORIGIN_LOCAL,
     """Bring documents and index up to date with the files (stat first, read only changes).
 
     New files are mirrored in bulk (`core.bulk`); `progress(done, total)` hears how far."""
-    from solo.core.engine.mirror import is_markdown  # (the mirror imports this module)
-
     report = ScanReport()
     stamps = mirror.index.stamps()
     on_disk = dict(mirror.walk())
@@ -364,9 +382,8 @@ def _rebuild_batch(mirror: FileMirror, batch: Sequence[tuple[str, os.stat_result
             continue
         parsed = storable(fileformat.split(text))
         mirror.apply_text(doc_id, parsed)
-        rows.append((make_row(rel, doc_id, parsed, st.st_mtime_ns, st.st_size, content_sha(data)),
-                     parsed.head, parsed.body,
-                     scan_links(rel, parsed.body, parsed.head.count("\n") + 1)))
+        rows.append(mirrored(rel, doc_id, parsed, st.st_mtime_ns, st.st_size,
+                             content_sha(data)))
     index_rows(mirror, rows)
     for rel, adopted in careful:
         if adopted:
@@ -375,17 +392,16 @@ def _rebuild_batch(mirror: FileMirror, batch: Sequence[tuple[str, os.stat_result
 
 
 def index_rows(mirror: FileMirror, rows: Sequence[Mirrored]) -> None:
-    """Store many mirrored files' (row, head, body, links): one index transaction, then one
+    """Store many mirrored files' (row, body, links, tasks): one index transaction, then one
     for their checkbox tasks and one for their links."""
     if not rows:
         return
     with mirror.index.transaction() as index:
-        index.prime([body for _, _, body, _ in rows])
-        for row, _, body, _ in rows:
+        index.prime([body for _, body, _, _ in rows])
+        for row, body, _, _ in rows:
             index.upsert(row, body)
     # Their own connections to the same file: after the index transaction, not inside it.
-    mirror.line_tasks.record_many((row.doc_id or "", row.sha, head, body)
-                                  for row, head, body, _ in rows)
+    mirror.line_tasks.store_many((row.doc_id or "", row.sha, tasks) for row, _, _, tasks in rows)
     mirror.links.update_many(
         (row.path, links, normalize_aliases(row.fields.get("aliases")), row.title)
-        for row, _, _, links in rows)
+        for row, _, links, _ in rows)

@@ -1,19 +1,29 @@
-"""Encodes a new document's first change straight to Automerge's binary change format, without the binding.
+"""Encodes a new document's first change, and that document saved, in Automerge's binary formats without the binding.
 
 The binding inserts text one code point per call (about 1.5 µs each, plus the transaction's
 commit and a `save()`): two thirds of a first ingest. A first change of a document whose
 maps hold plain values and whose texts are typed in order has a regular shape, so its
 columns are runs (the same object, key deltas of one, the same action, `(1 << 4) | 6` value
 metadata for ASCII) that are written here a run at a time, and the characters themselves
-are the value column's raw UTF-8 bytes. The result is byte for byte the change the binding
-makes for the same edits (`tests/core/test_crdt_encode.py` checks it against the binding),
-and `automerge.Document.load` accepts it as a stored document.
+are the value column's raw UTF-8 bytes. `first_change` is the change the binding makes for
+the same edits; `first_snapshot` is what the binding's `save()` writes for the document
+holding just that change (a document chunk, which loads about a third faster than the
+change does), so a bulk ingest stores documents already compacted. Both are byte for byte
+the binding's once deflated data is inflated (`tests/core/engine/test_crdt_encode.py`
+checks it; zlib and the binding's deflater may pack the same bytes differently), with the
+same hash, and `automerge.Document.load` accepts either as a stored document.
 
-Format (automerge binary spec, change chunk): `magic checksum type=1 length body`, body =
-deps, actor, seq, start op, time, message, other actors, column specs and column data; the
+Change chunk (automerge binary spec): `magic checksum type=1 length body`, body = deps,
+actor, seq, start op, time, message, other actors, column specs and column data; the
 checksum is the first four bytes of the SHA-256 of `type length body`, which is also the
 change's hash. Bodies of 256 bytes or more are stored deflated (chunk type 2, the same
 checksum), as the binding stores them.
+
+Document chunk: `magic checksum type=0 length body`, body = actors, heads, the change
+metadata columns and the op columns (specs, then data), then each head's change index. Its
+ops are listed by object (the root, then objects by id), a map's by key, a list's or a
+text's in order, each with its own id and its successors (none here); a column of 256
+bytes or more is deflated on its own (its spec's bit 3 set).
 """
 
 from __future__ import annotations
@@ -325,16 +335,17 @@ def _put(ops: _Ops, obj: int | None, key: str | int | None, value: Any, depth: i
     return ops.op(obj, key, _SET, meta, raw)
 
 
-def first_change(actor: bytes, values: Mapping[str, Any], texts: Mapping[str, str]) -> tuple[bytes, bytes]:
-    """The stored bytes and hash of a document's first change: `values` put at the root (in
-    order), then each of `texts` made a Text object at the root and typed in.
-
-    Raises EncodeError for content a document cannot hold."""
+def _change_ops(values: Mapping[str, Any], texts: Mapping[str, str]) -> _Ops:
     ops = _Ops()
     for key, value in values.items():
         _put(ops, None, key, value, 0)
     for key, text in texts.items():
         ops.text(ops.op(None, key, _MAKE_TEXT), text)
+    return ops
+
+
+def _change_body(actor: bytes, ops: _Ops) -> tuple[bytes, bytes]:
+    """A first change's uncompressed `type length body` (what its hash covers) and hash."""
     columns = ops.columns()
     body = bytearray(b"\x00")  # no dependencies
     body += _uleb(len(actor)) + actor
@@ -344,13 +355,148 @@ def first_change(actor: bytes, values: Mapping[str, Any], texts: Mapping[str, st
         body += _uleb(spec) + _uleb(len(data))
     for _, data in columns:
         body += data
-    header = b"\x01" + _uleb(len(body))
-    digest = hashlib.sha256(header + body).digest()
-    if len(body) < _DEFLATE_FROM:
-        return MAGIC + digest[:4] + header + body, digest
+    whole = b"\x01" + _uleb(len(body)) + body
+    return whole, hashlib.sha256(whole).digest()
+
+
+def _deflate(data: bytes) -> bytes:
     packer = zlib.compressobj(6, zlib.DEFLATED, -15)
-    packed = packer.compress(bytes(body)) + packer.flush()
+    return packer.compress(data) + packer.flush()
+
+
+def first_change(actor: bytes, values: Mapping[str, Any], texts: Mapping[str, str]) -> tuple[bytes, bytes]:
+    """The stored bytes and hash of a document's first change: `values` put at the root (in
+    order), then each of `texts` made a Text object at the root and typed in.
+
+    Raises EncodeError for content a document cannot hold."""
+    whole, digest = _change_body(actor, _change_ops(values, texts))
+    body = whole[1 + len(_uleb(len(whole) - 1)):]
+    if len(body) < _DEFLATE_FROM:
+        return MAGIC + digest[:4] + whole, digest
+    packed = _deflate(body)
     return MAGIC + digest[:4] + b"\x02" + _uleb(len(packed)) + packed, digest
+
+
+# Column specs of a document's operations (a saved document lists its ops by object, each
+# with its own id and its successors instead of predecessors).
+_ID_ACTOR, _ID_CTR, _SUCC_NUM = 0x21, 0x23, 0x80
+
+
+class _DocOps(_Ops):
+    """The op columns of a saved document, filled in document order (objects by id, a map's
+    keys sorted, a list's or text's elements in order), each op naming its own id."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.id_actor = _Rle(_uleb)
+        self.id_ctr = _Delta()
+
+    def at(self, obj: int | None, key: str | int | None, op_id: int, action: int,
+           meta: int = 0, raw: bytes = b"") -> None:
+        self.op(obj, key, action, meta, raw)  # (its `pred` column is the successors here)
+        self.id_actor.add(0)
+        self.id_ctr.add(op_id)
+
+    def text_at(self, obj: int, text: str) -> None:
+        """`text` typed into the empty Text object `obj`: ids follow the object's own."""
+        self.next_op = obj + 1
+        self.text(obj, text)
+        if text:
+            self.id_actor.add(0, len(text))
+            self.id_ctr.add(obj + 1)
+            self.id_ctr.add_steps(len(text) - 1)
+
+    def columns(self) -> list[tuple[int, bytes]]:
+        found = dict(super().columns())
+        succ = found.pop(_PRED_NUM, b"")
+        found[_ID_ACTOR] = self.id_actor.finish()
+        found[_ID_CTR] = self.id_ctr.rle.finish()
+        found[_SUCC_NUM] = succ
+        return [(spec, found[spec]) for spec in sorted(found) if found[spec]]
+
+
+Planned = tuple[str | int | None, int, int, int, bytes]  # key, id, action, meta, raw
+
+
+def _plan(values: Mapping[str, Any], texts: Mapping[str, str]
+          ) -> tuple[dict[int | None, list[Planned]], dict[int, str], int]:
+    """The first change's ops by object (maps and lists; None: the root), its texts by their
+    object's id, and how many ops it holds: ids counted as `_change_ops` counts them."""
+    objects: dict[int | None, list[Planned]] = {None: []}
+    typed: dict[int, str] = {}
+    counter = 0
+
+    def put(obj: int | None, key: str | int | None, value: Any, depth: int) -> int:
+        nonlocal counter
+        if depth > _MAX_DEPTH:
+            raise EncodeError("value nests too deeply")
+        counter += 1
+        op_id = counter
+        if isinstance(value, Mapping):
+            objects[obj].append((key, op_id, _MAKE_MAP, 0, b""))
+            objects[op_id] = []
+            for sub_key, sub_value in value.items():
+                put(op_id, str(sub_key), sub_value, depth + 1)
+        elif isinstance(value, list | tuple):
+            objects[obj].append((key, op_id, _MAKE_LIST, 0, b""))
+            objects[op_id] = []
+            previous = 0
+            for item in value:
+                previous = put(op_id, previous, item, depth + 1)
+        else:
+            meta, raw = _scalar(value)
+            objects[obj].append((key, op_id, _SET, meta, raw))
+        return op_id
+
+    for key, value in values.items():
+        put(None, key, value, 0)
+    for key, text in texts.items():
+        counter += 1
+        objects[None].append((key, counter, _MAKE_TEXT, 0, b""))
+        typed[counter] = text
+        counter += len(text)
+    return objects, typed, counter
+
+
+def first_snapshot(actor: bytes, values: Mapping[str, Any], texts: Mapping[str, str]
+                   ) -> tuple[bytes, bytes]:
+    """`first_change`'s document saved (what `Doc.save()` writes after loading that change,
+    byte for byte) and the change's hash: a document that loads as fast as a compacted one.
+
+    Raises EncodeError for content a document cannot hold (also a map key given twice,
+    which the binding would record as an overwrite)."""
+    change = _change_ops(values, texts)
+    _, digest = _change_body(actor, change)
+    objects, typed, count = _plan(values, texts)
+    ops = _DocOps()
+    for obj in sorted(objects, key=lambda o: -1 if o is None else o) + sorted(typed):
+        if obj in typed:
+            assert obj is not None
+            ops.text_at(obj, typed[obj])
+            continue
+        planned = objects[obj]
+        if planned and isinstance(planned[0][0], str):  # a map: its keys in order
+            planned = sorted(planned, key=lambda p: str(p[0]))
+            if any(a[0] == b[0] for a, b in zip(planned, planned[1:], strict=False)):
+                raise EncodeError(f"a key is given twice: {planned[0][0]!r}")
+        for key, op_id, action, meta, raw in planned:
+            ops.at(obj, key, op_id, action, meta, raw)
+    changes = [(0x01, b"\x7f\x00"), (0x03, b"\x7f\x01"), (0x13, b"\x7f" + _sleb(count)),
+               (0x23, b"\x7f\x00"), (0x40, b"\x7f\x00"), (0x56, b"\x7f\x07")]
+    # (actor 0, seq 1, max op, time 0, no deps, empty extra bytes: one change's metadata)
+    columns = [(spec | 0x08, _deflate(data)) if len(data) >= _DEFLATE_FROM else (spec, data)
+               for spec, data in ops.columns()]
+    body = bytearray(b"\x01" + _uleb(len(actor)) + actor + b"\x01" + digest)
+    for group in (changes, columns):
+        body += _uleb(len(group))
+        for spec, data in group:
+            body += _uleb(spec) + _uleb(len(data))
+    for group in (changes, columns):
+        for _, data in group:
+            body += data
+    body += b"\x00"  # the head is change 0
+    whole = b"\x00" + _uleb(len(body)) + body
+    return MAGIC + hashlib.sha256(whole).digest()[:4] + whole, digest
 
 
 def uncompressed(chunk_type: int, body: bytes) -> bytes:

@@ -15,7 +15,7 @@ from typing import Any
 
 from solo.core.config import SyncConfig
 from solo.core.engine.index import Index
-from solo.core.engine.mirror import Journal
+from solo.core.engine.marks import Journal
 from solo.core.model.ids import is_document_id
 
 log = logging.getLogger(__name__)

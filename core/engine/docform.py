@@ -108,31 +108,34 @@ def new_file_doc(actor: bytes | None, parsed: fileformat.Parsed) -> Doc:
 
 
 def new_file_bytes(actor: bytes, parsed: fileformat.Parsed) -> tuple[bytes, bytes]:
-    """`new_file_doc(actor, parsed)`'s stored bytes and head, encoded without the binding
-    (see `crdt_encode`): what a bulk ingest writes. CrdtError for content it cannot hold."""
-    from solo.core.engine.crdt_encode import EncodeError, first_change  # (writes only)
+    """`new_file_doc(actor, parsed)` saved, and its head, encoded without the binding (see
+    `crdt_encode`): what a bulk ingest writes, already a compacted snapshot. CrdtError for
+    content it cannot hold."""
+    from solo.core.engine.crdt_encode import EncodeError, first_snapshot  # (writes only)
 
     try:
-        return first_change(actor, {"meta": parsed.meta},
+        return first_snapshot(actor, {"meta": parsed.meta},
                             {"head": parsed.head, "body": parsed.body})
     except EncodeError as exc:
         raise CrdtError(str(exc)) from None
 
 
 def make_row(rel: str, doc_id: str, parsed: fileformat.Parsed, mtime_ns: int, size: int,
-             sha: str) -> Row:
-    """The index row of a mirrored file, from its parsed text."""
+             sha: str, scanned: markdown.Scanned | None = None) -> Row:
+    """The index row of a mirrored file, from its parsed text (`scanned`: its body's scan,
+    shared with the file's other consumers)."""
     from solo.core.model.checkbox import page_properties  # (ingests only)
 
     fields = parsed.meta or page_properties(parsed.body)  # Logseq `key:: value`, read only
-    tags = markdown.item_tags(fields.get("tags"), parsed.body)
+    scanned = scanned or markdown.scan(parsed.body)
+    tags = markdown.item_tags(fields.get("tags"), scanned)
 
     def text_or_none(key: str) -> str | None:
         value = fields.get(key)
         return value if isinstance(value, str) else None
 
     return Row(path=rel, doc_id=doc_id, kind=model.kind_for(rel, parsed.fields),
-               title=model.title_for(rel, parsed.fields, parsed.body),
+               title=model.title_for(rel, parsed.fields, parsed.body, scanned),
                status=text_or_none("status"), due=text_or_none("due"),
                scheduled=text_or_none("scheduled"), priority=text_or_none("priority"),
                tags=[str(t) for t in tags or []], fields=fields,

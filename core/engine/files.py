@@ -13,9 +13,31 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-from solo.core.engine.fsutil import atomic_write_bytes, fsync_dir
+from solo.core.engine.fsutil import atomic_write_bytes, fsync_dir, is_temp_name
 from solo.core.engine.paths import resolve_inside
 from solo.core.errors import SoloError
+
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+
+def is_markdown(name: str) -> bool:
+    """Whether a file name is a Markdown note Solo mirrors (not hidden, not a temp file)."""
+    return name.lower().endswith(MARKDOWN_SUFFIXES) and not name.startswith(".") \
+        and not is_temp_name(name)
+
+
+def utf8_name(name: str) -> bool:
+    """Whether `name` is valid UTF-8 (a name Solo can put in a document)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def displayable(name: str) -> str:
+    """A file name as text any terminal can print (undecodable bytes shown as \\xNN)."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
 def kind_of(mode: int) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from solo.core import clock
@@ -85,7 +84,14 @@ class Items:
             self.journal.record(action, row.doc_id, row.path, row.title, before, after)
 
     def resolve(self, ref: str) -> Row:
-        """An item by id (or unique id prefix), vault-relative path, or file stem."""
+        """An item by vault-relative path, checkbox task id or unique id prefix, else by
+        what a `[[link]]` to it would say: a partial path, its file name (case-insensitive,
+        `.md` optional), an alias or its title, by the link index's `Resolver`.
+
+        A name several files share resolves only when one of them sits in fewer folders
+        than the others (what Obsidian's shortest-path rule picks with no linking note:
+        `x.md` over `notes/x.md`); files tied for that (`notes/x.md`, `tasks/x.md`) raise a
+        VaultError that lists them, so a command never acts on a file picked by sort order."""
         ref = ref.strip()
         if not ref:
             raise VaultError("empty item reference")
@@ -100,10 +106,9 @@ class Items:
             matches = self.index.by_prefix(ref)
             if len(matches) == 1:
                 return matches[0]
-        stem = ref.lower().removesuffix(".md")
-        by_stem = [r for r in self.index.rows() if PurePosixPath(r.path).stem.lower() == stem]
-        if by_stem:
-            return by_stem[0]
+        named = self._by_name(ref)
+        if named is not None:
+            return named
         if len(ref) >= refs.MIN_PREFIX:
             try:
                 doc_id = refs.resolve_prefix(ref, self.index.doc_ids())
@@ -118,6 +123,20 @@ class Items:
                 if row:
                     return row
         raise VaultError(f"no item {ref!r} (use an id from `solo list`, a path or a file name)")
+
+    def _by_name(self, ref: str) -> Row | None:
+        """The item `ref` names as a link would, None when it names none (see `resolve`)."""
+        resolver = self.mirror.links.resolver()
+        nearest = resolver.nearest(ref)
+        if len(nearest) > 1:
+            found = resolver.candidates(ref)
+            shown = found[:refs.MAX_CANDIDATES]
+            listing = ", ".join(f"{row.short_id} {path}" if (row := self.index.by_path(path))
+                                else path for path in shown)
+            more = f" and {len(found) - len(shown)} more" if len(found) > len(shown) else ""
+            raise VaultError(f"{ref!r} names several files: {listing}{more} "
+                             "(use a path or an id)")
+        return self.index.by_path(nearest[0]) if nearest else None
 
     def line_tasks(self, note: str | None = None) -> list[Row]:
         """Every checkbox task inside the vault's notes (see `core.linetasks`)."""
@@ -292,3 +311,8 @@ class Items:
             self._record("delete", row, heads, heads)
         self.mirror.notify([row.path], ORIGIN_LOCAL)
         return row
+
+    def write_file(self, rel: str, text: str) -> None:
+        """Atomically write a file and ingest it (the same path as any editor's edit)."""
+        with self.lock:
+            self.mirror.write_text(rel, text)

@@ -53,8 +53,8 @@ CREATE TABLE IF NOT EXISTS line_tasks (
     doc_id TEXT NOT NULL, sha TEXT NOT NULL, seq INTEGER NOT NULL,
     id TEXT, data TEXT,
     PRIMARY KEY (doc_id, sha, seq)
-);
-CREATE INDEX IF NOT EXISTS line_tasks_id ON line_tasks(id);
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS line_tasks_id ON line_tasks(id) WHERE id IS NOT NULL;
 CREATE TABLE IF NOT EXISTS line_tasks_meta (key TEXT PRIMARY KEY, value TEXT);
 """
 
@@ -87,14 +87,16 @@ def split_lines(text: str) -> list[str]:
     return parts[:-1] if parts and parts[-1] == "" else parts
 
 
-def scan(head: str, body: str, doc_id: str) -> list[Found]:
-    """Every task of a file (its front matter `head` and `body`), in order."""
+def scan(head: str, body: str, doc_id: str,
+         lines: markdown.Scanned | None = None) -> list[Found]:
+    """Every task of a file (its front matter `head` and `body`), in order (`lines`: the
+    body's scan, when the caller has one)."""
     if not _maybe_tasks(body):
         return []
     from solo.core.model import checkbox  # (its patterns cost a command that ingests nothing)
 
     first = head.count("\n")
-    scanned = markdown.lines(body)
+    scanned = (lines or markdown.scan(body)).lines
     found: list[Found] = []
     seen: dict[str, int] = {}
     for index, line in enumerate(scanned):
@@ -203,11 +205,15 @@ class LineTaskStore:
     def record_many(self, files: Iterable[tuple[str, str, str, str]]) -> None:
         """`record` for many files' (doc_id, sha, head, body) in one transaction (a bulk
         ingest's batch): all of them are stored, or none."""
+        self.store_many((doc_id, sha, scan(head, body, doc_id))
+                        for doc_id, sha, head, body in files)
+
+    def store_many(self, files: Iterable[tuple[str, str, list[Found]]]) -> None:
+        """Store many files' (doc_id, sha, tasks `scan` found) in one transaction."""
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
-                for doc_id, sha, head, body in files:
-                    found = scan(head, body, doc_id)
+                for doc_id, sha, found in files:
                     self._db.execute("DELETE FROM line_tasks WHERE doc_id = ?", (doc_id,))
                     rows: list[tuple[str, str, int, str | None, str | None]] = [
                         (doc_id, sha, n, item.id, json.dumps(_data(item), ensure_ascii=False))

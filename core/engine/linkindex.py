@@ -6,7 +6,9 @@ scanner, `core.markdown`) and its entry as a link target (path, `aliases`, title
 attachments are targets only (`set_target`). Links are stored as written and resolved when
 asked, with `links.Resolver` (Obsidian's rules), so adding, renaming or removing a file never
 leaves a stale answer. A backlinks query reads only the links whose target could name the
-file (its name, an alias or its title, by an indexed key), then resolves those.
+file (its name, an alias or its title, by an indexed key), then resolves those. With
+attachments off, a link to a non-Markdown file that is there resolves to it all the same
+(`set_unmirrored`): only a link to nothing is unresolved.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import contextlib
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,7 +36,8 @@ CREATE TABLE IF NOT EXISTS links (
 );
 CREATE INDEX IF NOT EXISTS links_name ON links(name);
 CREATE INDEX IF NOT EXISTS links_whole ON links(whole);
-CREATE TABLE IF NOT EXISTS targets (path TEXT PRIMARY KEY, aliases TEXT NOT NULL, title TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS targets (path TEXT PRIMARY KEY, aliases TEXT NOT NULL, title TEXT NOT NULL)
+    WITHOUT ROWID;
 """
 
 
@@ -59,12 +62,16 @@ class Link:
                 "style": self.style, "line_text": self.line_text, "path": self.resolved}
 
 
-def scan_links(src: str, body: str, first_line: int = 1) -> list[Link]:
+def scan_links(src: str, body: str, first_line: int = 1,
+               scanned: markdown.Scanned | None = None) -> list[Link]:
     """Every wikilink, embed and local Markdown link of a body, in order (code skipped).
 
-    `first_line` is the file line number of the body's first line (after front matter)."""
-    code = markdown.code_spans(body)
-    lines = markdown.lines(body)
+    `first_line` is the file line number of the body's first line (after front matter);
+    `scanned` the body's scan, when the caller has one."""
+    scanned = scanned or markdown.scan(body)
+    if not scanned.wikilinks and not scanned.md_links:
+        return []
+    lines = scanned.lines
     starts = [line.start for line in lines]
     found: list[tuple[int, Link]] = []
 
@@ -72,11 +79,11 @@ def scan_links(src: str, body: str, first_line: int = 1) -> list[Link]:
         index = max(bisect.bisect_right(starts, offset) - 1, 0)
         return first_line + index, lines[index].text if lines else ""
 
-    for wiki in markdown.wikilinks(body, code):
+    for wiki in scanned.wikilinks:
         number, text = line_of(wiki.start)
         found.append((wiki.start, Link(src, number, body[wiki.start:wiki.end], wiki.target,
                                        wiki.heading, wiki.block, wiki.embed, "wiki", text)))
-    for md in markdown.md_links(body, code):
+    for md in scanned.md_links:
         number, text = line_of(md.start)
         fragment = md.fragment or None
         block = fragment[1:] if fragment and fragment.startswith("^") else None
@@ -111,6 +118,7 @@ class LinkIndex:
         self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         self._generation = 0
         self._resolver: tuple[tuple[int, int], Resolver] | None = None
+        self._unmirrored: Callable[[], Iterable[str]] = tuple
 
     def close(self) -> None:
         with self._lock:
@@ -202,6 +210,13 @@ class LinkIndex:
             for path in attachments:
                 self.set_target(path)
 
+    def set_unmirrored(self, files: Callable[[], Iterable[str]]) -> None:
+        """Where to find, when asked, the files links may name that are not targets: the
+        non-Markdown files of a vault with attachments off (they are there; Solo does not
+        mirror them). A link no target resolves is looked for among them, so it is not
+        reported as unresolved."""
+        self._unmirrored = files
+
     # --- reading ----------------------------------------------------------------------
     def target_count(self) -> int:
         with self._lock:
@@ -226,10 +241,28 @@ class LinkIndex:
                 f"FROM links {sql}", args).fetchall()
         return [Link(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7], r[8]) for r in found]
 
+    def resolve(self, target: str, source: str | None = None) -> str | None:
+        """The path a link to `target` written in `source` names: a target by the resolver's
+        rules or, for a file name with an extension, a file Solo does not mirror; or None."""
+        found = self.resolver().resolve(target, source)
+        if found is None and "." in name_key(target):
+            found = Resolver(Target(path) for path in self._unmirrored()).resolve(target, source)
+        return found
+
     def _resolved(self, links: Iterable[Link]) -> list[Link]:
+        """`resolve` for many links at once (the unmirrored files walked once at most)."""
         resolver = self.resolver()
-        return [Link(**{**link.__dict__, "resolved": resolver.resolve(link.target, link.src)})
-                for link in links]
+        found = [Link(**{**link.__dict__, "resolved": resolver.resolve(link.target, link.src)})
+                 for link in links]
+        # Only a file name with an extension can name a non-Markdown file: the (rare) walk
+        # for unmirrored files happens only when such a link resolves to no target.
+        if any(link.resolved is None and "." in name_key(link.target) for link in found):
+            unmirrored = Resolver(Target(path) for path in self._unmirrored())
+            found = [link if link.resolved is not None else
+                     Link(**{**link.__dict__,
+                             "resolved": unmirrored.resolve(link.target, link.src)})
+                     for link in found]
+        return found
 
     def outgoing(self, src: str) -> list[Link]:
         """The links written in `src`, in order, each with the path it resolves to or None."""

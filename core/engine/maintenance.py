@@ -5,6 +5,8 @@ The checks and repairs themselves live in `core.doctor`; this is what the vault 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from solo.core.engine import bulk
 from solo.core.engine.crdt import CrdtError
 from solo.core.engine.docrepo import DocRepo
@@ -49,6 +51,21 @@ class Maintenance:
             except (StoreError, CrdtError) as exc:
                 doctor.findings.append(str(exc))
         return doctor.findings
+
+    def rebuild_lost(self, rebuild_links: Callable[[], None]) -> list[str]:
+        """On opening, rebuild a derived index that is gone; returns notices for `doctor`."""
+        if self.index.count() == 0 and self.repo.exists(self.repo.root_id or ""):
+            try:
+                live = any(not e.get("deleted") for e in self.repo.root_entries().values())
+            except (StoreError, CrdtError) as exc:  # `solo doctor` rebuilds it
+                return [f"{exc}; run `solo doctor`"]
+            if live:
+                # The derived index is gone (deleted, or a new schema): rebuild it from the
+                # root document's path → document map, so no file is mistaken for a new item.
+                self.rebuild_index()
+        elif self.mirror.links.target_count() == 0 and self.index.count() > 0:
+            rebuild_links()  # a vault from before the link index, or links.sqlite lost
+        return []
 
     def rebuild_index(self) -> None:
         """Drop the derived index and rebuild it from the files and the root document."""

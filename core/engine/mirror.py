@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import stat as stat_module
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
 from solo.core.engine import bulk
@@ -21,6 +21,7 @@ from solo.core.engine.attachments import (
     Attachments,
     NotAnAttachment,
     is_attachment_doc,
+    is_attachment_name,
     is_attachment_path,
 )
 from solo.core.engine.bulk import Progress, ScanReport
@@ -38,18 +39,17 @@ from solo.core.engine.docform import (
 )
 from solo.core.engine.docrepo import DocRepo, doc_rev
 from solo.core.engine.events import ORIGIN_LOCAL, FileEvent, Listeners, Origin
-from solo.core.engine.files import VaultFiles, kind_of
-from solo.core.engine.fsutil import atomic_write_bytes, fsync_dir, is_temp_name
+from solo.core.engine.files import VaultFiles, displayable, is_markdown, kind_of, utf8_name
 from solo.core.engine.index import Index, Row
 from solo.core.engine.linetasks import LineTaskStore
 from solo.core.engine.linkindex import LinkIndex
+from solo.core.engine.marks import Journal
 from solo.core.engine.store import StoreError
 from solo.core.errors import SoloError
 from solo.core.model import fileformat, markdown
 from solo.core.model import kinds as model
 from solo.core.model.ids import is_document_id, new_document_id
 
-MARKDOWN_SUFFIXES = (".md", ".markdown")
 # Re-exported: where a file becomes a document lives in `core.docform`.
 __all__ = ["MAX_MIRROR_BYTES", "BadDocument", "FileMirror", "Journal", "NotMirroredError",
            "ScanReport", "content_sha", "displayable", "file_content", "is_markdown", "make_row",
@@ -65,51 +65,8 @@ class NotMirroredError(SoloError):
         self.reason = reason
 
 
-def is_markdown(name: str) -> bool:
-    return name.lower().endswith(MARKDOWN_SUFFIXES) and not name.startswith(".") \
-        and not is_temp_name(name)
-
-
-def _utf8_name(name: str) -> bool:
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def displayable(name: str) -> str:
-    """A file name as text any terminal can print (undecodable bytes shown as \\xNN)."""
-    return os.fsencode(name).decode("utf-8", "backslashreplace")
-
-
 def _stat_key(st: os.stat_result) -> tuple[int, int, int, int]:
     return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-
-
-class Journal:
-    """A folder of empty marker files named by document id; each marker is durable."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-
-    def mark(self, doc_id: str, durable: bool = False) -> None:
-        self.folder.mkdir(exist_ok=True)
-        (self.folder / doc_id).write_bytes(b"")
-        if durable:
-            fsync_dir(self.folder)
-
-    def clear(self, doc_id: str) -> None:
-        (self.folder / doc_id).unlink(missing_ok=True)
-
-    def ids(self) -> list[str]:
-        return sorted(p.name for p in self.folder.iterdir()) if self.folder.is_dir() else []
-
-    def set_aside(self, doc_id: str, folder: Path, reason: str) -> None:
-        """Move a marker that cannot be acted on to `folder`, with the reason inside."""
-        folder.mkdir(exist_ok=True)
-        atomic_write_bytes(folder / doc_id, reason.encode("utf-8") + b"\n")
-        self.clear(doc_id)
 
 
 class FileMirror:
@@ -130,6 +87,7 @@ class FileMirror:
         self.line_tasks = LineTaskStore(index.path)  # checkbox tasks of each file (linetasks)
         self.links = links if links is not None else LinkIndex(solo_dir / "links.sqlite")
         self.attachments = Attachments(files, repo, index, self.links, self.commit, self.record_rev)
+        self.links.set_unmirrored(self.unmirrored_files)
 
     def notify(self, paths: Iterable[str], origin: Origin = ORIGIN_LOCAL) -> None:
         paths = tuple(paths)
@@ -145,16 +103,28 @@ class FileMirror:
 
     def is_vault_file(self, rel: str) -> bool:
         parts = rel.split("/")
-        return (_utf8_name(rel) and not rel.startswith("..") and all(not p.startswith(".") for p in parts)
+        return (utf8_name(rel) and not rel.startswith("..") and all(not p.startswith(".") for p in parts)
                 and is_markdown(parts[-1])) or self.attachments.is_path(rel)
 
     def walk(self) -> Iterator[tuple[str, os.stat_result]]:
-        """Every Markdown file in the vault (hidden folders and `.solo/` skipped), with lstat."""
+        """Every Markdown file in the vault (hidden folders and `.solo/` skipped), with lstat;
+        attachments too unless they are off."""
         self.bad_names.clear()
+        return self._walk(lambda name: is_markdown(name) or self.attachments.wants(name),
+                          self.bad_names)
+
+    def unmirrored_files(self) -> list[str]:
+        """The attachment files of a vault with attachments off (none when they are on):
+        there for links to name, never mirrored."""
+        if self.attachments.enabled:
+            return []
+        return [rel for rel, _ in self._walk(is_attachment_name, set())]
+
+    def _walk(self, wanted: Callable[[str], bool],
+              bad_names: set[str]) -> Iterator[tuple[str, os.stat_result]]:
         # (folder, its vault-relative prefix): a file's path is the prefix and its name, no
         # relpath per file (that was most of the stat pass every command pays).
         stack: list[tuple[str, str]] = [(str(self.root), "")]
-        wants = self.attachments.wants
         while stack:
             folder, prefix = stack.pop()
             try:
@@ -165,13 +135,13 @@ class FileMirror:
                 name = entry.name
                 if name.startswith("."):
                     continue
-                if not name.isascii() and not _utf8_name(name):
-                    self.bad_names.add(displayable(self.rel(entry.path)))
+                if not name.isascii() and not utf8_name(name):
+                    bad_names.add(displayable(self.rel(entry.path)))
                     continue
                 try:
                     if entry.is_dir(follow_symlinks=False):
                         stack.append((entry.path, f"{prefix}{name}/"))
-                    elif is_markdown(name) or wants(name):
+                    elif wanted(name):
                         yield prefix + name, entry.stat(follow_symlinks=False)
                 except OSError:
                     continue
@@ -332,8 +302,9 @@ class FileMirror:
 
     def commit(self, doc_id: str, doc: Doc, heads_before: list[bytes],
                origin: Origin = ORIGIN_LOCAL, durable: bool = True) -> None:
-        """Persist a file document's new changes, noting that its root `rev` may now lag."""
-        if doc.changes_since(heads_before):
+        """Persist a document's new changes, noting that a file document's root `rev` may now
+        lag (the root index document has no `rev` of its own)."""
+        if doc_id != self.repo.root_id and doc.changes_since(heads_before):
             self.dirty.mark(doc_id)
         self.repo.persist(doc_id, doc, heads_before, durable, origin)
 
@@ -371,12 +342,12 @@ class FileMirror:
 
     def _index_row(self, rel: str, doc_id: str, parsed: fileformat.Parsed, st: os.stat_result,
                    sha: str) -> str | None:
-        row = make_row(rel, doc_id, parsed, st.st_mtime_ns, st.st_size, sha)
-        self.index.upsert(row, parsed.body)
-        self.line_tasks.record(doc_id, sha, parsed.head, parsed.body)
-        self.links.update(rel, parsed.body, first_line=parsed.head.count("\n") + 1,
-                          aliases=markdown.normalize_aliases(row.fields.get("aliases")),
-                          title=row.title)
+        row, body, links, tasks = bulk.mirrored(rel, doc_id, parsed, st.st_mtime_ns,
+                                                st.st_size, sha)
+        self.index.upsert(row, body)
+        self.line_tasks.store_many([(doc_id, sha, tasks)])
+        self.links.update_many([(rel, links, markdown.normalize_aliases(row.fields.get("aliases")),
+                                 row.title)])
         return row.problem
 
     def ingest(self, paths: Iterable[str], origin: Origin = ORIGIN_LOCAL) -> dict[str, str | None]:
@@ -403,6 +374,18 @@ class FileMirror:
         if row and row.doc_id:
             self.repo.set_root_entry(row.doc_id, origin=origin, path=new,
                                      kind=model.kind_for(new, row.fields))
+
+    def keep_identity(self, old: str, new: str, origin: Origin = ORIGIN_LOCAL) -> bool:
+        """A rename the watcher saw: when `old` is indexed and gone and `new` is a vault file
+        not indexed yet, move the identity, ingest `new` and tell the listeners (True)."""
+        if self.index.by_path(old) is not None and not self.files.exists(old) \
+                and self.is_vault_file(new) and self.files.exists(new) \
+                and self.index.by_path(new) is None:
+            self.move(old, new, origin)
+            self.ingest_file(new, origin=origin)
+            self.notify([old, new], origin)
+            return True
+        return False
 
     def remove(self, rel: str, origin: Origin = ORIGIN_LOCAL) -> None:
         """A file is gone: its index row goes, its root entry becomes a tombstone."""

@@ -68,12 +68,14 @@ def first_heading(body: str) -> str | None:
     return markdown.first_heading(body)
 
 
-def title_for(path: str, fields: Mapping[str, Any], body: str) -> str:
-    """The item's title: a non-blank `title` key, else the first `# heading`, else the file stem."""
+def title_for(path: str, fields: Mapping[str, Any], body: str,
+              scanned: markdown.Scanned | None = None) -> str:
+    """The item's title: a non-blank `title` key, else the first `# heading`, else the file
+    stem (`scanned`: the body's scan, when the caller has one)."""
     value = fields.get("title") if isinstance(fields, Mapping) else None
     if isinstance(value, str) and value.strip():
         return value.strip()
-    heading = first_heading(body) if isinstance(body, str) else None
+    heading = (scanned or markdown.scan(body)).first_heading() if isinstance(body, str) else None
     if heading:
         return heading
     parts = _segments(path)

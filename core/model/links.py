@@ -11,8 +11,6 @@ from solo.core.model import markdown
 from solo.core.model.kinds import fields_for
 from solo.core.model.markdown import WikiLink
 
-URL_PREFIX = "automerge:"
-
 
 def find_wikilinks(body: str) -> list[WikiLink]:
     """Every wikilink in `body` outside fenced code and inline code, in order, with offsets
@@ -55,53 +53,6 @@ def link_stem(ref: str) -> str:
     """The case-folded file stem a reference names by its last path segment:
     "[[Plugins/Canvas#h]]" → "canvas"."""
     return parse_reference(ref).target.rsplit("/", 1)[-1].casefold()
-
-
-def build_stem_index(paths: Iterable[str]) -> dict[str, list[str]]:
-    """Map each case-folded file stem to its paths, sorted: the `by_stem` of `resolve_ref`."""
-    index: dict[str, list[str]] = {}
-    for path in paths:
-        index.setdefault(stem_of(path).casefold(), []).append(path)
-    for candidates in index.values():
-        candidates.sort()
-    return index
-
-
-def normalize_ref(ref: str) -> str:
-    """A reference without surrounding spaces or a ".md" end; a `[[wikilink]]` loses its
-    brackets, `#heading` and `|alias` (a bare ref keeps "#": a stem may be "c#").
-    """
-    text = ref.strip()
-    if text.startswith("[[") and text.endswith("]]"):
-        text = text[2:-2].split("|", 1)[0].split("#", 1)[0].strip()
-    if text.lower().endswith(".md"):
-        text = text[:-3]
-    return text
-
-
-def resolve_all(ref: str, by_id: Mapping[str, str], by_stem: Mapping[str, list[str]]) -> list[str]:
-    """Every path `ref` may name, best first; see `resolve_ref`."""
-    text = normalize_ref(ref) if isinstance(ref, str) else ""
-    if not text:
-        return []
-    for key in (text, text.removeprefix(URL_PREFIX)):
-        if key in by_id:
-            return [by_id[key]]
-    paths = sorted({p for found in by_stem.values() for p in found})
-    return Resolver(Target(p) for p in paths).candidates(text)
-
-
-def resolve_ref(ref: str, by_id: Mapping[str, str], by_stem: Mapping[str, list[str]]) -> str | None:
-    """The path a reference names, or None.
-
-    `by_id` maps item ids to paths; `by_stem` maps case-folded file stems to paths (build it
-    with `build_stem_index`). The ref may be an id (also as an `automerge:` URL), a file stem
-    matched case-insensitively, a vault path without ".md", or a `[[wikilink]]`. An id wins
-    over a stem. An ambiguous stem resolves by `Resolver`'s rules with no linking note (the
-    shortest path, then sorted order); `resolve_all` lists them all so a caller can warn.
-    """
-    candidates = resolve_all(ref, by_id, by_stem)
-    return candidates[0] if candidates else None
 
 
 # --- resolving references like Obsidian ------------------------------------------------------
@@ -162,8 +113,9 @@ def name_key(path: str) -> str:
     return _key(path).rsplit("/", 1)[-1]
 
 
-def _closeness(source_dir: list[str], path: str) -> tuple[int, int, int, str]:
-    """Sort key: same folder first, then the deepest common ancestor, then the shortest path."""
+def _nearness(source_dir: list[str], path: str) -> tuple[int, int, int]:
+    """How near `path` is to a note in `source_dir`: same folder first, then the deepest
+    common ancestor, then the fewest folders."""
     folder = path.split("/")[:-1]
     common = 0
     for a, b in zip(source_dir, folder, strict=False):
@@ -171,7 +123,12 @@ def _closeness(source_dir: list[str], path: str) -> tuple[int, int, int, str]:
             break
         common += 1
     same = 0 if folder == source_dir else 1
-    return (same, -common, path.count("/"), f"{len(path):06d}{path}")
+    return (same, -common, len(folder))
+
+
+def _closeness(source_dir: list[str], path: str) -> tuple[int, int, int, str]:
+    """Sort key: `_nearness`, then the shortest path, then sorted order."""
+    return (*_nearness(source_dir, path), f"{len(path):06d}{path}")
 
 
 class Resolver:
@@ -179,10 +136,11 @@ class Resolver:
 
     A reference names a file by its vault path or a partial path (`Plugins/Canvas`), by its
     file name (with or without `.md`, case-insensitive; attachments by their full name; `/x`
-names the vault's top folder), by an
-    alias (the `aliases` property) or, last, by its title. Several candidates of the same rule:
-    the one nearest the linking note wins (same folder, then the closest common ancestor), then
-    the shortest path. `./x` and `../x` are relative to the linking note.
+    names the vault's top folder), by an alias (the `aliases` property) or, last, by its
+    title. Several candidates of the same rule: the one nearest the linking note wins (same
+    folder, then the closest common ancestor, then the fewest folders), then the shortest
+    path. `./x` and `../x` are relative to the linking note. `nearest` tells a caller with
+    no linking note when only length or sort order would choose.
     """
 
     def __init__(self, targets: Iterable[Target]) -> None:
@@ -227,7 +185,14 @@ names the vault's top folder), by an
         found = self.candidates(ref, source)
         return found[0] if found else None
 
-
-def resolve_link(ref: str, targets: Iterable[Target], source: str | None = None) -> str | None:
-    """`Resolver(targets).resolve(ref, source)` for a single lookup."""
-    return Resolver(targets).resolve(ref, source)
+    def nearest(self, ref: str, source: str | None = None) -> list[str]:
+        """The candidates tied for nearest to `source` (`candidates`' order): one path when
+        the rules pick a file on their own, several when only the length of the path or
+        sorted order would tell them apart (with no source: the ones in the fewest folders,
+        so `notes/x.md` and `tasks/x.md` tie, while `x.md` beats `notes/x.md`)."""
+        found = self.candidates(ref, source)
+        if not found:
+            return []
+        source_dir = source.split("/")[:-1] if source else []
+        best = _nearness(source_dir, found[0])
+        return [p for p in found if _nearness(source_dir, p) == best]

@@ -5,7 +5,10 @@ tags?" asks here, so the answers cannot drift apart. The scanner works line by l
 (`lines`), marking each line as code (inside a ``` or ~~~ fence, also one indented inside a
 list) or text and giving text lines their heading; inline scanners then skip code spans.
 Checkbox task lines (`- [ ] …`) are meant to be one more per-line property of `Line`.
-Offsets are `str` indexes into the body. Nothing here raises on any input.
+`scan(body)` walks a body once and keeps what it found (`Scanned`), so the consumers of one
+note (title, tags, links, checkbox tasks) share a single pass; the free functions below
+answer one question each over a fresh scan. Offsets are `str` indexes into the body.
+Nothing here raises on any input.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import unquote
 
 _FENCE = re.compile(r"[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*(`{3,}|~{3,})")
@@ -116,8 +120,9 @@ def lines(body: str) -> list[Line]:
     return out
 
 
-def code_spans(body: str) -> list[tuple[int, int]]:
-    """Spans (start, end) of fenced code blocks and inline code spans, in order."""
+def code_spans(body: str, scanned: list[Line] | None = None) -> list[tuple[int, int]]:
+    """Spans (start, end) of fenced code blocks and inline code spans, in order (`scanned`:
+    the body's `lines`, when the caller has them)."""
     spans: list[tuple[int, int]] = []
     block: list[Line] = []  # lines of the current text block (a paragraph)
 
@@ -129,7 +134,7 @@ def code_spans(body: str) -> list[tuple[int, int]]:
             block.clear()
 
     fence_start: int | None = None
-    for line in lines(body):
+    for line in lines(body) if scanned is None else scanned:
         if line.in_code:
             close_block()
             if fence_start is None:
@@ -175,14 +180,65 @@ def _inside(position: int, spans: Iterable[tuple[int, int]]) -> bool:
     return any(start <= position < end for start, end in spans)
 
 
+class Scanned:
+    """One body scanned once: its lines, code spans, headings, links and tags, each worked
+    out the first time it is asked for, from the same line scan."""
+
+    def __init__(self, body: str) -> None:
+        self.body = body
+
+    @cached_property
+    def lines(self) -> list[Line]:
+        return lines(self.body)
+
+    @cached_property
+    def code(self) -> list[tuple[int, int]]:
+        return code_spans(self.body, self.lines)
+
+    @cached_property
+    def headings(self) -> list[Heading]:
+        return [line.heading for line in self.lines if line.heading is not None]
+
+    @cached_property
+    def wikilinks(self) -> list[WikiLink]:
+        return wikilinks(self.body, self.code) if "[[" in self.body else []
+
+    @cached_property
+    def md_links(self) -> list[MdLink]:
+        return md_links(self.body, self.code) if "](" in self.body else []
+
+    @cached_property
+    def tags(self) -> list[Tag]:
+        if "#" not in self.body:
+            return []
+        skip = self.code + [(link.start, link.end) for link in self.wikilinks] \
+            + [(m.start(), m.end()) for m in _MD_LINK.finditer(self.body)]
+        found: list[Tag] = []
+        for match in _TAG.finditer(self.body):
+            name = match.group(1).strip("/")
+            if not name or name.replace("/", "").isdigit() or _inside(match.start(), skip):
+                continue
+            found.append(Tag(name, match.start(), match.end()))
+        return found
+
+    def first_heading(self, level: int = 1) -> str | None:
+        """The text of the first non-empty heading of `level` outside code, or None."""
+        return next((h.text for h in self.headings if h.level == level and h.text), None)
+
+
+def scan(body: str) -> Scanned:
+    """The body, to be scanned once for whatever its consumers ask."""
+    return Scanned(body)
+
+
 def headings(body: str) -> list[Heading]:
     """Every ATX heading outside code, in order."""
-    return [line.heading for line in lines(body) if line.heading is not None]
+    return Scanned(body).headings
 
 
 def first_heading(body: str, level: int = 1) -> str | None:
     """The text of the first non-empty heading of `level` outside code, or None."""
-    return next((h.text for h in headings(body) if h.level == level and h.text), None)
+    return Scanned(body).first_heading(level)
 
 
 def wikilinks(body: str, code: list[tuple[int, int]] | None = None) -> list[WikiLink]:
@@ -239,16 +295,7 @@ def md_links(body: str, code: list[tuple[int, int]] | None = None) -> list[MdLin
 def tags(body: str) -> list[Tag]:
     """Inline `#tags` outside code and links: letters, digits, `_`, `-`, `/`; not only digits
     (`#123`), not a heading's `#`, not a URL's `#fragment`."""
-    code = code_spans(body)
-    skip = code + [(link.start, link.end) for link in wikilinks(body, code)] \
-        + [(m.start(), m.end()) for m in _MD_LINK.finditer(body)]
-    found: list[Tag] = []
-    for match in _TAG.finditer(body):
-        name = match.group(1).strip("/")
-        if not name or name.replace("/", "").isdigit() or _inside(match.start(), skip):
-            continue
-        found.append(Tag(name, match.start(), match.end()))
-    return found
+    return Scanned(body).tags
 
 
 def normalize_tags(value: object) -> list[str]:
@@ -272,9 +319,10 @@ def normalize_aliases(value: object) -> list[str]:
                   if isinstance(item, str | int | float) and not isinstance(item, bool))
 
 
-def item_tags(meta_tags: object, body: str) -> list[str]:
+def item_tags(meta_tags: object, body: str | Scanned) -> list[str]:
     """An item's tags: front matter `tags` first, then body `#tags`, deduplicated."""
-    return _dedup([*normalize_tags(meta_tags), *(tag.name for tag in tags(body))])
+    scanned = body if isinstance(body, Scanned) else Scanned(body)
+    return _dedup([*normalize_tags(meta_tags), *(tag.name for tag in scanned.tags)])
 
 
 def _dedup(names: Iterable[str]) -> list[str]:

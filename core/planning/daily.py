@@ -61,7 +61,7 @@ def create_exclusive(vault: Vault, rel: str, text: str) -> bool:
     with vault.lock:
         if vault.files.exists(rel):
             return False
-        vault.write_file(rel, text)
+        vault.items.write_file(rel, text)
         return True
 
 

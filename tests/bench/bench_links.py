@@ -113,11 +113,60 @@ def test_link_index_benchmarks(tmp_path: Path) -> None:
         vault.scan()
         scan_s = time.perf_counter() - t0
         t0 = time.perf_counter()
-        vault.rebuild_links()
+        vault.links.rebuild()
         rebuild_s = time.perf_counter() - t0
         t0 = time.perf_counter()
-        vault.backlinks(sample[1])
+        vault.links.backlinks(sample[1])
         vault_ms = (time.perf_counter() - t0) * 1000
         vault.close()
-        print(f"  vault scan (ingest incl. link index) {scan_s:.1f} s;  rebuild_links from the "
-              f"files {rebuild_s:.1f} s;  vault.backlinks {vault_ms:.1f} ms")
+        print(f"  vault scan (ingest incl. link index) {scan_s:.1f} s;  links.rebuild from the "
+              f"files {rebuild_s:.1f} s;  vault.links.backlinks {vault_ms:.1f} ms")
+
+
+def test_resolve_a_name_and_unresolved_with_attachments_off(tmp_path: Path) -> None:
+    """`solo show NAME` through the link index's resolver (cold: what one CLI command pays,
+    the resolver built from links.sqlite; warm: the TUI), beside the stem scan over every
+    index row it replaced; and `unresolved` with attachments off (one walk for the files
+    Solo does not mirror)."""
+    root = tmp_path / "vault"
+    notes = generate(root, COUNT)
+    for i in range(0, COUNT, 10):  # an image beside every tenth note, linked, and one gone
+        (root / notes[i][0]).with_name(f"img{i}.png").write_bytes(b"png")
+        with (root / notes[i][0]).open("a") as f:
+            f.write(f"![[img{i}.png]] ![[gone{i}.png]]\n")
+    Vault.init(root).close()
+    (root / ".solo" / "config.toml").write_text("attachments_max_mb = 0\n")
+    with Vault(root) as vault:
+        vault.scan()
+    rng = random.Random(5)
+    names = [note[4] for note in rng.sample(notes, min(QUERIES, len(notes)))]
+    cold_ms, warm_ms, stem_ms = [], [], []
+    for name in names[:20]:
+        with Vault(root) as vault:
+            t0 = time.perf_counter()
+            vault.resolve(name)
+            cold_ms.append((time.perf_counter() - t0) * 1000)
+    with Vault(root) as vault:
+        for name in names:
+            t0 = time.perf_counter()
+            vault.resolve(name)
+            warm_ms.append((time.perf_counter() - t0) * 1000)
+            t0 = time.perf_counter()
+            folded = name.casefold()
+            [r for r in vault.index.rows() if Path(r.path).stem.casefold() == folded]
+            stem_ms.append((time.perf_counter() - t0) * 1000)
+        t0 = time.perf_counter()
+        walked = vault.mirror.unmirrored_files()
+        walk_ms = (time.perf_counter() - t0) * 1000
+        t0 = time.perf_counter()
+        unresolved = vault.links.unresolved()
+        unresolved_ms = (time.perf_counter() - t0) * 1000
+        assert sorted(link.target for link in unresolved) == sorted(
+            f"gone{i}.png" for i in range(0, COUNT, 10))  # what is there is not listed
+    print(f"\nresolve a name, {COUNT} notes")
+    print(f"  cold (new Vault, resolver built) p50 {percentile(cold_ms, 0.5):7.1f} ms   "
+          f"p95 {percentile(cold_ms, 0.95):7.1f} ms")
+    print(f"  warm p50 {percentile(warm_ms, 0.5):7.3f} ms   p95 {percentile(warm_ms, 0.95):7.3f} ms"
+          f"   the old stem scan over index.rows() p50 {percentile(stem_ms, 0.5):7.1f} ms")
+    print(f"  attachments off: walk for {len(walked)} unmirrored files {walk_ms:.0f} ms; "
+          f"unresolved() {len(unresolved)} links in {unresolved_ms:.0f} ms")

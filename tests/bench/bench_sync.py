@@ -149,7 +149,7 @@ def edit_latency(a_root: Path, b_root: Path, url: str, token: str) -> list[float
         for i in range(EDITS):
             text = a.abs(rel).read_text() + f"edit {i}\n"
             start = time.perf_counter()
-            a.write_file(rel, text)
+            a.items.write_file(rel, text)
             while b.abs(rel).read_text() != text:
                 assert time.perf_counter() - start < 30, "edit never arrived"
                 time.sleep(0.001)

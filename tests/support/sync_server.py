@@ -1,12 +1,19 @@
 """A real `solo serve` (SyncServer) in a thread on 127.0.0.1, and the set-up every sync test
-repeats: one `--once` round as the CLI runs it, and a second device cloned from a first."""
+repeats: one `--once` round as the CLI runs it, and a second device cloned from a first; and
+`solo serve` itself in a subprocess."""
 
 from __future__ import annotations
 
 import asyncio
+import signal
 import ssl
+import subprocess
+import sys
+import textwrap
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from websockets.asyncio.server import ServerConnection, serve
@@ -91,7 +98,7 @@ def sync(vault: Vault, remote: Remote, full: bool = False) -> SyncReport:
 
 
 def files(vault: Vault) -> dict[str, bytes]:
-    return {rel: vault.abs(rel).read_bytes() for rel, _ in vault.walk()}
+    return {rel: vault.abs(rel).read_bytes() for rel, _ in vault.mirror.walk()}
 
 
 def write(vault: Vault, rel: str, text: str) -> None:
@@ -165,3 +172,47 @@ class FakeServer:
     @property
     def remote(self) -> Remote:
         return Remote(f"ws://127.0.0.1:{self.port}/")
+
+
+SERVE_SCRIPT = textwrap.dedent("""
+    import sys
+    from pathlib import Path
+    from solo.sync.server import main_serve
+    sys.exit(main_serve("127.0.0.1", 0, Path(sys.argv[1]), sys.argv[2],
+                        ready=lambda port: print(port, flush=True)))
+""")
+
+
+@dataclass
+class ServedProcess:
+    """`solo serve` (main_serve) running in a subprocess: its URL, data folder and log."""
+
+    url: str
+    data: Path
+    log: Path
+    process: subprocess.Popen[str]
+
+    def peak_rss_mb(self) -> int:
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        return int(status.split("VmHWM:")[1].split()[0]) // 1024
+
+
+@contextmanager
+def serve_in_process(folder: Path, token: str) -> Iterator[ServedProcess]:
+    """Run main_serve (what `solo serve` runs) with `token` in a subprocess, data and log in
+    `folder`; on leaving, it must still be alive and stop cleanly on SIGTERM."""
+    data, log = folder / "data", folder / "server.log"
+    with log.open("w") as log_file:
+        process = subprocess.Popen([sys.executable, "-c", SERVE_SCRIPT, str(data), token],
+                                   stdout=subprocess.PIPE, stderr=log_file, text=True)
+    try:
+        assert process.stdout is not None
+        port = int(process.stdout.readline() or 0)
+        assert port, log.read_text()
+        yield ServedProcess(f"ws://127.0.0.1:{port}", data, log, process)
+        assert process.poll() is None, "the server died:\n" + log.read_text()
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(10) == 0, log.read_text()
+    finally:
+        process.kill()
+        process.wait()

@@ -24,7 +24,7 @@ async def settle(pilot: Pilot[object]) -> None:
 
 
 async def wait_for(pilot: Pilot[object], condition: Callable[[], bool],
-                   seconds: float = 5.0) -> None:
+                   seconds: float = 10.0) -> None:
     """Poll `condition` while the app runs; fail after `seconds`."""
     loops = int(seconds / 0.02)
     for _ in range(loops):

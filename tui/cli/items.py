@@ -207,7 +207,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
     with open_vault(args) as vault:
         def ingested(paths: list[str]) -> None:
             print("ingested: " + terminal.clean_line(", ".join(paths)), flush=True)
-            warn_findings(vault, [p for p in paths if vault.is_vault_file(p)])
+            warn_findings(vault, [p for p in paths if vault.mirror.is_vault_file(p)])
 
         vault.on_change(ingested)
         with VaultWatcher(vault):
@@ -250,7 +250,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
             bar.close()
         for line in findings:
             print(terminal.clean(line))
-        print(f"{vault.index.count()} files indexed; store {vault.store_size() / 1e6:.1f} MB; "
+        print(f"{vault.index.count()} files indexed; store {vault.store.size_bytes() / 1e6:.1f} MB; "
               f"{len(findings)} finding(s)")
     return 1 if findings else 0
 

@@ -32,11 +32,11 @@ def _print_links(args: argparse.Namespace, find: Callable[[Vault, Row], list[Lin
 
 def cmd_links(args: argparse.Namespace) -> int:
     return _print_links(
-        args, lambda vault, row: vault.links(row), "(no links in {path})",
+        args, lambda vault, row: vault.links.outgoing(row), "(no links in {path})",
         lambda row, link: f"{row.path}:{link.line}  {link.text}  → {link.resolved or '(unresolved)'}")
 
 
 def cmd_backlinks(args: argparse.Namespace) -> int:
     return _print_links(
-        args, lambda vault, row: vault.backlinks(row), "(nothing links to {path})",
+        args, lambda vault, row: vault.links.backlinks(row), "(nothing links to {path})",
         lambda row, link: f"{link.src}:{link.line}  {link.line_text.strip()}")

@@ -119,7 +119,7 @@ def _export(p: argparse.ArgumentParser) -> None:
 
 
 def _modify(p: argparse.ArgumentParser) -> None:
-    p.add_argument("target", help='an id, path or file name, or filter terms in quotes '
+    p.add_argument("target", help='an id, path, file name, alias or title, or filter terms in quotes '
                    '("+home project:x")')
     p.add_argument("changes", nargs="*", metavar="CHANGE",
                    help="key=value, key: (clears it), +tag, -tag; depends:ID,ID; wait:DATE")
@@ -235,7 +235,7 @@ def _report(p: argparse.ArgumentParser) -> None:
 def _focus(p: argparse.ArgumentParser) -> None:
     actions = p.add_subparsers(dest="focus_command", required=True)
     q = actions.add_parser("log", help="record time spent on a task away from the timer")
-    q.add_argument("id", help="task id, path or file name")
+    q.add_argument("id", help="task id, path, file name, alias or title")
     q.add_argument("--minutes", required=True, help="e.g. 50, 1h30")
     q.add_argument("--date", help="day of the work (default: today)")
     q.add_argument("--at", help="start time HH:MM (default: just now, or the working day's "
@@ -272,7 +272,7 @@ def _daily(p: argparse.ArgumentParser) -> None:
 
 
 def _log(p: argparse.ArgumentParser) -> None:
-    p.add_argument("id", help="id, path or file name (a deleted item's too)")
+    p.add_argument("id", help="id, path, file name, alias or title (a deleted item's too)")
     p.add_argument("--json", action="store_true")
 
 
@@ -292,7 +292,7 @@ def _stop(p: argparse.ArgumentParser) -> None:
 
 
 def _links(p: argparse.ArgumentParser) -> None:
-    p.add_argument("id", help="an id, path or file name")
+    p.add_argument("id", help="an id, path, file name, alias or title")
     p.add_argument("--json", action="store_true")
 
 

@@ -260,7 +260,7 @@ class NotesScreen(SoloScreen):
         by the link index's rules, or create the note an unresolved link asks for; the way
         back is kept for alt+left."""
         source = source or self.open_path
-        found = self.vault.link_target(target, source)
+        found = self.vault.links.target(target, source)
         path = found[0] if found else None
         if path is None:
             try:
@@ -271,6 +271,10 @@ class NotesScreen(SoloScreen):
             path = made.path
             if made.created:
                 self.notify(f"Created {path} for [[{target}]]", timeout=3, markup=False)
+        elif not path.endswith(".md"):
+            self.notify(f"{self.vault.abs(path)} is an attachment: open it outside Solo",
+                        timeout=5, markup=False)
+            return
         self.navigate(path, heading)
 
     def navigate(self, path: str, heading: str | None = None) -> None:
@@ -347,7 +351,7 @@ class NotesScreen(SoloScreen):
             for row in self.vault.rows(where={key: stem}):
                 found[row.path] = row
         try:
-            linking = self.vault.backlinks(path)  # the link index: complete, by Obsidian's rules
+            linking = self.vault.links.backlinks(path)  # the link index: complete, by Obsidian's rules
         except VaultError:
             linking = []
         for link in linking:

@@ -55,7 +55,7 @@ class UnresolvedLinksScreen(ModalScreen[Choice | None]):
     @work(thread=True, exclusive=True, group="unresolved")
     def load_links(self) -> None:
         app: SoloApp = self.app  # type: ignore[assignment]
-        found = wiki_unresolved(app.vault.unresolved_links())
+        found = wiki_unresolved(app.vault.links.unresolved())
         app.call_from_thread(self.show_links, found)
 
     def show_links(self, found: list[Link]) -> None:

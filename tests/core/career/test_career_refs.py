@@ -28,7 +28,7 @@ def test_refs_answer_as_the_link_index_does(tmp_path: Path) -> None:
         for ref in ("cloud", "Cloud.md", "[[cloud|shown]]", "SA Pro", "Cloud Architect",
                     "archive/goals/cloud", "goals/cloud", "python", "Plugins/none"):
             found = refs.get(ref)
-            target = vault.link_target(ref)
+            target = vault.links.target(ref)
             assert (found.path if found else None) == (target[0] if target else None), ref
         goal = vault.resolve("goals/cloud.md")
         assert refs.get(goal.doc_id) == goal and refs.get(goal.short_id) == goal

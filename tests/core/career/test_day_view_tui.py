@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from support.tui_helpers import settle, wait_for
 from textual.pilot import Pilot
 from textual.widgets import Static
 
@@ -19,20 +20,6 @@ from solo.tui.widgets.item_list import ItemList
 SIZES = pytest.mark.parametrize("size", [(80, 24), (140, 40)], ids=["80x24", "140x40"])
 
 
-async def settle(pilot: Pilot[object]) -> None:
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def wait_for(pilot: Pilot[object], condition: Callable[[], bool],
-                   seconds: float = 10.0) -> None:
-    for _ in range(int(seconds / 0.02)):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    assert condition(), "condition not met in time"
 
 
 def day_text(app: SoloApp) -> str:

@@ -67,10 +67,10 @@ def test_scan_mirrors_every_non_markdown_file_and_no_hidden_one(vault: Vault) ->
     assert sorted(report.added) == ["docs/manual.pdf", "img/photo.png", "sound.ogg"]
     assert [r.path for r in vault.attachments()] == ["docs/manual.pdf", "img/photo.png",
                                                      "sound.ogg"]
-    entries = {e["path"]: (doc_id, e) for doc_id, e in vault.root_entries().items()}
+    entries = {e["path"]: (doc_id, e) for doc_id, e in vault.repo.root_entries().items()}
     doc_id, entry = entries["img/photo.png"]
     assert entry["kind"] == KIND and entry["deleted"] is False
-    assert doc_bytes(vault.load_doc(doc_id)) == PNG
+    assert doc_bytes(vault.repo.load(doc_id)) == PNG
     assert vault.attachments()[1].fields == {"mime": "image/png"}
     assert vault.rows() == []  # attachments are not items: lists and Today never show them
     assert vault.search("photo") == []
@@ -96,7 +96,7 @@ def test_a_file_over_the_cap_is_skipped_and_said(vault: Vault) -> None:
     put(vault, "small.png", PNG)
     report = vault.scan()
     assert "over the" in report.problems["big.pdf"] and "not synced" in report.problems["big.pdf"]
-    assert {e["path"] for e in vault.root_entries().values()} == {"small.png"}
+    assert {e["path"] for e in vault.repo.root_entries().values()} == {"small.png"}
     assert any("big.pdf" in f and "cap" in f for f in vault.doctor())
     assert vault.abs("big.pdf").read_bytes() == PDF * 3 + b"x" * 1000
 
@@ -116,9 +116,35 @@ def test_embeds_and_image_links_resolve_to_attachments(vault: Vault) -> None:
     put(vault, "assets/photo 1.png", PNG)
     put(vault, "notes/n.md", b"![[photo 1.png]]\n![x](../assets/photo%201.png)\n[[photo 1]]\n")
     vault.scan()
-    assert [link.resolved for link in vault.links("notes/n.md")] == [
+    assert [link.resolved for link in vault.links.outgoing("notes/n.md")] == [
         "assets/photo 1.png", "assets/photo 1.png", None]
-    assert [link.line for link in vault.backlinks("assets/photo 1.png")] == [1, 2]
+    assert [link.line for link in vault.links.backlinks("assets/photo 1.png")] == [1, 2]
+
+
+def test_with_attachments_off_links_to_files_that_are_there_are_not_unresolved(
+        tmp_path: Path) -> None:
+    root = tmp_path / "v"
+    Vault.init(root).close()
+    (root / ".solo" / "config.toml").write_text("attachments_max_mb = 0\n")
+    vault = Vault(root)
+    put(vault, "assets/diagram.png", PNG)
+    put(vault, "report.pdf", PDF)
+    put(vault, "notes/n.md", b"![[diagram.png]]\n[[report.pdf]]\n[[assets/diagram.png]]\n"
+                             b"[r](../report.pdf)\n[[gone.pdf]]\n[[Nowhere]]\n")
+    vault.scan()
+    assert [r.path for r in vault.rows()] == ["notes/n.md"]  # nothing else is mirrored
+    assert [link.resolved for link in vault.links.outgoing("notes/n.md")] == [
+        "assets/diagram.png", "report.pdf", "assets/diagram.png", "report.pdf", None, None]
+    assert [link.target for link in vault.links.unresolved()] == ["gone.pdf", "Nowhere"]
+    assert vault.links.target("diagram.png", "notes/n.md") == ("assets/diagram.png", None)
+    assert vault.links.target("gone.pdf", "notes/n.md") is None
+    assert [f for f in vault.doctor() if "unresolved" in f] == [
+        "notes/n.md: unresolved link(s): [[gone.pdf]], [[Nowhere]]"]
+    vault.abs("report.pdf").unlink()  # asked again, the disk answers: now it is gone
+    assert [link.target for link in vault.links.unresolved()] == [
+        "report.pdf", "../report.pdf", "gone.pdf", "Nowhere"]
+    assert vault.abs("assets/diagram.png").read_bytes() == PNG
+    vault.close()
 
 
 def test_the_watcher_picks_up_a_new_image(vault: Vault) -> None:
@@ -131,7 +157,7 @@ def test_the_watcher_picks_up_a_new_image(vault: Vault) -> None:
         assert seen.wait(20)
     row = vault.index.by_path("shots/new.png")
     assert row is not None and row.kind == KIND and row.doc_id
-    assert doc_bytes(vault.load_doc(row.doc_id)) == PNG
+    assert doc_bytes(vault.repo.load(row.doc_id)) == PNG
     assert vault.index.by_path(".obsidian/ignored.png") is None
 
 
@@ -216,5 +242,5 @@ def test_a_peer_note_document_at_an_image_path_is_refused(devices: tuple[Vault, 
     assert doc_id is not None
     with b.lock:
         with pytest.raises(Exception, match="attachment"):
-            b.mirror.write_doc("diagram.png", doc_id, b.load_doc(doc_id))
+            b.mirror.write_doc("diagram.png", doc_id, b.repo.load(doc_id))
     assert b.abs("diagram.png").read_bytes() == PNG

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from solo.core.engine import bulk
+from solo.core.engine.docform import render_doc
 from solo.core.engine.index import Index
 from solo.core.engine.storage import MemoryStore
 from solo.core.engine.store import DocStore
@@ -47,16 +48,16 @@ def make_files(root: Path, count: int, seed: int = 1) -> dict[str, bytes]:
 def check_mirrored(root: Path, files: dict[str, bytes]) -> None:
     """Every file has exactly one live document, which renders to the file's bytes."""
     with Vault(root) as vault:
-        live = [e for e in vault.root_entries().values() if not e.get("deleted")]
+        live = [e for e in vault.repo.root_entries().values() if not e.get("deleted")]
         paths = [e["path"] for e in live]
         assert sorted(paths) == sorted(set(paths)), "a path is claimed by two documents"
         assert set(paths) == set(files)
         assert {r.path for r in vault.rows()} == set(files)
         for row in vault.rows():
             assert row.doc_id and row.problem is None, row
-            doc = vault.load_doc(row.doc_id)
-            assert vault.render_doc(doc).encode() == files[row.path], row.path
-            assert vault.root_path_map()[row.path] == row.doc_id
+            doc = vault.repo.load(row.doc_id)
+            assert render_doc(doc).encode() == files[row.path], row.path
+            assert vault.repo.root_path_map()[row.path] == row.doc_id
         assert vault.doctor(repair=False) == []
 
 
@@ -90,7 +91,7 @@ def test_bulk_ingest_names_files_it_cannot_mirror_and_keeps_them(tmp_path: Path)
         assert "kept as body text" in report.problems["deep.md"]
         row = vault.index.by_path("deep.md")
         assert row is not None and row.doc_id
-        assert vault.load_doc(row.doc_id).get(["body"]).startswith("+++")  # kept as body text
+        assert vault.repo.load(row.doc_id).get(["body"]).startswith("+++")  # kept as body text
     assert (tmp_path / "bin.md").read_bytes() == b"abc\0def"
     assert (tmp_path / "latin.md").read_bytes() == b"caf\xe9\n"
     check_mirrored_subset(tmp_path, files)
@@ -101,7 +102,7 @@ def check_mirrored_subset(root: Path, files: dict[str, bytes]) -> None:
         for rel, data in files.items():
             row = vault.index.by_path(rel)
             assert row is not None and row.doc_id
-            assert vault.render_doc(vault.load_doc(row.doc_id)).encode() == data
+            assert render_doc(vault.repo.load(row.doc_id)).encode() == data
 
 
 def test_serial_and_bulk_build_the_same_documents(tmp_path: Path) -> None:
@@ -111,12 +112,39 @@ def test_serial_and_bulk_build_the_same_documents(tmp_path: Path) -> None:
         built = bulk.build(b"\1" * 16, (rel, data, 1, len(data)))
         assert built is not None
         from solo.core.engine.crdt import Doc
-        from solo.core.engine.mirror import new_file_doc, render_doc, storable
+        from solo.core.engine.mirror import new_file_doc, storable
         doc = Doc.load(built.snapshot)
         parsed = storable(fileformat.split(data.decode()))
         assert doc.to_python() == new_file_doc(b"\1" * 16, parsed).to_python()
         assert render_doc(doc).encode() == data
         assert built.body == parsed.body
+
+
+def test_bulk_ingest_scans_each_notes_markdown_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Title, tags, links and checkbox tasks of a note all come from one line scan of its body."""
+    from solo.core.model import markdown
+    rng = random.Random(3)
+    files = {}
+    for i in range(bulk.BULK_FROM + 8):  # in bulk, built in this process (no workers)
+        rel = f"notes/m{i:03d}.md"
+        files[rel] = (f"# Heading {i}\n\nSee [[m{(i + 1) % 40:03d}]] and [x](m000.md) #tag{i % 4}\n"
+                      f"- [ ] task {i} 📅 2026-12-0{1 + i % 9}\n```\n# not a heading\n```\n"
+                      + note(i, rng))
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(files[rel])
+    scanned: list[str] = []
+    real = markdown.lines
+    monkeypatch.setattr(markdown, "lines", lambda body: scanned.append(body) or real(body))
+    with Vault.init(tmp_path) as vault:
+        report = vault.scan()
+        assert sorted(report.added) == sorted(files)
+        bodies = {rel: vault.read(rel).body for rel in files}
+        assert len(vault.line_tasks()) == len(files)
+        assert [link.target for link in vault.links("notes/m000.md")] == ["m001", "m000.md"]
+        assert vault.index.by_path("notes/m001.md").tags == ["tag1"]  # type: ignore[union-attr]
+    for rel, body in bodies.items():
+        assert scanned.count(body) == 1, rel
 
 
 class Boom(Exception):
@@ -137,7 +165,7 @@ def test_killed_after_the_root_index_lists_a_batch_reuses_its_documents(
         with pytest.raises(Boom):
             vault.scan()
         monkeypatch.undo()
-        listed = {e["path"]: d for d, e in vault.root_entries().items()}
+        listed = {e["path"]: d for d, e in vault.repo.root_entries().items()}
         assert set(listed) == set(files) and vault.index.count() == 0
     with Vault(tmp_path) as vault:
         vault.scan()  # (opening already rebuilt the rows from the root index)
@@ -191,7 +219,7 @@ def test_rebuild_index_stores_a_batch_per_transaction_and_keeps_the_files_truth(
         vault.scan()
         before = {r.path: (r.doc_id, r.title, r.sha, r.problem) for r in vault.rows()}
         tasks = sorted((r.path, r.title) for r in vault.line_tasks())
-        links = vault.links("notes/todo.md")
+        links = vault.links.outgoing("notes/todo.md")
     assert len(tasks) == 2 and [link.target for link in links] == ["n0001"]
     edited = "tasks/n0000.md"  # changed on disk while the index is gone
     (root / edited).write_bytes(files[edited] + b"\nadded while no index\n")
@@ -204,14 +232,14 @@ def test_rebuild_index_stores_a_batch_per_transaction_and_keeps_the_files_truth(
             return begin()
 
         vault.index.transaction = counted  # type: ignore[method-assign]
-        vault.rebuild_index()
+        vault.maintenance.rebuild_index()
         assert commits[0] == 2  # 300 mirrorable files: two batches
         after = {r.path: (r.doc_id, r.title, r.sha, r.problem) for r in vault.rows()}
         assert sorted((r.path, r.title) for r in vault.line_tasks()) == tasks
-        assert [link.target for link in vault.links("notes/todo.md")] == ["n0001"]
+        assert [link.target for link in vault.links.outgoing("notes/todo.md")] == ["n0001"]
         row = vault.index.by_path(edited)
         assert row is not None and row.doc_id
-        assert vault.render_doc(vault.load_doc(row.doc_id)).endswith("added while no index\n")
+        assert render_doc(vault.repo.load(row.doc_id)).endswith("added while no index\n")
         assert vault.search("while")[0].row.path == edited
     assert after.keys() == before.keys()
     assert after.pop("notes/binary.md")[3] == before.pop("notes/binary.md")[3]

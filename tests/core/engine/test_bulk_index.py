@@ -25,7 +25,8 @@ def integrity(index: Index) -> None:
 
 
 WORDS = st.sampled_from(["alpha", "beta", "gamma", "délta", "émoji🙂", "zeta", "eta"])
-OPS = st.lists(st.tuples(st.sampled_from(["upsert", "upsert", "move", "remove", "reuse"]),
+OPS = st.lists(st.tuples(st.sampled_from(["upsert", "upsert", "move", "remove", "reuse",
+                                          "retitle"]),
                          st.integers(0, 5), st.integers(0, 5),
                          st.lists(WORDS, max_size=12)), max_size=30)
 
@@ -50,6 +51,8 @@ def test_updates_moves_and_removes_keep_the_index_exact(tmp_path_factory: object
         elif op == "reuse":
             index.upsert(row(other, f"doc{a}", f"title {a}", []), " ".join(words))
             put(other, f"doc{a}", " ".join(words))
+        elif op == "retitle" and path in model:  # a new title and tags, the body kept
+            index.upsert(row(path, model[path][0], f"renamed {b}", words[:1]), None)
         elif op == "move" and path in model:
             index.move(path, other)
             if path != other:
@@ -59,7 +62,8 @@ def test_updates_moves_and_removes_keep_the_index_exact(tmp_path_factory: object
             model.pop(path, None)
     integrity(index)
     for word in ["alpha", "gamma", "délta", "émoji🙂"]:
-        expected = {p for p, (_, text) in model.items() if word in text.split()}
+        expected = {p for p, (_, text) in model.items() if word in text.split()
+                    or word in index.by_path(p).tags}  # type: ignore[union-attr]
         found = {h.row.path for h in index.search(word, limit=100)}
         assert found == expected, (word, found, expected)
     index.close()

@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+from solo.core.engine.docform import render_doc
 from solo.core.model import fileformat
 from solo.core.vault import Vault
 
@@ -38,7 +39,7 @@ def run_and_kill(root: Path, seed: int, delay: float) -> list[tuple[str, str]]:
 def verify(root: Path, acked: list[tuple[str, str]]) -> None:
     with Vault(root) as vault:
         vault.scan()
-        files = {rel: vault.abs(rel).read_bytes() for rel, _ in vault.walk()}
+        files = {rel: vault.abs(rel).read_bytes() for rel, _ in vault.mirror.walk()}
         for rel, data in files.items():
             parsed = fileformat.split(data.decode("utf-8"))  # no torn, undecodable file
             assert parsed.problem is None, (rel, parsed.problem)
@@ -47,8 +48,8 @@ def verify(root: Path, acked: list[tuple[str, str]]) -> None:
             assert token in files[rel].decode(), f"acknowledged edit {token} lost from {rel}"
         for row in vault.rows():
             assert row.doc_id, row.path
-            doc = vault.load_doc(row.doc_id)
-            assert vault.render_doc(doc).encode() == files[row.path], row.path
+            doc = vault.repo.load(row.doc_id)
+            assert render_doc(doc).encode() == files[row.path], row.path
         assert vault.doctor(repair=False) == []
 
 

@@ -102,7 +102,7 @@ def test_doctor_reads_unresolved_links_from_the_link_index(tmp_path: Path) -> No
     vault = Vault.init(root)
     vault.scan()
     assert _link_findings(vault) == expected
-    assert [link.src for link in vault.unresolved_links() if link.style == "md"] == [
+    assert [link.src for link in vault.links.unresolved() if link.style == "md"] == [
         "notes/table.md"]  # the index knows Markdown links too; doctor lists wikilinks
     vault.close()
     links_db = root / ".solo" / "links.sqlite"

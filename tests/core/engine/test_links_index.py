@@ -44,7 +44,7 @@ def write(vault: Vault, rel: str, text: str) -> None:
 
 def test_outgoing_links_of_the_fixture_home_note(obsidian: Vault) -> None:
     found = [(link.line, link.text, link.heading, link.block, link.resolved)
-             for link in obsidian.links("Home.md")]
+             for link in obsidian.links.outgoing("Home.md")]
     assert found == [
         (22, "[[Plugins/Canvas\\|the canvas plugin]]", None, None, "Plugins/Canvas.md"),
         (23, "[[Index]]", None, None, "a/Index.md"),
@@ -55,7 +55,7 @@ def test_outgoing_links_of_the_fixture_home_note(obsidian: Vault) -> None:
         (26, "![](diagram.png)", None, None, "diagram.png"),
     ]
     lines = obsidian.abs("Home.md").read_text().splitlines()
-    assert all(lines[link.line - 1] == link.line_text for link in obsidian.links("Home.md"))
+    assert all(lines[link.line - 1] == link.line_text for link in obsidian.links.outgoing("Home.md"))
 
 
 def test_backlinks_are_complete_past_the_old_fifty_hit_search(vault: Vault) -> None:
@@ -64,7 +64,7 @@ def test_backlinks_are_complete_past_the_old_fifty_hit_search(vault: Vault) -> N
         write(vault, f"notes/n{n:02}.md", f"intro\n\nsee [[Target]] here {n}\n")
     write(vault, "notes/code.md", "```\n[[Target]]\n```\n`[[Target]]`\n")
     vault.scan()
-    found = vault.backlinks("Target.md")
+    found = vault.links.backlinks("Target.md")
     assert [link.src for link in found] == [f"notes/n{n:02}.md" for n in range(60)]
     assert {(link.line, link.line_text) for link in found[:1]} == {(3, "see [[Target]] here 0")}
 
@@ -76,30 +76,30 @@ def test_backlinks_through_alias_title_partial_path_and_md_links(vault: Vault) -
     write(vault, "b.md", "[[The Canvas]]\n[c](Plugins/Canvas.md)\n")
     write(vault, "Archive/c.md", "[[Canvas]]\n")  # nearest: the Archive one
     vault.scan()
-    assert [(link.src, link.line) for link in vault.backlinks("Plugins/Canvas.md")] == [
+    assert [(link.src, link.line) for link in vault.links.backlinks("Plugins/Canvas.md")] == [
         ("a.md", 1), ("a.md", 1), ("b.md", 1), ("b.md", 2)]
-    assert [link.src for link in vault.backlinks("Archive/Plugins/Canvas.md")] == ["Archive/c.md"]
+    assert [link.src for link in vault.links.backlinks("Archive/Plugins/Canvas.md")] == ["Archive/c.md"]
 
 
 def test_the_index_follows_edits_renames_deletes_and_new_targets(vault: Vault) -> None:
     write(vault, "a.md", "[[Later]]\n")
     vault.scan()
-    assert [link.target for link in vault.unresolved_links()] == ["Later"]
+    assert [link.target for link in vault.links.unresolved()] == ["Later"]
     write(vault, "Later.md", "now here\n")
     vault.scan()
-    assert vault.unresolved_links() == []
-    assert [link.src for link in vault.backlinks("Later.md")] == ["a.md"]
+    assert vault.links.unresolved() == []
+    assert [link.src for link in vault.links.backlinks("Later.md")] == ["a.md"]
     vault.abs("a.md").rename(vault.abs("moved.md"))
     vault.scan()
-    assert [link.src for link in vault.backlinks("Later.md")] == ["moved.md"]
+    assert [link.src for link in vault.links.backlinks("Later.md")] == ["moved.md"]
     write(vault, "moved.md", "no more links\n")
     vault.ingest(["moved.md"])
-    assert vault.backlinks("Later.md") == []
+    assert vault.links.backlinks("Later.md") == []
     write(vault, "moved.md", "[[Later]]\n")
     vault.ingest(["moved.md"])
     vault.abs("Later.md").unlink()
     vault.scan()
-    assert [link.src for link in vault.unresolved_links()] == ["moved.md"]
+    assert [link.src for link in vault.links.unresolved()] == ["moved.md"]
 
 
 def test_a_remote_change_updates_the_link_index(tmp_path: Path) -> None:
@@ -111,37 +111,37 @@ def test_a_remote_change_updates_the_link_index(tmp_path: Path) -> None:
     doc_id = a.resolve("n.md").doc_id
     assert doc_id is not None
     with a.lock:
-        doc = a.load_doc(doc_id)
+        doc = a.repo.load(doc_id)
         heads = doc.heads()
         with doc.change() as edit:
             edit.set_text(["body"], "now [[T]]\n")
-        a.persist(doc_id, doc, heads)
+        a.mirror.commit(doc_id, doc, heads)
         a.mirror.write_doc("n.md", doc_id, doc)
-    assert [link.src for link in a.backlinks("T.md")] == ["n.md"]
+    assert [link.src for link in a.links.backlinks("T.md")] == ["n.md"]
     a.close()
 
 
 def test_rebuilt_when_links_sqlite_is_lost(obsidian: Vault) -> None:
-    before = [link.as_json() for link in obsidian.links("Home.md")]
+    before = [link.as_json() for link in obsidian.links.outgoing("Home.md")]
     root = obsidian.root
     obsidian.close()
     for name in ("links.sqlite", "links.sqlite-wal", "links.sqlite-shm"):
         (root / ".solo" / name).unlink(missing_ok=True)
     again = Vault(root)
-    assert [link.as_json() for link in again.links("Home.md")] == before
-    assert {link.target for link in again.unresolved_links()} >= {"Missing note"}
+    assert [link.as_json() for link in again.links.outgoing("Home.md")] == before
+    assert {link.target for link in again.links.unresolved()} >= {"Missing note"}
     again.close()
 
 
 def test_heading_and_block_lines_for_the_tui_jump(obsidian: Vault) -> None:
     lines = obsidian.abs("Meeting notes.md").read_text().splitlines()
-    path, line = obsidian.link_target("Meeting notes#Decisions", "Home.md") or ("", None)
+    path, line = obsidian.links.target("Meeting notes#Decisions", "Home.md") or ("", None)
     assert path == "Meeting notes.md" and line is not None
     assert lines[line - 1] == "## Decisions"
-    _, block = obsidian.link_target("[[Meeting notes#^d1|x]]", "Home.md") or ("", None)
+    _, block = obsidian.links.target("[[Meeting notes#^d1|x]]", "Home.md") or ("", None)
     assert block is not None and lines[block - 1].endswith("^d1")
-    assert obsidian.link_target("Meeting notes", "Home.md") == ("Meeting notes.md", None)
-    assert obsidian.link_target("Nowhere") is None
+    assert obsidian.links.target("Meeting notes", "Home.md") == ("Meeting notes.md", None)
+    assert obsidian.links.target("Nowhere") is None
 
 
 def test_solo_links_and_backlinks_commands(tmp_path: Path) -> None:

@@ -120,7 +120,7 @@ def test_dead_runs_temp_files_are_swept_but_not_a_live_one(tmp_path: Path) -> No
     store_tmp.write_text("old")
     os.utime(store_tmp, (stale, stale))
     removed = sweep_temp_files(vault.root, vault.lock)
-    assert removed == sorted([vault.rel(old), os.path.relpath(store_tmp, vault.root)])
+    assert removed == sorted([vault.mirror.rel(old), os.path.relpath(store_tmp, vault.root)])
     assert fresh.exists() and foreign.exists() and keep.exists()
     vault.close()
     old.write_text("again")

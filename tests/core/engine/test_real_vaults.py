@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from support.solo_cli import run_solo
 
+from solo.core.engine.docform import render_doc
 from solo.core.model import markdown
 from solo.core.model.links import Resolver, Target
 from solo.core.vault import Vault
@@ -52,7 +53,7 @@ def test_opening_listing_searching_and_doctor_never_rewrite_a_file(real: tuple[V
     vault.search("TODO")
     for row in vault.rows():
         if row.doc_id:  # the CRDT document renders exactly the file
-            assert vault.render_doc(vault.load_doc(row.doc_id)).encode() == before[row.path]
+            assert render_doc(vault.repo.load(row.doc_id)).encode() == before[row.path]
     findings = vault.doctor()
     assert all("differs" not in f for f in findings)
     vault.close()
@@ -139,11 +140,11 @@ def test_links_in_the_obsidian_fixture_resolve_like_obsidian(obsidian: Vault) ->
 def test_a_merged_meta_change_renders_as_a_yaml_line_edit(obsidian: Vault) -> None:
     row = obsidian.resolve("tasks/Pay invoice.md")
     old = obsidian.abs(row.path).read_text()
-    doc = obsidian.load_doc(row.doc_id)
+    doc = obsidian.repo.load(row.doc_id)
     with doc.change() as edit:  # what a merge from another device does to the map
         edit.put(["meta", "status"], "waiting")
         edit.put(["meta", "rating"], None)
-    text = obsidian.render_doc(doc)
+    text = render_doc(doc)
     assert text.startswith("---\n") and "# a comment between keys\n" in text
     assert [ln for ln in old.splitlines() if ln not in text.splitlines()] == ["status: next"]
     assert [ln for ln in text.splitlines() if ln not in old.splitlines()] == [
@@ -160,12 +161,10 @@ def test_every_fixture_file_renders_back_from_its_document_byte_for_byte(obsidia
     """What a remote change writes starts from the document: empty YAML properties
     (`due:`), timestamps and comments must come back exactly, or a peer's edit to one key
     would rewrite the user's other lines."""
-    from solo.core.engine.mirror import render_doc
-
     checked = 0
     for row in obsidian.rows():
         if row.doc_id and not row.problem:
             text = obsidian.abs(row.path).read_text(encoding="utf-8")
-            assert render_doc(obsidian.load_doc(row.doc_id)) == text, row.path
+            assert render_doc(obsidian.repo.load(row.doc_id)) == text, row.path
             checked += 1
     assert checked >= 5

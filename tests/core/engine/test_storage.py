@@ -133,7 +133,7 @@ def test_a_vault_runs_on_the_memory_store(tmp_path: Path) -> None:
     vault.update(item.path, body="two implementations, one suite\n")
     assert vault.read(item.path).body == "two implementations, one suite\n"
     assert not any((tmp_path / "v" / ".solo" / "store").iterdir())  # nothing went to disk
-    doc = vault.load_doc(item.row.doc_id or "")
+    doc = vault.repo.load(item.row.doc_id or "")
     assert doc.get(["body"]) == "two implementations, one suite\n"
     vault.close()
 

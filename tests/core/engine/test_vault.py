@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from solo.core.vault import MAX_MIRROR_BYTES, Vault, VaultError
+from solo.core.engine.docform import render_doc
+from solo.core.engine.mirror import MAX_MIRROR_BYTES
+from solo.core.vault import Vault, VaultError
 
 
 def write(vault: Vault, rel: str, text: str | bytes) -> Path:
@@ -23,7 +25,7 @@ def write(vault: Vault, rel: str, text: str | bytes) -> Path:
 def doc_text(vault: Vault, rel: str) -> str:
     row = vault.index.by_path(rel)
     assert row and row.doc_id
-    return vault.render_doc(vault.load_doc(row.doc_id))
+    return render_doc(vault.repo.load(row.doc_id))
 
 
 def test_scan_ingests_new_files_and_the_document_renders_them_exactly(vault: Vault) -> None:
@@ -54,7 +56,7 @@ def test_edits_become_minimal_changes(vault: Vault) -> None:
     assert report.changed == ["notes/a.md"]
     row = vault.index.by_path("notes/a.md")
     assert row and row.title == "A2" and row.tags == ["x"]
-    doc = vault.load_doc(row.doc_id or "")
+    doc = vault.repo.load(row.doc_id or "")
     assert doc.get(["meta"]) == {"title": "A2", "tags": ["x"]}
     assert doc.get(["body"]) == "hello brave world\n"
 
@@ -67,7 +69,7 @@ def test_rename_while_not_running_keeps_identity(vault: Vault) -> None:
     report = vault.scan()
     assert report.renamed == [("notes/old.md", "notes/new.md")]
     assert vault.index.by_path("notes/new.md").doc_id == doc_id  # type: ignore[union-attr]
-    assert vault.root_entries()[doc_id or ""]["path"] == "notes/new.md"
+    assert vault.repo.root_entries()[doc_id or ""]["path"] == "notes/new.md"
 
 
 def test_delete_is_a_tombstone(vault: Vault) -> None:
@@ -76,7 +78,7 @@ def test_delete_is_a_tombstone(vault: Vault) -> None:
     doc_id = vault.index.by_path("notes/gone.md").doc_id  # type: ignore[union-attr]
     (vault.root / "notes/gone.md").unlink()
     assert vault.scan().removed == ["notes/gone.md"]
-    assert vault.root_entries()[doc_id or ""]["deleted"] is True
+    assert vault.repo.root_entries()[doc_id or ""]["deleted"] is True
     assert vault.index.by_path("notes/gone.md") is None
 
 
@@ -214,7 +216,7 @@ def test_index_is_rebuildable(example_vault: Vault) -> None:
         (example_vault.solo_dir / f"index.sqlite{suffix}").unlink(missing_ok=True)
     example_vault.close()
     reopened = Vault(example_vault.root)
-    reopened.rebuild_index()
+    reopened.maintenance.rebuild_index()
     after = {r.path: (r.doc_id, r.title) for r in reopened.rows()}
     assert after == before
     reopened.close()
@@ -229,7 +231,7 @@ def test_second_process_view_sees_first_process_writes(vault: Vault) -> None:
     vault.update(item.id, {"tags": ["x"]})
     text = (vault.root / item.path).read_text()
     assert "edited by the other" in text and 'tags = ["x"]' in text
-    assert vault.render_doc(vault.load_doc(vault.resolve(item.id).doc_id or "")) == text
+    assert render_doc(vault.repo.load(vault.resolve(item.id).doc_id or "")) == text
     other.close()
 
 
@@ -242,7 +244,7 @@ def test_deleted_index_is_rebuilt_without_forking_identities(example_vault: Vaul
     with Vault(root) as reopened:
         reopened.scan()
         assert {r.path: r.doc_id for r in reopened.rows()} == before
-        live = [e for e in reopened.root_entries().values() if not e.get("deleted")]
+        live = [e for e in reopened.repo.root_entries().values() if not e.get("deleted")]
         assert len(live) == len(before)
 
 
@@ -254,7 +256,7 @@ def test_a_document_left_without_its_index_row_is_adopted_not_forked(vault: Vaul
         orphan = vault.mirror.create_doc("notes/half.md", fileformat.split(path.read_text()))
     vault.scan()
     assert vault.index.by_path("notes/half.md").doc_id == orphan  # type: ignore[union-attr]
-    live = [d for d, e in vault.root_entries().items() if not e.get("deleted")]
+    live = [d for d, e in vault.repo.root_entries().items() if not e.get("deleted")]
     assert live == [orphan]
 
 

@@ -36,7 +36,7 @@ def watched(vault: Vault) -> Iterator[Vault]:
 def body_of(vault: Vault, rel: str) -> str:
     with vault.lock:  # the watcher thread may be mid-ingest
         row = vault.index.by_path(rel)
-        return vault.load_doc(row.doc_id).get(["body"]) if row and row.doc_id else ""
+        return vault.repo.load(row.doc_id).get(["body"]) if row and row.doc_id else ""
 
 
 def test_in_place_append(watched: Vault) -> None:
@@ -67,10 +67,10 @@ def test_rename_keeps_identity_and_delete_is_a_tombstone(watched: Vault) -> None
     os.rename(watched.root / "notes/a.md", watched.root / "notes/b.md")
     wait_for(lambda: watched.index.by_path("notes/b.md") is not None)
     assert watched.index.by_path("notes/b.md").doc_id == doc_id  # type: ignore[union-attr]
-    assert watched.root_entries()[doc_id]["path"] == "notes/b.md"
+    assert watched.repo.root_entries()[doc_id]["path"] == "notes/b.md"
     os.unlink(watched.root / "notes/b.md")
     wait_for(lambda: watched.index.by_path("notes/b.md") is None)
-    assert watched.root_entries()[doc_id]["deleted"] is True
+    assert watched.repo.root_entries()[doc_id]["deleted"] is True
 
 
 def test_folder_rename_keeps_identity(watched: Vault) -> None:
@@ -84,7 +84,7 @@ def test_solo_own_write_does_not_echo(watched: Vault) -> None:
     item = watched.update("notes/a.md", {"tags": ["x"]})
     doc_id = item.row.doc_id or ""
     with watched.lock:
-        heads = watched.load_doc(doc_id).heads()
+        heads = watched.repo.load(doc_id).heads()
         stamp = watched.store.stamp(doc_id)
     notified: list[list[str]] = []
     watched.on_change(notified.append)
@@ -94,7 +94,7 @@ def test_solo_own_write_does_not_echo(watched: Vault) -> None:
 
     assert notified == [["notes/marker.md"]]
     with watched.lock:
-        assert watched.load_doc(doc_id).heads() == heads
+        assert watched.repo.load(doc_id).heads() == heads
         assert watched.store.stamp(doc_id) == stamp
 
 
@@ -156,11 +156,11 @@ def test_ingest_of_unchanged_content_is_silent(watched: Vault) -> None:
     notified: list[list[str]] = []
     watched.on_change(notified.append)
     doc_id = watched.index.by_path("notes/a.md").doc_id or ""  # type: ignore[union-attr]
-    heads = watched.load_doc(doc_id).heads()
+    heads = watched.repo.load(doc_id).heads()
     os.utime(watched.root / "notes/a.md")  # what `touch` does: same bytes, new mtime
     assert watched.ingest(["notes/a.md"]) == {}
     assert notified == []
-    assert watched.load_doc(doc_id).heads() == heads
+    assert watched.repo.load(doc_id).heads() == heads
 
 
 def test_solo_watch_stays_silent_while_files_are_read(vault: Vault, tmp_path: Path) -> None:

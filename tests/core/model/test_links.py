@@ -7,13 +7,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from solo.core.model.links import (
+    Resolver,
+    Target,
     WikiLink,
-    build_stem_index,
     field_refs,
     find_wikilinks,
-    normalize_ref,
-    resolve_all,
-    resolve_ref,
     stem_of,
     wikilinks,
 )
@@ -128,15 +126,12 @@ def test_field_refs() -> None:
 
 PATHS = ["goals/Cloud-Architect.md", "notes/cloud-architect.md", "skills/aws.md",
          "tasks/c#.md", "notes/plan.md"]
-BY_STEM = build_stem_index(PATHS)
-BY_ID = {"4NMNnkMhL8jXrdJ9jamS58PAVdXu": "skills/aws.md", "plan": "tasks/other.md"}
+RESOLVER = Resolver(Target(p) for p in PATHS)
 
 
-def test_stem_helpers() -> None:
+def test_stem_of() -> None:
     assert stem_of("goals/Cloud-Architect.md") == "Cloud-Architect"
     assert stem_of("v1.2 notes.md") == "v1.2 notes"
-    assert BY_STEM["cloud-architect"] == ["goals/Cloud-Architect.md", "notes/cloud-architect.md"]
-    assert "Cloud-Architect" not in BY_STEM
 
 
 @pytest.mark.parametrize(
@@ -148,37 +143,24 @@ def test_stem_helpers() -> None:
         ("[[aws]]", "skills/aws.md"),
         ("[[aws#Heading|alias]]", "skills/aws.md"),
         ("c#", "tasks/c#.md"),  # a bare ref keeps its '#'
-        ("4NMNnkMhL8jXrdJ9jamS58PAVdXu", "skills/aws.md"),
-        ("automerge:4NMNnkMhL8jXrdJ9jamS58PAVdXu", "skills/aws.md"),
-        ("plan", "tasks/other.md"),  # an id wins over a stem
-        ("cloud-architect", "goals/Cloud-Architect.md"),  # ambiguous: first in sorted order
+        ("cloud-architect", "goals/Cloud-Architect.md"),  # a tie: then sorted order
         ("notes/cloud-architect", "notes/cloud-architect.md"),  # a path narrows it
         ("NOTES/Cloud-Architect.md", "notes/cloud-architect.md"),
         ("other/cloud-architect", None),
         ("missing", None),
         ("", None),
         ("[[]]", None),
+        (None, None),
     ],
 )
-def test_resolve_ref(ref: str, expected: str | None) -> None:
-    assert resolve_ref(ref, BY_ID, BY_STEM) == expected
+def test_references_a_field_or_command_may_hold(ref: str, expected: str | None) -> None:
+    assert RESOLVER.resolve(ref) == expected
 
 
-def test_resolve_all_lists_ambiguous_candidates_sorted() -> None:
-    by_stem = {"x": ["b/x.md", "a/x.md"]}  # even an unsorted map gives sorted results
-    assert resolve_all("x", {}, by_stem) == ["a/x.md", "b/x.md"]
-    assert resolve_ref("X", {}, by_stem) == "a/x.md"
-    assert resolve_all("nothing", {}, by_stem) == []
-
-
-def test_resolve_ref_tolerates_non_text() -> None:
-    assert resolve_ref(None, BY_ID, BY_STEM) is None  # type: ignore[arg-type]
-
-
-@pytest.mark.parametrize(
-    ("ref", "normal"),
-    [("[[a|b]]", "a"), ("[[a#h]]", "a"), (" a.md ", "a"), ("A.MD", "A"), ("a#b", "a#b"),
-     ("a|b", "a|b")],
-)
-def test_normalize_ref(ref: str, normal: str) -> None:
-    assert normalize_ref(ref) == normal
+def test_a_shared_name_lists_every_candidate_and_the_tie() -> None:
+    resolver = Resolver(Target(p) for p in ["b/x.md", "a/x.md", "a/deep/x.md"])
+    assert resolver.candidates("X") == ["a/x.md", "b/x.md", "a/deep/x.md"]
+    assert resolver.nearest("X") == ["a/x.md", "b/x.md"]  # as near: only sort order differs
+    assert resolver.nearest("x", "a/deep/note.md") == ["a/deep/x.md"]
+    assert Resolver(Target(p) for p in ["x.md", "a/x.md"]).nearest("x") == ["x.md"]
+    assert resolver.nearest("nothing") == []

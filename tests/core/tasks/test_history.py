@@ -32,13 +32,13 @@ def test_undo_reverts_done_modify_and_delete_in_turn(vault: Vault) -> None:
     second = state(vault, path)
     vault.complete(path)
     assert state(vault, path)[0]["status"] == "done"
-    heads_before_undo = vault.load_doc(item.row.doc_id).heads()
+    heads_before_undo = vault.repo.load(item.row.doc_id).heads()
 
     result = history.undo(vault)
     assert result.action.action == "done" and "status" in result.restored
     assert state(vault, path) == second
     # A new change on top of the history, not a rewind.
-    doc = vault.load_doc(item.row.doc_id)
+    doc = vault.repo.load(item.row.doc_id)
     assert doc.contains(heads_before_undo) and doc.heads() != heads_before_undo
 
     assert history.undo(vault).action.action == "modify"
@@ -114,7 +114,7 @@ def test_restore_a_deleted_item_by_path_and_an_earlier_version(vault: Vault) -> 
     back, message = history.restore(vault, item.path)
     assert back.path == item.path and not back.deleted
     assert item.path in message and vault.read(item.path).body == "second draft\n"
-    assert vault.root_entries()[item.row.doc_id]["deleted"] is False
+    assert vault.repo.root_entries()[item.row.doc_id]["deleted"] is False
     history.restore(vault, item.id, at="1")
     assert vault.read(item.path).body == "first draft\n"
     assert history.undo(vault).action.action == "restore"  # a restore is undoable too
@@ -128,7 +128,7 @@ def test_restore_a_deleted_item_by_path_and_an_earlier_version(vault: Vault) -> 
 def test_restore_to_a_taken_path_lands_beside_it(vault: Vault) -> None:
     item = vault.create("note", "Taken", {}, "old words\n")
     vault.delete(item.path)
-    vault.write_file(item.path, "a new file in its place\n")
+    vault.items.write_file(item.path, "a new file in its place\n")
     back, message = history.restore(vault, item.id)
     assert back.path == "notes/taken-2.md" and back.path in message
     assert vault.resolve(back.path).doc_id == item.row.doc_id

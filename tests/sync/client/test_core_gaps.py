@@ -29,7 +29,7 @@ def test_receiving_a_remote_edit_adds_no_root_change_of_the_receivers_own(pair: 
     sync(a, remote)
     sync(b, remote)
     assert b.abs("notes/n.md").read_text() == "one\ntwo\n"
-    assert sorted(b.root_doc().heads()) == sorted(a.root_doc().heads())
+    assert sorted(b.repo.root_doc().heads()) == sorted(a.repo.root_doc().heads())
 
 
 def test_a_path_deleted_and_recreated_does_not_resurrect_the_old_file(

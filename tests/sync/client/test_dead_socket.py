@@ -78,7 +78,7 @@ def test_silent_socket_is_detected_by_pings_and_sync_resumes(tmp_path: Path,
             while live.statuses()[0].state == "up to date":
                 assert time.monotonic() - frozen < 30, "a dead socket went unnoticed"
                 time.sleep(0.05)
-            a.write_file("notes/n.md", "before\nwritten while the link was dead\n")
+            a.items.write_file("notes/n.md", "before\nwritten while the link was dead\n")
             proxy.frozen.clear()
             deadline = time.monotonic() + 15
             while not (live.clients[0].connections >= 2

@@ -89,7 +89,7 @@ def test_server_killed_and_restarted_mid_sync_loses_nothing(tmp_path: Path) -> N
             served.start()  # same port, same data
             wait_until(lambda: live.clients[0].connections >= 2)
             wait_until(lambda: live.statuses()[0].state == "up to date")
-            a.write_file("notes/after-restart.md", "written after the restart\n")
+            a.items.write_file("notes/after-restart.md", "written after the restart\n")
             new_id = a.index.by_path("notes/after-restart.md").doc_id  # type: ignore[union-attr]
             assert new_id
             # The server holding the new document proves the push ran after the restart.

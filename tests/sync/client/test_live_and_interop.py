@@ -39,12 +39,12 @@ def test_live_sync_pushes_local_edits_and_writes_remote_ones(
     with BackgroundSync(a, [remote], options=FAST), \
             BackgroundSync(b, [remote], options=FAST, on_status=statuses.append) as sync_b:
         wait_until(lambda: sync_b.statuses()[0].state == "up to date")
-        a.write_file("notes/live.md", "start\nfrom A, live\n")
+        a.items.write_file("notes/live.md", "start\nfrom A, live\n")
         delay = wait_until(lambda: b.abs("notes/live.md").read_text() == "start\nfrom A, live\n")
         assert delay < 3.0
         a.create("note", "Made on A", body="hello from A")
         wait_until(lambda: b.abs("notes/made-on-a.md").exists())
-        b.write_file("notes/live.md", "start\nfrom A, live\nand B\n")
+        b.items.write_file("notes/live.md", "start\nfrom A, live\nand B\n")
         wait_until(lambda: "and B" in a.abs("notes/live.md").read_text())
         wait_until(lambda: files(a) == files(b))
     assert any(s.state == "up to date" for s in statuses)

@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
 import subprocess
 import sys
 import textwrap
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from support.js_peer import INTEROP_DIR, js_create, js_read, require_interop
 from support.sync_helpers import SyncClient, make_note
+from support.sync_server import ServedProcess, serve_in_process
 from websockets.asyncio.client import ClientConnection, connect
 
 from solo.core.engine.crdt import Doc, DocTooBig, SyncState
@@ -33,52 +32,21 @@ from solo.sync.docs import ServerDocs
 from solo.sync.server import SyncServer
 
 TOKEN = "bomb-token"
-SERVE = textwrap.dedent("""
-    import sys
-    from pathlib import Path
-    from solo.sync.server import main_serve
-    sys.exit(main_serve("127.0.0.1", 0, Path(sys.argv[1]), sys.argv[2],
-                        ready=lambda port: print(port, flush=True)))
-""")
-
-
-@dataclass
-class Served:
-    url: str
-    data: Path
-    log: Path
-    process: subprocess.Popen[str]
-
-    def peak_rss_mb(self) -> int:
-        status = Path(f"/proc/{self.process.pid}/status").read_text()
-        return int(status.split("VmHWM:")[1].split()[0]) // 1024
 
 
 @pytest.fixture
-def solo_server(tmp_path: Path) -> Iterator[Served]:
+def solo_server(tmp_path: Path) -> Iterator[ServedProcess]:
+    """main_serve (what `solo serve` runs) in a subprocess with a token; stopped by SIGTERM."""
     require_interop()
-    data, log = tmp_path / "data", tmp_path / "server.log"
-    with log.open("w") as log_file:
-        process = subprocess.Popen([sys.executable, "-c", SERVE, str(data), TOKEN],
-                                   stdout=subprocess.PIPE, stderr=log_file, text=True)
-    try:
-        assert process.stdout is not None
-        port = int(process.stdout.readline() or 0)
-        assert port, log.read_text()
-        yield Served(f"ws://127.0.0.1:{port}", data, log, process)
-        assert process.poll() is None, "the server died:\n" + log.read_text()
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(10) == 0, log.read_text()
-    finally:
-        process.kill()
-        process.wait()
+    with serve_in_process(tmp_path, TOKEN) as served:
+        yield served
 
 
 BOMB = INTEROP_DIR / "fixtures" / "bomb-text-10m.syncmsg"  # made by bomb.mjs (JS Automerge)
 
 
 def test_a_ten_million_character_js_document_is_refused_and_others_keep_syncing(
-        solo_server: Served) -> None:
+        solo_server: ServedProcess) -> None:
     bomb = BOMB.read_bytes()
     assert len(bomb) < 11_000 and scan_sync_message(bomb).ops > 10_000_000
     bomb_id = new_document_id()

@@ -4,12 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import signal
-import subprocess
-import sys
-import textwrap
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -24,50 +19,23 @@ from support.js_peer import (
     require_interop,
 )
 from support.sync_helpers import SyncClient, make_note
+from support.sync_server import ServedProcess, serve_in_process
 
 from solo.core.engine.store import DocStore
 from solo.core.model.ids import document_url, new_document_id, parse_document_url
 
 TOKEN = "interop-token"
-SERVE = textwrap.dedent("""
-    import sys
-    from pathlib import Path
-    from solo.sync.server import main_serve
-    sys.exit(main_serve("127.0.0.1", 0, Path(sys.argv[1]), sys.argv[2],
-                        ready=lambda port: print(port, flush=True)))
-""")
-
-
-@dataclass
-class Served:
-    url: str
-    data: Path
-    log: Path
-    process: subprocess.Popen[str]
 
 
 @pytest.fixture
-def solo_server(tmp_path: Path) -> Iterator[Served]:
+def solo_server(tmp_path: Path) -> Iterator[ServedProcess]:
     """main_serve (what `solo serve` runs) in a subprocess with a token; stopped by SIGTERM."""
     require_interop()
-    data, log = tmp_path / "data", tmp_path / "server.log"
-    with log.open("w") as log_file:
-        process = subprocess.Popen([sys.executable, "-c", SERVE, str(data), TOKEN],
-                                   stdout=subprocess.PIPE, stderr=log_file, text=True)
-    try:
-        assert process.stdout is not None
-        port = int(process.stdout.readline() or 0)
-        assert port, log.read_text()
-        yield Served(f"ws://127.0.0.1:{port}", data, log, process)
-        assert process.poll() is None, "the server died:\n" + log.read_text()
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(10) == 0, log.read_text()
-    finally:
-        process.kill()
-        process.wait()
+    with serve_in_process(tmp_path, TOKEN) as served:
+        yield served
 
 
-def test_js_client_creates_reads_and_splices(solo_server: Served) -> None:
+def test_js_client_creates_reads_and_splices(solo_server: ServedProcess) -> None:
     url = js_create(solo_server.url, {"title": "Renew AWS", "body": "hello world"}, token=TOKEN)
     assert js_read(solo_server.url, url, token=TOKEN) == {"title": "Renew AWS",
                                                           "body": "hello world"}
@@ -88,14 +56,14 @@ def test_js_client_creates_reads_and_splices(solo_server: Served) -> None:
     assert js_read(solo_server.url, url, token=TOKEN)["body"] == "hello, brave new world"
 
 
-def test_js_client_without_the_token_cannot_connect(solo_server: Served) -> None:
+def test_js_client_without_the_token_cannot_connect(solo_server: ServedProcess) -> None:
     url = js_create(solo_server.url, {"body": "secret"}, token=TOKEN)
     with pytest.raises(JsClientError) as caught:
         js_read(solo_server.url, url, token="wrong", timeout=2)
     assert caught.value.returncode == EXIT_CONNECT
 
 
-def test_js_counter_document_is_refused_and_never_stored(solo_server: Served) -> None:
+def test_js_counter_document_is_refused_and_never_stored(solo_server: ServedProcess) -> None:
     with pytest.raises(JsClientError) as caught:  # the server never acknowledges it
         js_hostile(solo_server.url, token=TOKEN, timeout=3)
     assert caught.value.returncode != 0
@@ -109,7 +77,7 @@ def test_js_counter_document_is_refused_and_never_stored(solo_server: Served) ->
 
 
 def test_js_client_waiting_for_an_unknown_document_gets_it_when_pushed(
-        solo_server: Served) -> None:
+        solo_server: ServedProcess) -> None:
     doc_id = new_document_id()
     url = document_url(doc_id)
     with pytest.raises(JsClientError) as caught:

@@ -27,7 +27,7 @@ op = st.one_of(
 
 
 def files(vault: Vault) -> dict[str, str]:
-    return {rel: vault.abs(rel).read_text() for rel, _ in vault.walk()}
+    return {rel: vault.abs(rel).read_text() for rel, _ in vault.mirror.walk()}
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))

@@ -29,9 +29,9 @@ def test_after_a_refused_root_change_local_edits_publish_the_whole_index(
         Link(Replica(a, "peer"), Replica(b, "peer")).sync()
     (a.root / "notes" / "later.md").write_text("a later local note\n")
     a.scan()
-    assert len(a.root_entries()) == 6
-    a.forget_doc(a.root_id)
-    assert len(a.root_entries()) == 6  # what is stored, and what a peer would receive
+    assert len(a.repo.root_entries()) == 6
+    a.repo.forget(a.root_id)
+    assert len(a.repo.root_entries()) == 6  # what is stored, and what a peer would receive
     third = Vault.init(tmp_path / "c", root_id=a.root_id)
     Link(Replica(a, "peer"), Replica(third, "peer")).sync()
     third.scan()
@@ -49,11 +49,11 @@ def test_doctor_full_never_ingests_a_stale_file_over_a_merged_remote_edit(tmp_pa
     b.scan()
     row = b.index.by_path("notes/x.md")
     assert row is not None and row.doc_id
-    doc = b.load_doc(row.doc_id)  # a remote edit merged into the store, its file not written yet
+    doc = b.repo.load(row.doc_id)  # a remote edit merged into the store, its file not written yet
     heads = doc.heads()
     with doc.change() as edit:
         edit.set_text(["body"], "line one\nanother device's line\n", old="line one\n")
-    b.persist(row.doc_id, doc, heads)
+    b.mirror.commit(row.doc_id, doc, heads)
     findings = b.doctor(full=True)
     assert any("behind its document" in f for f in findings), findings
     assert (b.root / "notes" / "x.md").read_text() == "line one\nanother device's line\n"

@@ -16,7 +16,7 @@ Pair = tuple[Vault, Vault, object]
 
 
 def files(vault: Vault) -> dict[str, bytes]:
-    return {rel: vault.abs(rel).read_bytes() for rel, _ in vault.walk()}
+    return {rel: vault.abs(rel).read_bytes() for rel, _ in vault.mirror.walk()}
 
 
 def write(vault: Vault, rel: str, text: str) -> None:

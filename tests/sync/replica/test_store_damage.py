@@ -95,9 +95,9 @@ def test_a_flipped_byte_inside_a_change_log_is_detected_not_read_past(tmp_path: 
     assert len(data) > 60
     data[12] ^= 0xFF  # inside the first change: later intact changes follow it
     log.write_bytes(bytes(data))
-    a.forget_doc(doc_id)
+    a.repo.forget(doc_id)
     with pytest.raises(StoreError, match="change log damaged"):
-        a.load_doc(doc_id)
+        a.repo.load(doc_id)
     before = log.read_bytes()
     (a.root / "notes" / "one.md").write_text("an edit while the log is damaged\n")
     with pytest.raises(StoreError):

@@ -13,7 +13,7 @@ from .conftest import Devices
 
 
 def files(vault: Vault) -> dict[str, bytes]:
-    return {rel: vault.abs(rel).read_bytes() for rel, _ in vault.walk()}
+    return {rel: vault.abs(rel).read_bytes() for rel, _ in vault.mirror.walk()}
 
 
 def write(vault: Vault, rel: str, text: str) -> None:
@@ -64,7 +64,7 @@ def test_delete_is_a_tombstone_and_propagates(devices: Devices) -> None:
     devices.settle()
     assert not b.abs("notes/d.md").exists()
     assert files(a) == files(b)
-    assert b.root_entries()[doc_id]["deleted"] is True
+    assert b.repo.root_entries()[doc_id]["deleted"] is True
 
 
 def test_delete_after_an_edit_sticks(devices: Devices) -> None:

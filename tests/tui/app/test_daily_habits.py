@@ -59,6 +59,26 @@ async def test_ctrl_d_creates_todays_note_once_and_opens_it(make_app, tui_root: 
         assert (tui_root / DAILY).read_text() == "Slept well"
 
 
+async def test_a_link_to_an_unmirrored_attachment_says_so_and_creates_nothing(
+        make_app, tui_root: Path) -> None:
+    (tui_root / ".solo" / "config.toml").write_text("attachments_max_mb = 0\n")
+    (tui_root / "notes" / "whiteboard.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    app = live(make_app)
+    start = "notes/working-agreement.md"
+    async with app.run_test(size=(100, 30)) as pilot:
+        await started(pilot, app)
+        screen = await open_screen(pilot, "3", NotesScreen)
+        screen.navigate(start)
+        await type_link(pilot, screen, "Sketch: ![[whiteboard.png]]")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: any("attachment" in n.message
+                                          for n in app._notifications))
+        assert screen.open_path == start
+        assert not (tui_root / "notes" / "whiteboard.png.md").exists()
+        assert sorted(p.name for p in (tui_root / "notes").glob("whiteboard*")) == \
+            ["whiteboard.png"]
+
+
 async def test_ctrl_d_uses_the_configured_folder_format_and_template(make_app,
                                                                       tui_root: Path) -> None:
     (tui_root / "templates").mkdir()

@@ -118,3 +118,20 @@ def test_search_prints_each_snippet_on_one_line_with_controls_still_shown(tmp_pa
     assert "notes/a.md" in title
     assert "[kiwi]" in snippet and "\\x0a" not in snippet and "\\x09" not in snippet
     assert "\x07" not in snippet and "\\x07" in snippet
+
+
+def test_show_and_done_name_the_candidates_of_a_shared_name(tmp_path: Path) -> None:
+    root = tmp_path / "v"
+    for folder in ("work", "home"):
+        (root / folder).mkdir(parents=True)
+        (root / folder / "plan.md").write_text(f"# {folder} plan\n")
+    assert run_solo("init", str(root)).returncode == 0
+    shown = run_solo("--vault", str(root), "show", "plan")
+    assert shown.returncode == 1 and "Traceback" not in shown.stderr
+    assert "home/plan.md" in shown.stderr and "work/plan.md" in shown.stderr
+    done = run_solo("--vault", str(root), "done", "plan")
+    assert done.returncode == 1 and "names several files" in done.stderr
+    assert (root / "work" / "plan.md").read_text() == "# work plan\n"
+    assert (root / "home" / "plan.md").read_text() == "# home plan\n"
+    ok = run_solo("--vault", str(root), "show", "work/plan")
+    assert ok.returncode == 0 and "work plan" in ok.stdout

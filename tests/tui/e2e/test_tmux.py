@@ -37,6 +37,11 @@ class Tmux:
     def keys(self, *keys: str) -> None:
         self.run("send-keys", "-t", "solo", *keys)
 
+    def cursor(self) -> tuple[int, int]:
+        """Where the terminal cursor is (Textual puts it at the focused editor's cursor)."""
+        shown = self.run("display", "-p", "-t", "solo", "#{cursor_x} #{cursor_y}").stdout.split()
+        return int(shown[0]), int(shown[1])
+
 
 def wait_until(condition: Callable[[], bool], what: str, seconds: float = 30.0,
                screen: Callable[[], str] | None = None) -> None:

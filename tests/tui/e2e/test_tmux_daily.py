@@ -37,7 +37,15 @@ def test_daily_note_link_back_upcoming_and_tags(example_root: Path, tmux: Tmux,
     wait_until(lambda: "editing" in tmux.screen().rstrip().splitlines()[-1], "the editor",
                screen=tmux.screen)
     tmux.keys("-l", "Call about [[Quiet Hours]]")
-    tmux.keys("Left", "Left", "Left", "Enter")
+    wait_until(lambda: "Call about [[Quiet Hours]]" in tmux.screen(), "the typed link",
+               screen=tmux.screen)
+    # Each step waits for the one before: keys that arrive in one burst with an arrow
+    # key's escape sequence are not always read in the order sent.
+    column, row = tmux.cursor()
+    tmux.keys("Left", "Left", "Left")
+    wait_until(lambda: tmux.cursor() == (column - 3, row), "the cursor inside the link",
+               screen=tmux.screen)
+    tmux.keys("Enter")
     created = example_root / "notes" / "daily" / "Quiet Hours.md"
     wait_until(created.exists, "the note the link names", screen=tmux.screen)
     wait_until(lambda: "Quiet Hours  ·" in tmux.screen(), "the new note open",
