@@ -141,7 +141,7 @@ def test_bulk_ingest_scans_each_notes_markdown_once(
         assert sorted(report.added) == sorted(files)
         bodies = {rel: vault.read(rel).body for rel in files}
         assert len(vault.line_tasks()) == len(files)
-        assert [link.target for link in vault.links("notes/m000.md")] == ["m001", "m000.md"]
+        assert [link.target for link in vault.links.outgoing("notes/m000.md")] == ["m001", "m000.md"]
         assert vault.index.by_path("notes/m001.md").tags == ["tag1"]  # type: ignore[union-attr]
     for rel, body in bodies.items():
         assert scanned.count(body) == 1, rel
