@@ -272,7 +272,8 @@ def test_resolve_by_a_two_character_prefix_and_ambiguous_lists_candidates(
             break
         seen[candidate[:2]] = candidate
     pair = [seen[candidate[:2]], candidate]
-    lone = next(i for i in seen.values() if i[:2] != candidate[:2])
+    # a fresh id apart: `seen` holds no other when the first two ids collided
+    lone = next(i for i in iter(new_document_id, "") if i[:2] != candidate[:2])
     ids = iter([*pair, lone])
     monkeypatch.setattr(mirror, "new_document_id", lambda: next(ids))
     first, second, third = (vault.create("note", f"Note {i}") for i in range(3))
