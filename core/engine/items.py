@@ -122,7 +122,8 @@ class Items:
                 row = self.index.by_doc(doc_id)
                 if row:
                     return row
-        raise VaultError(f"no item {ref!r} (use an id from `solo list`, a path or a file name)")
+        raise VaultError(f"no item {ref!r} (use an id from `solo list`, a path, a file name, "
+                         "an alias or a title)")
 
     def _by_name(self, ref: str) -> Row | None:
         """The item `ref` names as a link would, None when it names none (see `resolve`)."""
