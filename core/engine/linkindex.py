@@ -19,7 +19,7 @@ import json
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from solo.core.model import markdown
@@ -244,25 +244,25 @@ class LinkIndex:
     def resolve(self, target: str, source: str | None = None) -> str | None:
         """The path a link to `target` written in `source` names: a target by the resolver's
         rules or, for a file name with an extension, a file Solo does not mirror; or None."""
-        found = self.resolver().resolve(target, source)
-        if found is None and "." in name_key(target):
-            found = Resolver(Target(path) for path in self._unmirrored()).resolve(target, source)
+        return self._resolve_all([(target, source)])[0]
+
+    def _resolve_all(self, refs: Sequence[tuple[str, str | None]]) -> list[str | None]:
+        """`resolve` for many (target, source) pairs: the unmirrored files are walked once at
+        most, and only when a name with an extension resolves to no target."""
+        resolver = self.resolver()
+        found = [resolver.resolve(target, source) for target, source in refs]
+        if any(path is None and "." in name_key(target)
+               for path, (target, _) in zip(found, refs, strict=True)):
+            unmirrored = Resolver(Target(path) for path in self._unmirrored())
+            found = [path if path is not None else unmirrored.resolve(target, source)
+                     for path, (target, source) in zip(found, refs, strict=True)]
         return found
 
     def _resolved(self, links: Iterable[Link]) -> list[Link]:
-        """`resolve` for many links at once (the unmirrored files walked once at most)."""
-        resolver = self.resolver()
-        found = [Link(**{**link.__dict__, "resolved": resolver.resolve(link.target, link.src)})
-                 for link in links]
-        # Only a file name with an extension can name a non-Markdown file: the (rare) walk
-        # for unmirrored files happens only when such a link resolves to no target.
-        if any(link.resolved is None and "." in name_key(link.target) for link in found):
-            unmirrored = Resolver(Target(path) for path in self._unmirrored())
-            found = [link if link.resolved is not None else
-                     Link(**{**link.__dict__,
-                             "resolved": unmirrored.resolve(link.target, link.src)})
-                     for link in found]
-        return found
+        links = list(links)
+        paths = self._resolve_all([(link.target, link.src) for link in links])
+        return [replace(link, resolved=path)
+                for link, path in zip(links, paths, strict=True)]
 
     def outgoing(self, src: str) -> list[Link]:
         """The links written in `src`, in order, each with the path it resolves to or None."""
