@@ -18,14 +18,7 @@ ACTOR = bytes(range(16))
 
 def _inflated(chunk: bytes) -> bytes:
     """A chunk as its checksum sees it: `type length body` (a deflated change inflated)."""
-    pos, length, shift = 9, 0, 0
-    while True:
-        byte = chunk[pos]
-        pos += 1
-        length |= (byte & 0x7F) << shift
-        shift += 7
-        if byte < 0x80:
-            break
+    length, pos = _uleb_at(chunk, 9)
     body = chunk[pos:pos + length]
     if chunk[8] == 2:
         body = zlib.decompress(body, -15)

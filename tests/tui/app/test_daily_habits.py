@@ -30,6 +30,19 @@ async def started(pilot, app: SoloApp) -> None:
     await settle(pilot)
 
 
+START = "notes/working-agreement.md"
+
+
+async def follow_typed_link(pilot, app: SoloApp, text: str) -> NotesScreen:
+    """Open Notes on START, type `text` on a new last line and press Enter in its last link."""
+    await started(pilot, app)
+    screen = await open_screen(pilot, "3", NotesScreen)
+    screen.navigate(START)
+    await type_link(pilot, screen, text)
+    await pilot.press("enter")
+    return screen
+
+
 async def type_link(pilot, screen: NotesScreen, text: str) -> None:
     """Type `text` at the end of the open note and put the cursor inside its last link."""
     editor = screen.editor
@@ -64,16 +77,11 @@ async def test_a_link_to_an_unmirrored_attachment_says_so_and_creates_nothing(
     (tui_root / ".solo" / "config.toml").write_text("attachments_max_mb = 0\n")
     (tui_root / "notes" / "whiteboard.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     app = live(make_app)
-    start = "notes/working-agreement.md"
     async with app.run_test(size=(100, 30)) as pilot:
-        await started(pilot, app)
-        screen = await open_screen(pilot, "3", NotesScreen)
-        screen.navigate(start)
-        await type_link(pilot, screen, "Sketch: ![[whiteboard.png]]")
-        await pilot.press("enter")
+        screen = await follow_typed_link(pilot, app, "Sketch: ![[whiteboard.png]]")
         await wait_for(pilot, lambda: any("attachment" in n.message
                                           for n in app._notifications))
-        assert screen.open_path == start
+        assert screen.open_path == START
         assert not (tui_root / "notes" / "whiteboard.png.md").exists()
         assert sorted(p.name for p in (tui_root / "notes").glob("whiteboard*")) == \
             ["whiteboard.png"]
@@ -117,29 +125,24 @@ async def test_ctrl_d_with_a_broken_template_setting_says_so_and_writes_nothing(
 async def test_unresolved_link_creates_the_note_and_back_forward_walk_the_trail(
         make_app, tui_root: Path) -> None:
     app = live(make_app)
-    start = "notes/working-agreement.md"
     async with app.run_test(size=(100, 30)) as pilot:
-        await started(pilot, app)
-        screen = await open_screen(pilot, "3", NotesScreen)
-        screen.navigate(start)
-        await type_link(pilot, screen, "See [[Quiet Hours]]")
-        await pilot.press("enter")
+        screen = await follow_typed_link(pilot, app, "See [[Quiet Hours]]")
         created = "notes/Quiet Hours.md"
         await wait_for(pilot, lambda: screen.open_path == created)
         assert (tui_root / created).read_text().endswith("# Quiet Hours\n\n")
-        assert "[[Quiet Hours]]" in (tui_root / start).read_text()  # saved before leaving
+        assert "[[Quiet Hours]]" in (tui_root / START).read_text()  # saved before leaving
         await wait_for(pilot, lambda: created in [e.key for e in
                                                   screen.query_one(ItemList).entries])
         await pilot.press("alt+left")
-        assert screen.open_path == start
+        assert screen.open_path == START
         await pilot.press("alt+right")
         assert screen.open_path == created
         await pilot.press("alt+right")  # nothing further: stays, says so
         assert screen.open_path == created
         before = (tui_root / created).read_text()
-        screen.navigate(start)
+        screen.navigate(START)
         await type_link(pilot, screen, "Again [[quiet hours]]")
-        assert screen.open_path == start  # Enter just past the first link broke the line
+        assert screen.open_path == START  # Enter just past the first link broke the line
         await pilot.press("enter")  # resolves now (case-insensitive): nothing new is written
         await wait_for(pilot, lambda: screen.open_path == created)
         assert (tui_root / created).read_text() == before
