@@ -299,9 +299,11 @@ def scan(mirror: FileMirror, origin: Origin = ORIGIN_LOCAL,
     # With nothing changed every file on disk has a row, so equal counts mean none is gone.
     missing = [p for p in stamps if p not in on_disk] \
         if changed or len(stamps) != len(on_disk) else []
-    if not changed and not missing and not mirror.dirty.ids():
+    lagging = not mirror.defer_revs and mirror.dirty.ids()
+    if not changed and not missing and not lagging:
         return report
-    mirror.fix_dirty_revs()
+    if lagging:
+        mirror.fix_dirty_revs()
     known = mirror.index.stats()
     missing_by_sha: dict[str, list[str]] = {}
     for path in missing:

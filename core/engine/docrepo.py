@@ -197,6 +197,23 @@ class DocRepo:
         else:
             self._path_map = None
 
+    def set_root_revs(self, revs: Mapping[str, str], origin: Origin = ORIGIN_LOCAL) -> None:
+        """Put each listed document's `rev` into its root entry: one change, not fsynced (a
+        rev only tells peers what to sync, and a lost one is repaired)."""
+        if not revs:
+            return
+        root_id = self._root()
+        current = self._path_map is not None and \
+            self._path_map_stamp == self.storage.stamp(root_id)
+        doc = self.root_doc()
+        heads = doc.heads()
+        with doc.change() as edit:
+            for doc_id, rev in revs.items():
+                edit.put(["files", doc_id, "rev"], rev)
+        self.persist(root_id, doc, heads, False, origin)
+        if current:  # a rev moves no path: the cached map stays right
+            self._path_map_stamp = self.storage.stamp(root_id)
+
     def create_many(self, docs: Sequence[tuple[str, Doc]], origin: Origin = ORIGIN_LOCAL) -> None:
         """Store new documents (a peer's, arrived in memory) as first snapshots made durable
         by one file-system sync for all of them (group commit); they stay loaded."""
@@ -214,6 +231,12 @@ class DocRepo:
             self._unsaved.pop(doc_id, None)
         if doc_ids:
             self.events.emit(DocEvent(tuple(doc_ids), origin))
+
+    def announce(self, doc_ids: Sequence[str], origin: Origin = ORIGIN_LOCAL) -> None:
+        """Tell listeners these stored documents changed: another process changed them."""
+        present = tuple(doc_id for doc_id in doc_ids if self.storage.exists(doc_id))
+        if present:
+            self.events.emit(DocEvent(present, origin))
 
     def add_root_entries(self, entries: Mapping[str, Mapping[str, Any]],
                          origin: Origin = ORIGIN_LOCAL) -> None:

@@ -305,7 +305,7 @@ class Doctor:
         elif entry.get("rev") != doc_rev(doc):
             self.findings.append(f"{row.path}: sync fingerprint out of date; fixed")
             if repair:
-                self.mirror.record_rev(row.doc_id, doc)
+                self.mirror.write_rev(row.doc_id, doc)
 
     def report_names(self, paths: Iterable[str]) -> None:
         """Names other devices refuse, and names that differ only by case."""

@@ -38,7 +38,7 @@ from solo.core.engine.docform import (
     unmirrorable,
 )
 from solo.core.engine.docrepo import DocRepo, doc_rev
-from solo.core.engine.events import ORIGIN_LOCAL, FileEvent, Listeners, Origin
+from solo.core.engine.events import ORIGIN_LOCAL, DocEvent, FileEvent, Listeners, Origin
 from solo.core.engine.files import VaultFiles, displayable, is_markdown, kind_of, utf8_name
 from solo.core.engine.index import Index, Row
 from solo.core.engine.linetasks import LineTaskStore
@@ -84,6 +84,11 @@ class FileMirror:
         self.events: Listeners[FileEvent] = Listeners()
         self._seen: dict[str, tuple[tuple[int, int, int, int], str]] = {}
         self.bad_names: set[str] = set()  # names the last walk skipped (not UTF-8), printable
+        # One-shot commands (`solo done`, `add`, ...) leave a changed document's root `rev` to
+        # the next process that syncs, watches or checks (`fix_dirty_revs`): updating it means
+        # loading the whole root index document, most of such a command's time on a big vault.
+        self.defer_revs = False
+        self.repo.on_change(self._mark_for_others)
         self.line_tasks = LineTaskStore(index.path)  # checkbox tasks of each file (linetasks)
         self.links = links if links is not None else LinkIndex(solo_dir / "links.sqlite")
         self.attachments = Attachments(files, repo, index, self.links, self.commit, self.record_rev)
@@ -305,11 +310,18 @@ class FileMirror:
         """Persist a document's new changes, noting that a file document's root `rev` may now
         lag (the root index document has no `rev` of its own)."""
         if doc_id != self.repo.root_id and doc.changes_since(heads_before):
-            self.dirty.mark(doc_id)
+            # Durable when revs are deferred: the marker is then what repairs the rev.
+            self.dirty.mark(doc_id, durable=self.defer_revs)
         self.repo.persist(doc_id, doc, heads_before, durable, origin)
 
     def record_rev(self, doc_id: str, doc: Doc, origin: Origin = ORIGIN_LOCAL) -> None:
-        """Keep the root entry's `rev` equal to the document's, so peers see what changed."""
+        """Keep the root entry's `rev` equal to the document's, so peers see what changed
+        (with `defer_revs`, left to `fix_dirty_revs`: `commit` marked the document)."""
+        if not self.defer_revs:
+            self.write_rev(doc_id, doc, origin)
+
+    def write_rev(self, doc_id: str, doc: Doc, origin: Origin = ORIGIN_LOCAL) -> None:
+        """Set the root entry's `rev` to the document's now (and clear its `dirty/` marker)."""
         rev = doc_rev(doc)
         entry = self.repo.root_entry(doc_id) or {}
         if entry.get("rev") != rev:
@@ -318,13 +330,31 @@ class FileMirror:
             self.repo.set_root_entry(doc_id, durable=False, origin=origin, rev=rev)
         self.dirty.clear(doc_id)
 
+    def _mark_for_others(self, event: DocEvent) -> None:
+        """With `defer_revs`, mark every document this process changes (the root index and
+        new documents too), so a long-lived Solo beside it announces them to its live sync."""
+        if self.defer_revs:
+            for doc_id in event.doc_ids:
+                self.dirty.mark(doc_id)
+
     def fix_dirty_revs(self) -> None:
-        """Repair the revs a killed process left lagging (see `dirty/`)."""
-        for doc_id in self.dirty.ids():
+        """Bring up to date the revs a killed process or a one-shot command left lagging
+        (see `dirty/`), and announce those documents (a live sync here sends them). Callers
+        hold the vault lock."""
+        marked = self.dirty.ids()
+        if not marked:
+            return
+        revs: dict[str, str] = {}
+        for doc_id in marked:
             entry = self.repo.root_entry(doc_id) if is_document_id(doc_id) else None
             if entry is not None and self.repo.exists(doc_id):
-                self.record_rev(doc_id, self.repo.load(doc_id))
+                rev = doc_rev(self.repo.load(doc_id))
+                if entry.get("rev") != rev:
+                    revs[doc_id] = rev
+        self.repo.set_root_revs(revs)  # one root change however many a command left
+        for doc_id in marked:
             self.dirty.clear(doc_id)
+        self.repo.announce([doc_id for doc_id in marked if is_document_id(doc_id)])
 
     def _problem_row(self, rel: str, st: os.stat_result, sha: str, problem: str,
                      previous: Row | None) -> str:
@@ -363,6 +393,8 @@ class FileMirror:
             elif self.index.by_path(path) is not None:
                 self.remove(path, origin)
                 results[path] = None
+        if not self.defer_revs:
+            self.fix_dirty_revs()  # what a one-shot command beside us changed: send it too
         self.notify(results, origin)
         return results
 

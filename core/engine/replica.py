@@ -97,6 +97,7 @@ class Replica:
         if not self.has(self.root_id):
             return {}
         with self.vault.lock:
+            self.mirror.fix_dirty_revs()  # revs a one-shot command left to whoever syncs
             return dict(self._current_entries())  # one extraction per root state
 
     def wanted(self, full: bool = False) -> list[str]:

@@ -43,10 +43,13 @@ def vault_path(args: argparse.Namespace) -> Path:
     return found
 
 
-def open_vault(args: argparse.Namespace, scan: bool = True) -> Vault:
+def open_vault(args: argparse.Namespace, scan: bool = True, lasting: bool = False) -> Vault:
+    """The vault, scanned. A command that is not `lasting` (it runs, writes and exits) leaves
+    the root revs of what it changed to the next sync, watch or TUI (`defer_revs`)."""
     from solo.core.vault import Vault
 
     vault = Vault(vault_path(args))
+    vault.mirror.defer_revs = not lasting
     for line in vault.config.warnings:
         print(f"solo: warning: {line}", file=sys.stderr)
     if scan:

@@ -204,7 +204,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
     from solo.core.engine.watch import VaultWatcher
     from solo.tui.cli.sync import start_watch_sync
 
-    with open_vault(args) as vault:
+    with open_vault(args, lasting=True) as vault:
         def ingested(paths: list[str]) -> None:
             print("ingested: " + terminal.clean_line(", ".join(paths)), flush=True)
             warn_findings(vault, [p for p in paths if vault.mirror.is_vault_file(p)])

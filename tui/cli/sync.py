@@ -156,7 +156,7 @@ def _fetch_root(vault: Vault, remotes: list[Remote]) -> None:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    with open_vault(args, scan=False) as vault:
+    with open_vault(args, scan=False, lasting=True) as vault:
         if not vault.config.remotes:
             if not vault.store.exists(vault.root_id):
                 raise UserError("this clone was interrupted before its server was saved; run "

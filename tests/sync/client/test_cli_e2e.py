@@ -138,3 +138,73 @@ def test_live_sync_command_writes_remote_edits_and_stops_on_sigterm(
     finally:
         live.kill()
         live.wait()
+
+
+def test_one_shot_edits_leave_revs_to_the_next_sync_which_sends_them(
+        tmp_path: Path, served: str) -> None:
+    """`solo done` / `annotate` do not load the root index to update revs (dirty/ markers
+    carry them); `list` leaves them, `sync --once` repairs them first and sends the edits."""
+    a, b = tmp_path / "a", tmp_path / "b"
+    solo("init", str(a))
+    solo("--vault", str(a), "add", "task", "Renew certificate")
+    solo("--vault", str(a), "add", "note", "Plan", "--body", "v1")
+    solo("--vault", str(a), "remote", "add", served, "--token", TOKEN)
+    solo("--vault", str(a), "sync", "--once")
+    solo("clone", served, solo("--vault", str(a), "share").strip(), str(b), "--token", TOKEN)
+    dirty = a / ".solo" / "dirty"
+
+    def marked() -> int:
+        return len(list(dirty.iterdir())) if dirty.is_dir() else 0
+
+    assert marked() == 0
+
+    solo("--vault", str(a), "done", "renew-certificate")
+    solo("--vault", str(a), "annotate", "plan", "called the registrar")
+    assert marked() == 2
+    solo("--vault", str(a), "list")
+    assert marked() == 2  # a read-only command leaves them
+
+    assert "Synced with" in solo("--vault", str(a), "sync", "--once")
+    assert marked() == 0
+    solo("--vault", str(b), "sync", "--once")
+    assert tree(a) == tree(b)
+    assert "status = \"done\"" in (b / "tasks" / "renew-certificate.md").read_text()
+    assert "called the registrar" in (b / "notes" / "plan.md").read_text()
+    doctor = run_solo("--vault", str(a), "doctor")
+    assert doctor.returncode == 0 and "0 finding(s)" in doctor.stdout, doctor.stdout
+
+
+def test_a_running_watch_sends_what_one_shot_commands_beside_it_change(
+        tmp_path: Path, served: str) -> None:
+    """`solo watch` syncing live, and `solo done` / `solo add` typed in another terminal: the
+    watch process hears the files change, finds the markers those commands left, and sends."""
+    a, b = tmp_path / "a", tmp_path / "b"
+    solo("init", str(a))
+    solo("--vault", str(a), "add", "task", "Call the bank")
+    solo("--vault", str(a), "remote", "add", served, "--token", TOKEN)
+    solo("--vault", str(a), "sync", "--once")
+    solo("clone", served, solo("--vault", str(a), "share").strip(), str(b), "--token", TOKEN)
+    watch = subprocess.Popen([sys.executable, "-m", "solo.tui", "--vault", str(a), "watch"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env=solo_env())
+    try:
+        assert watch.stdout is not None
+        lines = [watch.stdout.readline()]
+        while "up to date" not in lines[-1] and len(lines) < 10:
+            lines.append(watch.stdout.readline())
+        assert "up to date" in lines[-1], lines
+        solo("--vault", str(a), "done", "call-the-bank")
+        solo("--vault", str(a), "add", "note", "Fresh idea", "--body", "from the CLI")
+        task, note = b / "tasks" / "call-the-bank.md", b / "notes" / "fresh-idea.md"
+        for _ in range(100):  # the watch process must push: `a` never syncs by itself here
+            solo("--vault", str(b), "sync", "--once")
+            if note.exists() and 'status = "done"' in task.read_text():
+                break
+            time.sleep(0.1)
+        assert 'status = "done"' in task.read_text()
+        assert note.read_bytes() == (a / "notes" / "fresh-idea.md").read_bytes()
+        watch.send_signal(signal.SIGTERM)
+        assert watch.wait(15) == 0
+    finally:
+        watch.kill()
+        watch.wait()

@@ -45,3 +45,26 @@ def test_second_device_before_first_sync_never_overwrites_remote(tmp_path: Path)
     assert "remote content\n" in [p.read_text() for p in (tmp_path / "b" / "notes").iterdir()]
     link.a.close()
     link.b.close()
+
+
+def test_an_edit_whose_rev_a_one_shot_process_deferred_is_still_sent(pair: Pair) -> None:
+    """A `solo done` beside a running sync leaves the root rev lagging (`defer_revs`); the
+    long-lived replica repairs revs before choosing what to sync, so the edit goes out."""
+    a, b, link = pair
+    assert isinstance(link, Link)
+    write(a, "notes/plan.md", "v1\n")
+    a.scan()
+    link.sync()
+    b.scan()
+    one_shot = Vault(a.root)  # what a CLI command opens, beside the syncing process
+    one_shot.mirror.defer_revs = True
+    write(a, "notes/plan.md", "v1\nv2 from a one-shot command\n")
+    one_shot.scan()
+    doc_id = one_shot.index.by_path("notes/plan.md").doc_id
+    one_shot.close()
+    assert doc_id in a.mirror.dirty.ids()
+    assert doc_id in link.a.wanted()
+    link.sync()
+    b.scan()
+    assert files(b)["notes/plan.md"] == b"v1\nv2 from a one-shot command\n"
+    assert a.mirror.dirty.ids() == []
