@@ -176,18 +176,35 @@ class DocRepo:
     def set_root_entry(self, doc_id: str, durable: bool = True,
                        origin: Origin = ORIGIN_LOCAL, **values: Any) -> None:
         """Put `values` into the document's root entry (one change)."""
+        self.update_root({doc_id: values}, durable=durable, origin=origin)
+
+    def update_root(self, updates: Mapping[str, Mapping[str, Any]], durable: bool = False,
+                    origin: Origin = ORIGIN_LOCAL) -> None:
+        """Put these values into the root entries in one change: an entry the root lacks is
+        put whole, an existing one key by key (`durable=False`: only revs, which a power cut
+        may cost and `fix_dirty_revs`, `doctor` or `sync --full` repair)."""
+        if not updates:
+            return
         root_id = self._root()
         current = self._path_map is not None and \
             self._path_map_stamp == self.storage.stamp(root_id)
         doc = self.root_doc()
-        old_path = doc.get(["files", doc_id, "path"]) if current else None
         heads = doc.heads()
+        moved: dict[str, Any] = {}  # doc id → its path before, for entries that may move
         with doc.change() as edit:
-            for key, value in values.items():
-                edit.put(["files", doc_id, key], value)
+            for doc_id, values in updates.items():
+                entry = doc.get(["files", doc_id], None)
+                if not isinstance(entry, dict):
+                    edit.put(["files", doc_id], dict(values))
+                    moved[doc_id] = None
+                    continue
+                if "path" in values or "deleted" in values:
+                    moved[doc_id] = entry.get("path")
+                for key, value in values.items():
+                    edit.put(["files", doc_id, key], value)
         self.persist(root_id, doc, heads, durable, origin)
         if current and self._path_map is not None:
-            if "path" in values or "deleted" in values:
+            for doc_id, old_path in moved.items():
                 if isinstance(old_path, str) and self._path_map.get(old_path) == doc_id:
                     del self._path_map[old_path]
                 entry = doc.get(["files", doc_id], {}) or {}
@@ -196,23 +213,6 @@ class DocRepo:
             self._path_map_stamp = self.storage.stamp(root_id)
         else:
             self._path_map = None
-
-    def set_root_revs(self, revs: Mapping[str, str], origin: Origin = ORIGIN_LOCAL) -> None:
-        """Put each listed document's `rev` into its root entry: one change, not fsynced (a
-        rev only tells peers what to sync, and a lost one is repaired)."""
-        if not revs:
-            return
-        root_id = self._root()
-        current = self._path_map is not None and \
-            self._path_map_stamp == self.storage.stamp(root_id)
-        doc = self.root_doc()
-        heads = doc.heads()
-        with doc.change() as edit:
-            for doc_id, rev in revs.items():
-                edit.put(["files", doc_id, "rev"], rev)
-        self.persist(root_id, doc, heads, False, origin)
-        if current:  # a rev moves no path: the cached map stays right
-            self._path_map_stamp = self.storage.stamp(root_id)
 
     def create_many(self, docs: Sequence[tuple[str, Doc]], origin: Origin = ORIGIN_LOCAL) -> None:
         """Store new documents (a peer's, arrived in memory) as first snapshots made durable
@@ -272,6 +272,11 @@ class DocRepo:
                               if isinstance(e.get("path"), str) and e.get("deleted") is not True}
             self._path_map_stamp = stamp
         return self._path_map
+
+    def root_loaded(self) -> bool:
+        """True when the root index document is in memory as stored (reading it is free)."""
+        cached = self._cache.get(self._root())
+        return cached is not None and cached[1] == self.storage.stamp(self._root())
 
     def root_claim(self, path: str) -> str | None:
         """The document the root index lists live at `path` (as `root_path_map().get(path)`),

@@ -15,6 +15,7 @@ import os
 import stat as stat_module
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from solo.core.engine import bulk
 from solo.core.engine.attachments import (
@@ -250,7 +251,8 @@ class FileMirror:
                                      "left as it is, not mirrored", previous)
         parsed = storable(fileformat.split(text))
         doc_id = previous.doc_id if previous and previous.doc_id else None
-        if doc_id is None:
+        if doc_id is None and (not self.defer_revs or self.repo.root_loaded()):
+            # (Deferred, with the root not loaded: `fix_dirty_revs` asks when it lists it.)
             # A document may already claim this path: one a crash left without its index
             # row, or one a peer sent. Reuse it rather than fork the item's identity.
             claimed = self.repo.root_claim(rel)
@@ -267,6 +269,10 @@ class FileMirror:
         """A new document for a file's parsed text, listed in the root index."""
         doc_id = new_document_id()
         doc = new_file_doc(self.repo.actor, parsed)
+        if self.defer_revs:  # listed by the next long-lived process (`fix_dirty_revs`)
+            self.dirty.mark(doc_id, durable=True)
+            self.repo.create(doc_id, doc, origin)
+            return doc_id
         self.repo.create(doc_id, doc, origin)
         self.repo.set_root_entry(doc_id, origin=origin, path=rel,
                                  kind=model.kind_for(rel, parsed.fields), deleted=False,
@@ -323,7 +329,11 @@ class FileMirror:
     def write_rev(self, doc_id: str, doc: Doc, origin: Origin = ORIGIN_LOCAL) -> None:
         """Set the root entry's `rev` to the document's now (and clear its `dirty/` marker)."""
         rev = doc_rev(doc)
-        entry = self.repo.root_entry(doc_id) or {}
+        found = self.repo.root_entry(doc_id)
+        if found is None and doc_id in self.dirty.ids() and self.index.by_doc(doc_id):
+            self.fix_dirty_revs()  # a one-shot command made it and left it to be listed
+            return
+        entry = found or {}
         if entry.get("rev") != rev:
             # Not fsynced: a rev only tells peers what to sync; the change itself is durable,
             # and `solo sync --full` or `doctor` repair a rev a power cut dropped.
@@ -338,23 +348,52 @@ class FileMirror:
                 self.dirty.mark(doc_id)
 
     def fix_dirty_revs(self) -> None:
-        """Bring up to date the revs a killed process or a one-shot command left lagging
-        (see `dirty/`), and announce those documents (a live sync here sends them). Callers
-        hold the vault lock."""
+        """Bring the root index up to date for the documents marked in `dirty/` (a killed
+        process, or a one-shot command that deferred it): each one's `rev`, and an entry for
+        a new document, in one root change; then announce them (a live sync here sends them).
+        Callers hold the vault lock."""
         marked = self.dirty.ids()
         if not marked:
             return
-        revs: dict[str, str] = {}
+        updates: dict[str, dict[str, Any]] = {}
         for doc_id in marked:
-            entry = self.repo.root_entry(doc_id) if is_document_id(doc_id) else None
-            if entry is not None and self.repo.exists(doc_id):
-                rev = doc_rev(self.repo.load(doc_id))
-                if entry.get("rev") != rev:
-                    revs[doc_id] = rev
-        self.repo.set_root_revs(revs)  # one root change however many a command left
+            if not is_document_id(doc_id) or doc_id == self.repo.root_id \
+                    or not self.repo.exists(doc_id):
+                continue
+            entry = self.repo.root_entry(doc_id)
+            row = self.index.by_doc(doc_id)
+            if entry is None:
+                if row is None or row.problem:
+                    continue  # never listed and no longer a file's: nothing to announce
+                if self._adopt_claim(row.path, doc_id):
+                    continue
+                entry = {}
+                values: dict[str, Any] = {"path": row.path, "deleted": False,
+                                          "kind": model.kind_for(row.path, row.fields)}
+            else:
+                values = {}
+            rev = doc_rev(self.repo.load(doc_id))
+            if entry.get("rev") != rev:
+                values["rev"] = rev
+            if values:
+                updates[doc_id] = values
+        listed = any("path" in values for values in updates.values())
+        self.repo.update_root(updates, durable=listed)  # one change however many were left
         for doc_id in marked:
             self.dirty.clear(doc_id)
         self.repo.announce([doc_id for doc_id in marked if is_document_id(doc_id)])
+
+    def _adopt_claim(self, rel: str, new_id: str) -> bool:
+        """A deferred new document's path is claimed in the root by a document no file row
+        holds (one a peer sent, or one a crash left): ingest the file into that one, as an
+        eager ingest would have, and leave the unlisted new document unused (True)."""
+        claimed = self.repo.root_claim(rel)
+        if not claimed or claimed == new_id or not self.repo.exists(claimed) \
+                or self.index.by_doc(claimed) is not None:
+            return False
+        self.index.remove(rel)
+        self.ingest_file(rel)
+        return True
 
     def _problem_row(self, rel: str, st: os.stat_result, sha: str, problem: str,
                      previous: Row | None) -> str:
@@ -432,8 +471,14 @@ class FileMirror:
                 rev, heads = "", []
             # The heads let a peer that has not yet seen the last edits tell a later delete
             # (it wins) from an edit concurrent with it (the file comes back).
-            self.repo.set_root_entry(row.doc_id, origin=origin, deleted=True, deleted_rev=rev,
-                                     deleted_heads=heads)
+            # A document a one-shot command made and left unlisted gets a whole entry, so
+            # `solo restore` and peers see what was deleted where.
+            listed = self.repo.root_entry(row.doc_id) is not None
+            tombstone: dict[str, Any] = {"deleted": True, "deleted_rev": rev,
+                                         "deleted_heads": heads}
+            if not listed:
+                tombstone.update(path=rel, kind=model.kind_for(rel, row.fields))
+            self.repo.update_root({row.doc_id: tombstone}, durable=True, origin=origin)
             self.repo.forget(row.doc_id)
 
     def adopt(self, rel: str, doc_id: str) -> None:
