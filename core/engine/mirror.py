@@ -347,21 +347,25 @@ class FileMirror:
             for doc_id in event.doc_ids:
                 self.dirty.mark(doc_id)
 
-    def fix_dirty_revs(self) -> None:
+    def fix_dirty_revs(self) -> list[str]:
         """Bring the root index up to date for the documents marked in `dirty/` (a killed
         process, or a one-shot command that deferred it): each one's `rev`, and an entry for
         a new document, in one root change; then announce them (a live sync here sends them).
-        Callers hold the vault lock."""
+        Returns the paths of their files (for `FileEvent`s). Callers hold the vault lock."""
         marked = self.dirty.ids()
         if not marked:
-            return
+            return []
         updates: dict[str, dict[str, Any]] = {}
+        paths: list[str] = []
         for doc_id in marked:
             if not is_document_id(doc_id) or doc_id == self.repo.root_id \
                     or not self.repo.exists(doc_id):
                 continue
             entry = self.repo.root_entry(doc_id)
             row = self.index.by_doc(doc_id)
+            where = row.path if row is not None else (entry or {}).get("path")
+            if isinstance(where, str):
+                paths.append(where)
             if entry is None:
                 if row is None or row.problem:
                     continue  # never listed and no longer a file's: nothing to announce
@@ -382,6 +386,7 @@ class FileMirror:
         for doc_id in marked:
             self.dirty.clear(doc_id)
         self.repo.announce([doc_id for doc_id in marked if is_document_id(doc_id)])
+        return paths
 
     def _adopt_claim(self, rel: str, new_id: str) -> bool:
         """A deferred new document's path is claimed in the root by a document no file row
@@ -432,8 +437,9 @@ class FileMirror:
             elif self.index.by_path(path) is not None:
                 self.remove(path, origin)
                 results[path] = None
-        if not self.defer_revs:
-            self.fix_dirty_revs()  # what a one-shot command beside us changed: send it too
+        if not self.defer_revs:  # what a one-shot command beside us changed: sync, refresh
+            for path in self.fix_dirty_revs():
+                results.setdefault(path, None)
         self.notify(results, origin)
         return results
 
@@ -479,6 +485,8 @@ class FileMirror:
             if not listed:
                 tombstone.update(path=rel, kind=model.kind_for(rel, row.fields))
             self.repo.update_root({row.doc_id: tombstone}, durable=True, origin=origin)
+            if self.defer_revs:  # so a long-lived Solo beside this one hears of the delete
+                self.dirty.mark(row.doc_id)
             self.repo.forget(row.doc_id)
 
     def adopt(self, rel: str, doc_id: str) -> None:

@@ -6,6 +6,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
+from support.solo_cli import run_solo, solo_env
 from support.tui_helpers import NOW, TODAY, open_screen, settle, wait_for
 from textual.message import Message
 
@@ -59,6 +60,31 @@ async def test_file_written_elsewhere_appears_keeping_the_cursor(tui_root: Path)
         assert "tasks/call-the-accountant.md" in [e.key for e in items.entries]
         assert items.current_key == before  # the user's place is kept
         assert app.names()[:2] == ["VaultChanged", "ItemsRefreshed"]
+
+
+
+async def test_solo_done_and_add_typed_in_another_terminal_reach_the_open_list(
+        tui_root: Path) -> None:
+    """One-shot commands beside the TUI index what they change themselves (and leave the root
+    to the TUI): the watcher's event finds the index current, and the TUI still refreshes,
+    from the markers those commands left."""
+    app = RecordingApp(tui_root, today=TODAY, now=NOW, watch=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app.watcher is not None)
+        await settle(pilot)
+        items = app.screen.query_one(ItemList)
+        done = "tasks/submit-expense-report-october.md"
+        assert done in [e.key for e in items.entries]
+        app.recorded.clear()
+        env = {**solo_env(), "SOLO_TODAY": TODAY.isoformat()}
+        for args in (("done", done), ("add", "task", "Call the accountant", "--due",
+                                      "2026-11-21")):
+            result = await asyncio.to_thread(run_solo, "--vault", str(tui_root), *args, env=env)
+            assert result.returncode == 0, result.stderr
+        added = "tasks/call-the-accountant.md"
+        await wait_for(pilot, lambda: added in [e.key for e in items.entries]
+                       and done not in [e.key for e in items.entries])
+        assert not list((tui_root / ".solo" / "dirty").iterdir())  # the TUI listed and sent them
 
 
 async def test_open_note_merges_external_edit_with_unsaved_keystrokes(tui_root: Path) -> None:
