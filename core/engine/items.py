@@ -127,7 +127,7 @@ class Items:
 
     def _by_name(self, ref: str) -> Row | None:
         """The item `ref` names as a link would, None when it names none (see `resolve`)."""
-        resolver = self.mirror.links.resolver()
+        resolver = self.mirror.links.resolver_for(ref)
         nearest = resolver.nearest(ref)
         if len(nearest) > 1:
             found = resolver.candidates(ref)

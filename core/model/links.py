@@ -180,6 +180,20 @@ class Resolver:
             found = list(self._by_title.get(target.casefold(), []))
         return sorted(dict.fromkeys(found), key=lambda p: _closeness(source_dir, p))
 
+    @staticmethod
+    def needle(ref: str) -> str | None:
+        """Lower-case ASCII text found, ignoring ASCII case, in the path, the title or the
+        JSON of the aliases of every all-ASCII target `ref` can name with no linking note;
+        None when there is no such cheap filter (a non-ASCII, relative or empty reference)."""
+        target = parse_reference(ref).target
+        if not target or target.startswith(("./", "../")):
+            return None
+        want = _key(target.lstrip("/"))
+        if not want or not want.isascii() or any(c in want for c in '"\\') \
+                or not want.isprintable():
+            return None
+        return want
+
     def resolve(self, ref: str, source: str | None = None) -> str | None:
         """The path `ref` names when written in the note at `source`, or None."""
         found = self.candidates(ref, source)

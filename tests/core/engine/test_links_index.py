@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from support.solo_cli import run_solo
 
 from solo.core.engine.linkindex import LinkIndex, fragment_line, scan_links
+from solo.core.model.links import Resolver
 from solo.core.vault import Vault
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -202,3 +203,53 @@ def test_link_index_survives_concurrent_readers(tmp_path: Path) -> None:
     assert two.unresolved() == [] and two.incoming("B.md")[0].src == "a.md"
     one.close()
     two.close()
+
+
+_NAME_PARTS = st.sampled_from(["plan", "Plan", "PLAN", "straße", "STRASSE", "été", "Été",
+                               "k", "\u212a", "a_b", "a%b", "x!y", "notes", "Notes", "ı", "I"])
+_PATHS = st.lists(_NAME_PARTS, min_size=1, max_size=3).map(
+    lambda parts: "/".join(parts) + st_ext(parts))
+
+
+def st_ext(parts: list[str]) -> str:
+    return ".png" if len(parts[-1]) == 1 else ".md"
+
+
+@settings(max_examples=120, deadline=None)
+@given(targets=st.lists(st.tuples(_PATHS, st.lists(_NAME_PARTS, max_size=2),
+                                  st.sampled_from(["", "Plan", "Straße", "Été plan", "a%b"])),
+                        min_size=1, max_size=12, unique_by=lambda t: t[0]),
+       refs=st.lists(st.one_of(_NAME_PARTS, _PATHS, st.just("/plan"), st.just("plan.md"),
+                               st.just("notes/plan"), st.just("Été plan")), min_size=1,
+                     max_size=6))
+def test_the_narrow_resolver_answers_every_reference_as_the_whole_one(
+        tmp_path_factory: pytest.TempPathFactory, targets: list[tuple[str, list[str], str]],
+        refs: list[str]) -> None:
+    """`resolver_for(ref)` reads only the targets an SQL filter keeps; for every reference
+    its candidates (and so its answer and its ambiguity) are those of the whole resolver."""
+    file = tmp_path_factory.mktemp("links") / "links.sqlite"
+    links = LinkIndex(file)
+    for path, aliases, title in targets:
+        links.set_target(path, aliases, title)
+    whole = links.resolver()
+    for ref in refs:
+        fresh = LinkIndex(file)  # as a one-shot command opens it: no resolver built yet
+        narrow = fresh.resolver_for(ref)
+        if Resolver.needle(ref) is not None:  # else it is the whole one, built
+            assert narrow is not fresh.resolver()
+        assert narrow.candidates(ref) == whole.candidates(ref), ref
+        assert narrow.nearest(ref) == whole.nearest(ref), ref
+        fresh.close()
+    links.close()
+
+
+def test_the_narrow_resolver_keeps_a_non_ascii_alias_that_folds_to_the_reference(
+        tmp_path: Path) -> None:
+    links = LinkIndex(tmp_path / "links.sqlite")
+    links.set_target("notes/road.md", ["Straße"], "")
+    links.set_target("notes/other.md", [], "Other")
+    links.close()
+    fresh = LinkIndex(tmp_path / "links.sqlite")
+    assert fresh.resolver_for("STRASSE").resolve("STRASSE") == "notes/road.md"
+    assert fresh.resolver_for("\u212aelvin").resolve("\u212aelvin") is None
+    fresh.close()
