@@ -1,4 +1,4 @@
-"""Child process for the crash test: writes and ingests in a loop, acknowledging each edit."""
+"""Child process for the crash test: writes and ingests in a loop, acknowledging each edit (`defer`: as a one-shot command)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from solo.core.engine.fsutil import atomic_write_bytes
 from solo.core.vault import Vault
 
 
-def main(root: str, seed: int) -> None:
+def main(root: str, seed: int, defer: bool) -> None:
     rng = random.Random(seed)
     vault = Vault(Path(root))
+    vault.mirror.defer_revs = defer  # as a one-shot command: root entries left to dirty/
     vault.scan()
     for step in range(10_000):
         token = f"tok{seed}x{step}"
@@ -39,4 +40,4 @@ def main(root: str, seed: int) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], int(sys.argv[2]))
+    main(sys.argv[1], int(sys.argv[2]), sys.argv[3:] == ["defer"])

@@ -9,7 +9,10 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from solo.core.engine.docform import render_doc
+from solo.core.engine.docrepo import doc_rev
 from solo.core.model import fileformat
 from solo.core.vault import Vault
 
@@ -17,10 +20,12 @@ WORKER = Path(__file__).with_name("crash_worker.py")
 ROUNDS = 12
 
 
-def run_and_kill(root: Path, seed: int, delay: float) -> list[tuple[str, str]]:
+def run_and_kill(root: Path, seed: int, delay: float,
+                 defer: bool = False) -> list[tuple[str, str]]:
     """Start a worker, wait for its first acknowledged edit (a loaded machine may take long to
     start Python), let it write for `delay` more seconds, then SIGKILL it mid-work."""
-    child = subprocess.Popen([sys.executable, str(WORKER), str(root), str(seed)],
+    child = subprocess.Popen([sys.executable, str(WORKER), str(root), str(seed),
+                              *(["defer"] if defer else [])],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert child.stdout is not None
     first = child.stdout.readline()
@@ -50,17 +55,21 @@ def verify(root: Path, acked: list[tuple[str, str]]) -> None:
             assert row.doc_id, row.path
             doc = vault.repo.load(row.doc_id)
             assert render_doc(doc).encode() == files[row.path], row.path
+            entry = vault.repo.root_entry(row.doc_id)  # listed, with its rev, by the scan
+            assert entry and entry["path"] == row.path and entry["rev"] == doc_rev(doc), row
+        assert vault.mirror.dirty.ids() == []
         assert vault.doctor(repair=False) == []
 
 
-def test_sigkill_during_writes_loses_no_acknowledged_edit(tmp_path: Path) -> None:
+@pytest.mark.parametrize("defer", [False, True], ids=["lasting", "one-shot"])
+def test_sigkill_during_writes_loses_no_acknowledged_edit(tmp_path: Path, defer: bool) -> None:
     root = tmp_path / "vault"
     root.mkdir()
     Vault.init(root).close()
     rng = random.Random(1234)
     acked: list[tuple[str, str]] = []
     for round_number in range(ROUNDS):
-        acks = run_and_kill(root, round_number, rng.uniform(0.0, 0.8))
+        acks = run_and_kill(root, round_number, rng.uniform(0.0, 0.8), defer)
         assert acks, "the worker was killed before it acknowledged any edit"
         acked += acks
         verify(root, acked)
