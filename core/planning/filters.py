@@ -228,7 +228,14 @@ class Filter:
         return any(t.needs_graph for t in self.terms)
 
     def apply(self, rows: Iterable[Row], ctx: Context) -> list[Row]:
-        return [row for row in rows if self.matches(row, ctx)]
+        """The rows `matches` keeps, with what does not depend on the row decided once."""
+        today, terms = ctx.today, self.terms
+        if self.include_closed or any(t.names_status for t in terms) or self._asks_waiting():
+            return [row for row in rows if all(term(row, ctx) for term in terms)]
+        if not terms:
+            return [row for row in rows if row.kind != "task" or not hidden(row, today)]
+        return [row for row in rows if (row.kind != "task" or not hidden(row, today))
+                and all(term(row, ctx) for term in terms)]
 
 
 def _closest(word: str, choices: Iterable[str]) -> str:

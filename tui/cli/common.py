@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from solo.core import clock
 from solo.core.errors import SoloError
 from solo.core.model import kinds as model
-from solo.core.terminal import clean_line
+from solo.core.terminal import clean_line, has_controls
 
 if TYPE_CHECKING:
     from solo.core.engine.index import Row
@@ -129,17 +129,22 @@ def print_rows(rows: Sequence[Row]) -> None:
     if not rows:
         print("(nothing)")
         return
-    texts = [(str(row.due or row.scheduled or row.fields.get("date") or row.fields.get("target")
-                  or ""), row.title, where(row)) for row in rows]
-    # One check of all the text for controls (almost never there) instead of three per row.
-    blob = "".join(part for parts in texts for part in parts)
-    clean = (lambda text: text) if clean_line(blob) == blob else clean_line
-    lines = []
-    for row, (when, title, place) in zip(rows, texts, strict=True):
-        flag = " !" if row.problem else ""
-        lines.append(f"{row.short_id:8}  {row.kind:11.11}  {(row.status or ''):9.9}  "
-                     f"{clean(when)[:10]:10}  {clean(title)}{flag}  ({clean(place)})")
-    sys.stdout.write("\n".join(lines) + "\n")
+    lines = [_row_line(row, str) for row in rows]
+    text = "\n".join(lines)
+    # One look at the whole text for controls (almost never there) instead of three per
+    # row: without a control, tab or extra newline, cleaning would change nothing.
+    if has_controls(text) or "\t" in text or text.count("\n") != len(lines) - 1:
+        text = "\n".join(_row_line(row, clean_line) for row in rows)
+    sys.stdout.write(text + "\n")
+
+
+def _row_line(row: Row, clean: Callable[[object], str]) -> str:
+    """One line of `print_rows`; `clean` is what the date, title and place pass through."""
+    fields = row.fields
+    when = row.due or row.scheduled or fields.get("date") or fields.get("target") or ""
+    flag = " !" if row.problem else ""
+    return (f"{row.short_id:8}  {row.kind:11.11}  {(row.status or ''):9.9}  "
+            f"{clean(when)[:10]:10}  {clean(row.title)}{flag}  ({clean(where(row))})")
 
 
 def parse_assignment(kind: str, text: str) -> tuple[str, Any]:
