@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from solo.core.engine.gcpause import gc_paused
 from solo.core.model import ranking
 from solo.core.model.searchtext import (
     Query,
@@ -340,13 +341,13 @@ class Index:
 
     def stamps(self) -> dict[str, tuple[int, int]]:
         """path → (mtime_ns, size) for every known file: the scan's first look (no sha)."""
-        with self._lock:
+        with self._lock, gc_paused():
             return {path: (mtime_ns, size) for path, mtime_ns, size in
                     self._tuples("SELECT path, mtime_ns, size FROM files")}
 
     def stats(self) -> dict[str, tuple[int, int, str]]:
         """path → (mtime_ns, size, sha) for every known file: what the scan compares against."""
-        with self._lock:
+        with self._lock, gc_paused():
             return {path: (mtime_ns, size, sha) for path, mtime_ns, size, sha in
                     self._tuples("SELECT path, mtime_ns, size, sha FROM files")}
 
@@ -396,7 +397,7 @@ class Index:
             sql += " AND json_extract(fields, ?) = ?"
             args += [f'$."{key}"', value]
         sql += " ORDER BY path"
-        with self._lock:
+        with self._lock, gc_paused():
             return _rows(self._tuples(sql, args))
 
     def count(self) -> int:

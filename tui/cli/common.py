@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+from json.encoder import encode_basestring
 import os
 import signal
 import sys
@@ -120,7 +121,25 @@ def report(args: argparse.Namespace, compute: Callable[[Vault], T], show: Callab
     return 0
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False, indent=2, default=str)
+
+
 def print_json(value: Any) -> None:
+    """`value` as JSON indented by two, as `json.dump` writes it. A list of objects (what
+    every list command prints) is laid out here a key per line, each string value by the C
+    encoder: `json.dump` with an indent encodes every token in Python (a third of a
+    10,000-row `solo list --json`)."""
+    if isinstance(value, list) and value and all(
+            type(item) is dict and item and all(type(key) is str for key in item)
+            for item in value):
+        encode, string = _JSON.encode, encode_basestring
+        sys.stdout.write("[\n" + ",\n".join(
+            "  {\n" + ",\n".join(
+                f"    {string(key)}: "
+                + (string(field) if type(field) is str else encode(field).replace("\n", "\n    "))
+                for key, field in entry.items()) + "\n  }"
+            for entry in value) + "\n]\n")
+        return
     json.dump(value, sys.stdout, ensure_ascii=False, indent=2, default=str)
     sys.stdout.write("\n")
 
