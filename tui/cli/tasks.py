@@ -129,8 +129,8 @@ def ranked(vault: Vault, rows: Sequence[Row], ctx: Context) -> list[tuple[Row, A
         raise UserError(f"{vault.config_path}: {exc}") from None
     at_risk: frozenset[str] = frozenset()
     if coeffs["goal_at_risk"]:
-        at_risk = frozenset(g.goal.path for g in career.goals_progress(ctx.rows, ctx.today)
-                            if g.at_risk or g.overdue)
+        goals = career.goals_progress(ctx.rows, ctx.today, refs=ctx.refs())  # (one Refs)
+        at_risk = frozenset(g.goal.path for g in goals if g.at_risk or g.overdue)
     counts: dict[str, int] = {}
     if coeffs["annotations"]:
         for row in rows:

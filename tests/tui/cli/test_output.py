@@ -51,6 +51,7 @@ def test_no_rows_print_nothing(capsys: pytest.CaptureFixture[str]) -> None:
       "g": 1.5, "h": True, "i": None, "j": float("nan"), "k": dt.datetime(2026, 1, 1, 10),
       "ü": "é\x1b"}, {"z": []}],
     [{}], [{"a": 1}, 2], [], [1, 2], {"a": [1, {"b": 2}]}, [{1: "int key"}],
+    [{"tags": ["a", "b\n"], "none": [], "mixed": ["a", 1], "deep": [["a"]]}],
 ])
 def test_json_prints_as_json_dump_does(capsys: pytest.CaptureFixture[str], value: Any) -> None:
     expected = json.dumps(value, ensure_ascii=False, indent=2, default=str) + "\n"
