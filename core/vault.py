@@ -38,7 +38,6 @@ from solo.core.engine.linkquery import VaultLinks
 from solo.core.engine.lock import VaultLock
 from solo.core.engine.maintenance import Maintenance
 from solo.core.engine.mirror import FileMirror, ScanReport
-from solo.core.engine.replica import finish_pending
 from solo.core.engine.storage import DocStorage
 from solo.core.engine.store import DocStore, StoreError
 from solo.core.errors import NotAVault, VaultError
@@ -158,8 +157,10 @@ class Vault:
                                  "missing from .solo/store; run `solo doctor` to rebuild it")
             raise VaultError(f"{self.root}: this vault has not received its index from a server "
                              "yet; run `solo sync`")
-        if self.mirror.pending.ids():
-            finish_pending(self)  # a crash left remote changes stored but not written
+        if self.mirror.pending.ids():  # a crash left remote changes stored but not written
+            from solo.core.engine.replica import finish_pending  # (the sync side, only then)
+
+            finish_pending(self)
         with self.lock:
             report = self.mirror.scan(origin, progress)
         for path in [*report.added, *(new for _, new in report.renamed)]:

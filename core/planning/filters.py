@@ -31,7 +31,6 @@ naming the term and the closest valid attribute or value.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -239,6 +238,8 @@ class Filter:
 
 
 def _closest(word: str, choices: Iterable[str]) -> str:
+    import difflib  # (only for a term that does not parse)
+
     found = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.5)
     return f" (did you mean {found[0]}?)" if found else ""
 

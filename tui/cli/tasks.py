@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import difflib
 import json
 import os
 import sys
@@ -70,6 +69,8 @@ def _kind_and_terms(kind: str | None, terms: Sequence[str]) -> tuple[str | None,
         return kind, list(terms)
     if kind.endswith("s") and kind[:-1] in model.KINDS:
         return kind[:-1], list(terms)
+    import difflib  # (only for a word that is not a kind)
+
     close = difflib.get_close_matches(kind, model.KINDS, n=1, cutoff=0.75)
     if close and kind.isalpha():
         raise UserError(f"unknown kind {kind!r} (did you mean {close[0]}?); one of: "
