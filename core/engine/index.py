@@ -177,7 +177,7 @@ def _rows(found: Sequence[tuple[Any, ...]]) -> list[Row]:
     out: list[Row] = []
     append = out.append
     for (path, doc_id, kind, title, status, due, scheduled, priority, _, _, private, mtime_ns,
-         size, sha, problem), tags, fields in zip(found, decoded, decoded):
+         size, sha, problem), tags, fields in zip(found, decoded, decoded, strict=True):
         row = new(Row)
         set_dict(row, "__dict__", {
             "path": path, "doc_id": doc_id, "kind": kind or "note", "title": title or "",

@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-from json.encoder import encode_basestring
 import os
 import signal
 import sys
 import threading
 import tomllib
 from collections.abc import Callable, Sequence
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
