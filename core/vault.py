@@ -12,7 +12,6 @@ replica (`core.replica`) works on the same parts. Tests may inject `storage`, `f
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -46,7 +45,6 @@ from solo.core.model.ids import document_url
 __all__ = ["Item", "NotAVault", "ScanReport", "Vault", "VaultError", "find_vault"]
 
 SOLO_DIR = ".solo"
-log = logging.getLogger(__name__)
 ChangeListener = Callable[[list[str]], None]
 Derived = TypeVar("Derived", Index, LinkIndex)
 
@@ -178,7 +176,9 @@ class Vault:
                 else None
             if named is not None:
                 results[path] = named
-                log.warning(named)
+                import logging  # (loaded for this rare warning only, not by every command)
+
+                logging.getLogger(__name__).warning(named)
         return results
 
     def moved(self, old: str, new: str, origin: Origin = ORIGIN_LOCAL) -> None:
