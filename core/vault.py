@@ -190,8 +190,12 @@ class Vault:
 
     # --- items (delegated) ---------------------------------------------------------------
     def rows(self, kind: str | None = None, statuses: Iterable[str] | None = None,
-             tag: str | None = None, where: Mapping[str, str] | None = None) -> list[Row]:
-        rows = self.index.rows(kind, list(statuses) if statuses else None, tag, where)
+             tag: str | None = None, where: Mapping[str, str] | None = None, *,
+             open_tasks: bool = False) -> list[Row]:
+        """Index rows (no attachments unless `kind` asks for them); `open_tasks`: closed
+        tasks left out (what a default list hides)."""
+        rows = self.index.rows(kind, list(statuses) if statuses else None, tag, where,
+                               open_tasks=open_tasks)
         return rows if kind else [r for r in rows if r.kind != ATTACHMENT]
 
     def attachments(self) -> list[Row]:

@@ -19,6 +19,7 @@ from typing import Any
 
 from solo.core.engine.gcpause import gc_paused
 from solo.core.model import ranking
+from solo.core.model.kinds import OPEN_TASK_STATUSES
 from solo.core.model.searchtext import (
     Query,
     grams,
@@ -380,10 +381,17 @@ class Index:
                                       (escaped + "%",)))
 
     def rows(self, kind: str | None = None, statuses: Sequence[str] | None = None,
-             tag: str | None = None, where: Mapping[str, str] | None = None) -> list[Row]:
-        """Rows filtered by kind, status and tag, ordered by path."""
+             tag: str | None = None, where: Mapping[str, str] | None = None, *,
+             open_tasks: bool = False) -> list[Row]:
+        """Rows filtered by kind, status and tag, ordered by path; `open_tasks`: without the
+        tasks whose status is a closed one (a row's `status` is its front matter's status
+        whenever that is text, so these are exactly tasks `is_open_task` calls closed)."""
         sql = f"{_SELECT_ROWS} WHERE 1=1"
         args: list[Any] = []
+        if open_tasks:
+            sql += (" AND NOT (kind = 'task' AND status IS NOT NULL AND status NOT IN "
+                    f"({','.join('?' * len(OPEN_TASK_STATUSES))}))")
+            args += list(OPEN_TASK_STATUSES)
         if kind:
             sql += " AND kind = ?"
             args.append(kind)

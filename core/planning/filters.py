@@ -213,10 +213,16 @@ class Filter:
     include_closed: bool = False
 
     def matches(self, row: Row, ctx: Context) -> bool:
-        if not self.include_closed and not any(t.names_status for t in self.terms) \
-                and hidden(row, ctx.today) and not self._asks_waiting():
+        if self.hides_closed and hidden(row, ctx.today):
             return False
         return all(term(row, ctx) for term in self.terms)
+
+    @property
+    def hides_closed(self) -> bool:
+        """Whether closed (and waiting, expired) tasks are left out: no `--all`, no status
+        term, no `+WAITING`."""
+        return not self.include_closed and not any(t.names_status for t in self.terms) \
+            and not self._asks_waiting()
 
     def _asks_waiting(self) -> bool:
         return any(t.text.upper() == "+WAITING" for t in self.terms)
@@ -229,7 +235,7 @@ class Filter:
     def apply(self, rows: Iterable[Row], ctx: Context) -> list[Row]:
         """The rows `matches` keeps, with what does not depend on the row decided once."""
         today, terms = ctx.today, self.terms
-        if self.include_closed or any(t.names_status for t in terms) or self._asks_waiting():
+        if not self.hides_closed:
             return [row for row in rows if all(term(row, ctx) for term in terms)]
         if not terms:
             return [row for row in rows if row.kind != "task" or not hidden(row, today)]

@@ -88,8 +88,11 @@ def select(vault: Vault, kind: str | None, terms: Sequence[str], *, include_clos
             sort_key = parse_sort(sort)
         except FilterError as exc:
             raise UserError(str(exc)) from None
-    needs_all = not kind or flt.needs_graph or (sort_key is not None and sort_key[0] == "urgency")
-    all_rows = vault.rows() if needs_all else vault.rows(kind)
+    graph = flt.needs_graph or (sort_key is not None and sort_key[0] == "urgency")
+    # Closed tasks the filter hides are left in SQLite unless the graph of tasks is needed
+    # (dependencies, references and urgency look at every row).
+    open_only = flt.hides_closed and not graph
+    all_rows = vault.rows(None if not kind or graph else kind, open_tasks=open_only)
     if kind in (None, "task"):
         all_rows = [*all_rows, *vault.line_tasks()]  # checkbox tasks inside notes
     rows = [r for r in all_rows if r.kind == kind] if kind else all_rows

@@ -32,3 +32,28 @@ def test_rows_read_in_bulk_equal_the_rows_written_and_a_single_lookup(tmp_path: 
         assert hit.row == index.by_path(hit.row.path)
     finally:
         index.close()
+
+
+def test_open_tasks_leaves_out_only_tasks_a_default_list_hides(tmp_path: Path) -> None:
+    from support.rows import task_row
+
+    from solo.core.planning.filters import is_open
+
+    rows = [task_row("Done", status="done"), task_row("Cancelled", status="cancelled"),
+            task_row("Capital", status="Done"), task_row("Next", status="next"),
+            task_row("Inbox"), task_row("Waiting", status="waiting"),
+            task_row("Odd status", status=3), task_row("Done note", kind="note", status="done"),
+            task_row("Done goal", kind="goal", status="done")]
+    index = Index(tmp_path / "index.sqlite")
+    try:
+        for row in rows:
+            index.upsert(row, "")
+        every = index.rows()
+        kept = index.rows(open_tasks=True)
+    finally:
+        index.close()
+    left_out = [r for r in every if r not in kept]
+    assert {r.title for r in left_out} == {"Done", "Cancelled", "Capital", "Odd status"}
+    assert all(r.kind == "task" and not is_open(r) for r in left_out)
+    assert [r for r in every if r.kind != "task" or is_open(r)] == \
+        [r for r in kept if r.kind != "task" or is_open(r)]
