@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import os
 import tomllib
 from collections.abc import Iterable, Mapping, MutableMapping
@@ -380,6 +379,8 @@ def write_default_config(path: Path) -> bool:
 
 def _unknown(where: Path, name: str, known: Iterable[str], section: str | None) -> str:
     place = f" in [{section}]" if section else ""
+    import difflib  # (only for a setting that is not known)
+
     close = difflib.get_close_matches(name, list(known), n=1)
     hint = f"; did you mean {close[0]!r}?" if close else ""
     return f"{where.parent.name}/{where.name}: unknown key {name!r}{place}{hint}"

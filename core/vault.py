@@ -12,7 +12,6 @@ replica (`core.replica`) works on the same parts. Tests may inject `storage`, `f
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -38,7 +37,6 @@ from solo.core.engine.linkquery import VaultLinks
 from solo.core.engine.lock import VaultLock
 from solo.core.engine.maintenance import Maintenance
 from solo.core.engine.mirror import FileMirror, ScanReport
-from solo.core.engine.replica import finish_pending
 from solo.core.engine.storage import DocStorage
 from solo.core.engine.store import DocStore, StoreError
 from solo.core.errors import NotAVault, VaultError
@@ -47,7 +45,6 @@ from solo.core.model.ids import document_url
 __all__ = ["Item", "NotAVault", "ScanReport", "Vault", "VaultError", "find_vault"]
 
 SOLO_DIR = ".solo"
-log = logging.getLogger(__name__)
 ChangeListener = Callable[[list[str]], None]
 Derived = TypeVar("Derived", Index, LinkIndex)
 
@@ -158,8 +155,10 @@ class Vault:
                                  "missing from .solo/store; run `solo doctor` to rebuild it")
             raise VaultError(f"{self.root}: this vault has not received its index from a server "
                              "yet; run `solo sync`")
-        if self.mirror.pending.ids():
-            finish_pending(self)  # a crash left remote changes stored but not written
+        if self.mirror.pending.ids():  # a crash left remote changes stored but not written
+            from solo.core.engine.replica import finish_pending  # (the sync side, only then)
+
+            finish_pending(self)
         with self.lock:
             report = self.mirror.scan(origin, progress)
         for path in [*report.added, *(new for _, new in report.renamed)]:
@@ -177,7 +176,9 @@ class Vault:
                 else None
             if named is not None:
                 results[path] = named
-                log.warning(named)
+                import logging  # (loaded for this rare warning only, not by every command)
+
+                logging.getLogger(__name__).warning(named)
         return results
 
     def moved(self, old: str, new: str, origin: Origin = ORIGIN_LOCAL) -> None:
@@ -189,8 +190,12 @@ class Vault:
 
     # --- items (delegated) ---------------------------------------------------------------
     def rows(self, kind: str | None = None, statuses: Iterable[str] | None = None,
-             tag: str | None = None, where: Mapping[str, str] | None = None) -> list[Row]:
-        rows = self.index.rows(kind, list(statuses) if statuses else None, tag, where)
+             tag: str | None = None, where: Mapping[str, str] | None = None, *,
+             open_tasks: bool = False) -> list[Row]:
+        """Index rows (no attachments unless `kind` asks for them); `open_tasks`: closed
+        tasks left out (what a default list hides)."""
+        rows = self.index.rows(kind, list(statuses) if statuses else None, tag, where,
+                               open_tasks=open_tasks)
         return rows if kind else [r for r in rows if r.kind != ATTACHMENT]
 
     def attachments(self) -> list[Row]:

@@ -246,12 +246,15 @@ def links_by_target(rows: Iterable[Row], refs: Refs, kind: str, key: str) -> dic
 
 
 def goal_progress(goal: Row, rows: Sequence[Row], today: dt.date, refs: Refs | None = None,
-                  linked_tasks: Sequence[Row] | None = None) -> GoalProgress:
+                  linked_tasks: Sequence[Row] | None = None,
+                  posts: Sequence[Row] | None = None) -> GoalProgress:
     """Progress of one goal; `rows` are the vault's rows (tasks are looked up in them unless
-    `linked_tasks` already lists the goal's tasks)."""
+    `linked_tasks` already lists the goal's tasks, posts unless `posts` lists them)."""
     refs = refs or Refs(rows)
     status = str(goal.fields.get("status") or "active")
-    krs = key_results(goal, [r for r in rows if r.kind == "post"], today, refs)
+    if posts is None:
+        posts = [r for r in rows if r.kind == "post"]
+    krs = key_results(goal, posts, today, refs)
     if linked_tasks is None:
         linked_tasks = linked(rows, refs, goal, "task", "goal")
     tasks = [t for t in linked_tasks if t.status != "cancelled"]
@@ -292,12 +295,14 @@ def goal_progress(goal: Row, rows: Sequence[Row], today: dt.date, refs: Refs | N
                         at_risk=at_risk, reasons=reasons)
 
 
-def goals_progress(rows: Sequence[Row], today: dt.date,
-                   include_inactive: bool = True) -> list[GoalProgress]:
-    """Every goal's progress, ordered by target date (none last), then title."""
-    refs = Refs(rows)
+def goals_progress(rows: Sequence[Row], today: dt.date, include_inactive: bool = True,
+                   refs: Refs | None = None) -> list[GoalProgress]:
+    """Every goal's progress, ordered by target date (none last), then title; `refs`: the
+    references of these same rows, when the caller has them already."""
+    refs = refs or Refs(rows)
     tasks = links_by_target(rows, refs, "task", "goal")
-    out = [goal_progress(g, rows, today, refs, tasks.get(g.path, []))
+    posts = [r for r in rows if r.kind == "post"]
+    out = [goal_progress(g, rows, today, refs, tasks.get(g.path, []), posts)
            for g in visible(rows, "goal")]
     if not include_inactive:
         out = [g for g in out if g.status not in INACTIVE_GOAL_STATUSES]

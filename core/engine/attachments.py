@@ -15,7 +15,6 @@ never mirrored; a local version that lost a concurrent edit is kept beside the w
 from __future__ import annotations
 
 import hashlib
-import mimetypes
 import os
 import stat as stat_module
 from collections.abc import Callable, Mapping
@@ -171,6 +170,8 @@ class Attachments:
 
     def _row(self, rel: str, doc_id: str | None, st: os.stat_result, digest: str,
              problem: str | None = None) -> None:
+        import mimetypes  # (its tables load on an attachment's first row, not on opening)
+
         mime = mimetypes.guess_type(rel)[0]
         self.index.upsert(Row(path=rel, doc_id=doc_id, kind=KIND, title=PurePosixPath(rel).name,
                               status=None, due=None, scheduled=None, priority=None, tags=[],

@@ -254,8 +254,11 @@ class LineTaskStore:
         document id), in path and line order; `read` fills in files not yet scanned."""
         if read is not None:
             self._fill_missing(read)
+        # CROSS JOIN keeps the line tasks the outer loop (through their `id` index): left to
+        # itself, SQLite walks every file in path order to find a vault's few line tasks.
         sql = ("SELECT f.path, f.doc_id AS note, f.private, f.mtime_ns, f.size, f.sha, t.id, "
-               "t.data FROM line_tasks t JOIN files f ON f.doc_id = t.doc_id AND f.sha = t.sha "
+               "t.data FROM line_tasks t CROSS JOIN files f ON f.doc_id = t.doc_id "
+               "AND f.sha = t.sha "
                "WHERE t.id IS NOT NULL AND f.problem IS NULL AND coalesce(f.kind, '') NOT IN ("
                + ",".join("?" * len(SKIPPED_KINDS)) + ")")
         args: list[Any] = list(SKIPPED_KINDS)

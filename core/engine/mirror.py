@@ -41,6 +41,7 @@ from solo.core.engine.docform import (
 from solo.core.engine.docrepo import DocRepo, doc_rev
 from solo.core.engine.events import ORIGIN_LOCAL, DocEvent, FileEvent, Listeners, Origin
 from solo.core.engine.files import VaultFiles, displayable, is_markdown, kind_of, utf8_name
+from solo.core.engine.gcpause import gc_paused
 from solo.core.engine.index import Index, Row
 from solo.core.engine.linetasks import LineTaskStore
 from solo.core.engine.linkindex import LinkIndex
@@ -130,27 +131,32 @@ class FileMirror:
               bad_names: set[str]) -> Iterator[tuple[str, os.stat_result]]:
         # (folder, its vault-relative prefix): a file's path is the prefix and its name, no
         # relpath per file (that was most of the stat pass every command pays).
+        # A folder's files are gathered before any is yielded, with the collector paused
+        # (every entry and stat result is an object it would otherwise keep walking).
         stack: list[tuple[str, str]] = [(str(self.root), "")]
         while stack:
             folder, prefix = stack.pop()
-            try:
-                entries = list(os.scandir(folder))
-            except OSError:
-                continue
-            for entry in entries:
-                name = entry.name
-                if name.startswith("."):
-                    continue
-                if not name.isascii() and not utf8_name(name):
-                    bad_names.add(displayable(self.rel(entry.path)))
-                    continue
+            found: list[tuple[str, os.stat_result]] = []
+            with gc_paused():
                 try:
-                    if entry.is_dir(follow_symlinks=False):
-                        stack.append((entry.path, f"{prefix}{name}/"))
-                    elif wanted(name):
-                        yield prefix + name, entry.stat(follow_symlinks=False)
+                    entries = list(os.scandir(folder))
                 except OSError:
                     continue
+                for entry in entries:
+                    name = entry.name
+                    if name.startswith("."):
+                        continue
+                    if not name.isascii() and not utf8_name(name):
+                        bad_names.add(displayable(self.rel(entry.path)))
+                        continue
+                    try:
+                        if entry.is_dir(follow_symlinks=False):
+                            stack.append((entry.path, f"{prefix}{name}/"))
+                        elif wanted(name):
+                            found.append((prefix + name, entry.stat(follow_symlinks=False)))
+                    except OSError:
+                        continue
+            yield from found
 
     def read_small(self, rel: str) -> bytes | None:
         """The bytes of a regular file within the mirror's size cap, else None."""

@@ -31,7 +31,6 @@ naming the term and the closest valid attribute or value.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -214,10 +213,16 @@ class Filter:
     include_closed: bool = False
 
     def matches(self, row: Row, ctx: Context) -> bool:
-        if not self.include_closed and not any(t.names_status for t in self.terms) \
-                and hidden(row, ctx.today) and not self._asks_waiting():
+        if self.hides_closed and hidden(row, ctx.today):
             return False
         return all(term(row, ctx) for term in self.terms)
+
+    @property
+    def hides_closed(self) -> bool:
+        """Whether closed (and waiting, expired) tasks are left out: no `--all`, no status
+        term, no `+WAITING`."""
+        return not self.include_closed and not any(t.names_status for t in self.terms) \
+            and not self._asks_waiting()
 
     def _asks_waiting(self) -> bool:
         return any(t.text.upper() == "+WAITING" for t in self.terms)
@@ -228,10 +233,19 @@ class Filter:
         return any(t.needs_graph for t in self.terms)
 
     def apply(self, rows: Iterable[Row], ctx: Context) -> list[Row]:
-        return [row for row in rows if self.matches(row, ctx)]
+        """The rows `matches` keeps, with what does not depend on the row decided once."""
+        today, terms = ctx.today, self.terms
+        if not self.hides_closed:
+            return [row for row in rows if all(term(row, ctx) for term in terms)]
+        if not terms:
+            return [row for row in rows if row.kind != "task" or not hidden(row, today)]
+        return [row for row in rows if (row.kind != "task" or not hidden(row, today))
+                and all(term(row, ctx) for term in terms)]
 
 
 def _closest(word: str, choices: Iterable[str]) -> str:
+    import difflib  # (only for a term that does not parse)
+
     found = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.5)
     return f" (did you mean {found[0]}?)" if found else ""
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import difflib
 import json
 import os
 import sys
@@ -70,6 +69,8 @@ def _kind_and_terms(kind: str | None, terms: Sequence[str]) -> tuple[str | None,
         return kind, list(terms)
     if kind.endswith("s") and kind[:-1] in model.KINDS:
         return kind[:-1], list(terms)
+    import difflib  # (only for a word that is not a kind)
+
     close = difflib.get_close_matches(kind, model.KINDS, n=1, cutoff=0.75)
     if close and kind.isalpha():
         raise UserError(f"unknown kind {kind!r} (did you mean {close[0]}?); one of: "
@@ -87,8 +88,11 @@ def select(vault: Vault, kind: str | None, terms: Sequence[str], *, include_clos
             sort_key = parse_sort(sort)
         except FilterError as exc:
             raise UserError(str(exc)) from None
-    needs_all = not kind or flt.needs_graph or (sort_key is not None and sort_key[0] == "urgency")
-    all_rows = vault.rows() if needs_all else vault.rows(kind)
+    graph = flt.needs_graph or (sort_key is not None and sort_key[0] == "urgency")
+    # Closed tasks the filter hides are left in SQLite unless the graph of tasks is needed
+    # (dependencies, references and urgency look at every row).
+    open_only = flt.hides_closed and not graph
+    all_rows = vault.rows(None if not kind or graph else kind, open_tasks=open_only)
     if kind in (None, "task"):
         all_rows = [*all_rows, *vault.line_tasks()]  # checkbox tasks inside notes
     rows = [r for r in all_rows if r.kind == kind] if kind else all_rows
@@ -129,8 +133,8 @@ def ranked(vault: Vault, rows: Sequence[Row], ctx: Context) -> list[tuple[Row, A
         raise UserError(f"{vault.config_path}: {exc}") from None
     at_risk: frozenset[str] = frozenset()
     if coeffs["goal_at_risk"]:
-        at_risk = frozenset(g.goal.path for g in career.goals_progress(ctx.rows, ctx.today)
-                            if g.at_risk or g.overdue)
+        goals = career.goals_progress(ctx.rows, ctx.today, refs=ctx.refs())  # (one Refs)
+        at_risk = frozenset(g.goal.path for g in goals if g.at_risk or g.overdue)
     counts: dict[str, int] = {}
     if coeffs["annotations"]:
         for row in rows:
