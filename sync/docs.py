@@ -170,6 +170,8 @@ class ServerDocs:
             # A new document starts as a snapshot: save() costs 0.6 ms once, and every later
             # load is 30 % faster than from raw changes (2 KB note: 1.8 ms against 2.6 ms).
             self.repo.persist(doc_id, doc, before, origin=Origin.remote(peer))
+            # What was just stored need not be read back for the next heads question.
+            self._heads[doc_id] = (self.store.stamp(doc_id), sorted(doc.heads()))
             self._fit()
             return True
         except Exception:
