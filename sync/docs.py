@@ -71,8 +71,8 @@ class ServerDocs:
     def heads(self, doc_id: str) -> list[bytes] | None:
         """The stored document's heads (None: not stored), read from its bytes, not loaded.
 
-        Kept per store stamp, so a reconnecting client's bulk question costs a stat per
-        document once the server has seen it."""
+        Kept per store stamp (and noted when `apply` stores a message), so a reconnecting
+        client's bulk question costs a stat per document once the server has seen it."""
         stamp = self.store.stamp(doc_id)
         if not any(stamp):  # neither snapshot nor log: not stored
             return None
