@@ -54,3 +54,44 @@ def test_a_change_stored_by_another_server_process_is_seen(tmp_path: Path) -> No
     second = ServerDocs(DocStore(tmp_path / "docs"), capacity=8, max_doc_bytes=1 << 20)
     _push(second, doc_id, note)
     assert first.heads(doc_id) == sorted(note.heads())
+
+
+def test_saved_heads_serve_the_next_run_until_a_document_changes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store, saved = tmp_path / "docs", tmp_path / "heads.json"
+    first = ServerDocs(DocStore(store), capacity=8, max_doc_bytes=1 << 20)
+    kept, changed = new_document_id(), new_document_id()
+    notes = {kept: make_note("a", "words"), changed: make_note("b", "more words")}
+    for doc_id, note in notes.items():
+        _push(first, doc_id, note)
+    first.save_heads(saved)
+    with notes[changed].change() as edit:  # stored while the server is down
+        edit.put(["title"], "c")
+    _push(ServerDocs(DocStore(store), capacity=8, max_doc_bytes=1 << 20), changed,
+          notes[changed])
+
+    restarted = ServerDocs(DocStore(store), capacity=8, max_doc_bytes=1 << 20)
+    restarted.load_heads(saved)
+    reads: list[str] = []
+    real = restarted.store.load_bytes
+
+    def counted(doc_id: str) -> bytes:
+        reads.append(doc_id)
+        return real(doc_id)
+
+    monkeypatch.setattr(restarted.store, "load_bytes", counted)
+    assert restarted.heads(kept) == sorted(notes[kept].heads())
+    assert restarted.heads(changed) == sorted(notes[changed].heads())
+    assert reads == [changed]
+
+
+def test_damaged_saved_heads_are_ignored(tmp_path: Path) -> None:
+    docs = ServerDocs(DocStore(tmp_path / "docs"), capacity=8, max_doc_bytes=1 << 20)
+    doc_id = new_document_id()
+    note = make_note("a", "words")
+    _push(docs, doc_id, note)
+    for damage in (b"{not json", b'{"x": 1}', b'{"%s": [[1, 2], ["zz"]]}' % doc_id.encode()):
+        (tmp_path / "heads.json").write_bytes(damage)
+        fresh = ServerDocs(DocStore(tmp_path / "docs"), capacity=8, max_doc_bytes=1 << 20)
+        fresh.load_heads(tmp_path / "heads.json")
+        assert fresh.heads(doc_id) == sorted(note.heads())
