@@ -58,6 +58,7 @@ class ServerDocs:
         self.cache_ops = DEFAULT_CACHE_OPS if cache_ops is None else cache_ops
         self._weights: OrderedDict[str, int] = OrderedDict()
         self._heads: dict[str, tuple[Stamp, list[bytes]]] = {}  # id → (store stamp, heads)
+        self._heads_new = False  # learned since the last load or save
 
     def _open(self, doc_id: str) -> Doc:
         try:
@@ -92,6 +93,7 @@ class ServerDocs:
             log.warning("cannot read the heads of %s: %s", doc_id, exc)
             return None
         self._heads[doc_id] = (stamp, heads)
+        self._heads_new = True
         return heads
 
     def load_heads(self, path: Path) -> None:
@@ -107,11 +109,15 @@ class ServerDocs:
             self._heads.setdefault(doc_id, entry)
 
     def save_heads(self, path: Path) -> None:
-        """Keep the heads known now for the next run (a cache: losing it costs only time)."""
+        """Keep the heads known now for the next run (a cache: losing it costs only time);
+        nothing is written when nothing was learned."""
+        if not self._heads_new:
+            return
         saved = {doc_id: [list(stamp), [h.hex() for h in heads]]
                  for doc_id, (stamp, heads) in self._heads.items()}
         atomic_write_bytes(path, json.dumps(saved, separators=(",", ":")).encode(),
                            sync_dir=False)
+        self._heads_new = False
 
     def set_aside(self, doc_id: str, reason: str) -> None:
         """Move a damaged document's stored files to `quarantine/` (kept, never deleted)."""
@@ -194,6 +200,7 @@ class ServerDocs:
             self.repo.persist(doc_id, doc, before, origin=Origin.remote(peer))
             # What was just stored need not be read back for the next heads question.
             self._heads[doc_id] = (self.store.stamp(doc_id), sorted(doc.heads()))
+            self._heads_new = True
             self._fit()
             return True
         except Exception:
