@@ -61,6 +61,7 @@ DEFAULT_PORT = 3030
 DEFAULT_MAX_FRAME_BYTES = 32 * 1024 * 1024
 DEFAULT_MAX_DOC_BYTES = 32 * 1024 * 1024
 DEFAULT_CACHE_DOCS = 128
+HEADS_FILE = "heads.json"  # the documents' heads, kept between runs (`ServerDocs.save_heads`)
 PING_INTERVAL = 10.0
 PING_TIMEOUT = 20.0
 CLOSE_TIMEOUT = 5.0
@@ -168,6 +169,7 @@ class SyncServer:
         if self._server is not None:
             return self.port
         self._lock_data_dir()
+        self._docs.load_heads(self.data_dir / HEADS_FILE)
         if self.token is None and self.host not in ("127.0.0.1", "::1", "localhost"):
             log.warning("serving on %s without a token: anyone who can reach it can read and "
                         "write every document whose id they know", self.host)
@@ -202,6 +204,10 @@ class SyncServer:
         if server is not None:
             server.close()
             await server.wait_closed()
+            try:
+                self._docs.save_heads(self.data_dir / HEADS_FILE)
+            except OSError as exc:
+                log.warning("cannot keep the documents' heads for the next start: %s", exc)
         self._unlock_data_dir()
         self._port = None
 

@@ -574,7 +574,11 @@ class FileMirror:
             self.files.write(rel, data)
             st = self.files.lstat(rel)
         assert st is not None
-        self.adopt(rel, doc_id)
+        # No placeholder row first (what `adopt` writes): the row built here replaces any
+        # other row of this document, so only its links at the old path need to go.
+        other = self.index.by_doc(doc_id)
+        if other is not None and other.path != rel:
+            self.links.remove(other.path)
         self._index_row(rel, doc_id, fileformat.split(text), st, sha)
         self.notify([rel], origin)
 

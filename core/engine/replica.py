@@ -221,10 +221,12 @@ class Replica:
                     self.mirror.pending.clear(doc_id)
                     if not arrived[doc_id]:
                         continue  # more is coming: agreed when its exchange ends
+                    rev = doc_rev(doc)
                     entry = self.repo.root_entry(doc_id)
-                    if entry is not None and entry.get("deleted") is not True:
+                    if entry is not None and entry.get("deleted") is not True \
+                            and entry.get("rev") != rev:
                         self.mirror.record_rev(doc_id, doc)  # a JS app's doc lacks one
-                    self.ledger.set_agreed(self.remote, doc_id, doc_rev(doc))
+                    self.ledger.set_agreed(self.remote, doc_id, rev)
             finally:
                 self.mirror.forget_seen()
 
