@@ -42,6 +42,23 @@ def solo(*args: str) -> str:
     return result.stdout
 
 
+def start_until_up_to_date(vault: Path, command: str) -> tuple[subprocess.Popen[str], list[str]]:
+    """`solo --vault VAULT COMMAND` (a live `sync` or `watch`) in a subprocess, once it says
+    it is up to date with the server; its first lines."""
+    process = subprocess.Popen([sys.executable, "-m", "solo.tui", "--vault", str(vault), command],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env=solo_env())
+    assert process.stdout is not None
+    lines = [process.stdout.readline()]
+    while "up to date" not in lines[-1] and len(lines) < 10:
+        lines.append(process.stdout.readline())
+    if "up to date" not in lines[-1]:
+        process.kill()
+        process.wait()
+        raise AssertionError(lines)
+    return process, lines
+
+
 def tree(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*.md"))
             if ".solo" not in p.parts}
@@ -110,15 +127,9 @@ def test_live_sync_command_writes_remote_edits_and_stops_on_sigterm(
     solo("--vault", str(a), "remote", "add", served, "--token", TOKEN)
     solo("--vault", str(a), "sync", "--once")
     solo("clone", served, solo("--vault", str(a), "share").strip(), str(b), "--token", TOKEN)
-    live = subprocess.Popen([sys.executable, "-m", "solo.tui", "--vault", str(b), "sync"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=solo_env())
+    live, lines = start_until_up_to_date(b, "sync")
     try:
-        assert live.stdout is not None
-        lines = [live.stdout.readline()]
-        while "up to date" not in lines[-1] and len(lines) < 10:
-            lines.append(live.stdout.readline())
-        assert "up to date" in lines[-1] and any("live" in line for line in lines), lines
+        assert any("live" in line for line in lines), lines
         solo("--vault", str(a), "add", "note", "Second", "--body", "v2")
         solo("--vault", str(a), "sync", "--once")
         for _ in range(200):
@@ -184,15 +195,8 @@ def test_a_running_watch_sends_what_one_shot_commands_beside_it_change(
     solo("--vault", str(a), "remote", "add", served, "--token", TOKEN)
     solo("--vault", str(a), "sync", "--once")
     solo("clone", served, solo("--vault", str(a), "share").strip(), str(b), "--token", TOKEN)
-    watch = subprocess.Popen([sys.executable, "-m", "solo.tui", "--vault", str(a), "watch"],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             env=solo_env())
+    watch, _ = start_until_up_to_date(a, "watch")
     try:
-        assert watch.stdout is not None
-        lines = [watch.stdout.readline()]
-        while "up to date" not in lines[-1] and len(lines) < 10:
-            lines.append(watch.stdout.readline())
-        assert "up to date" in lines[-1], lines
         solo("--vault", str(a), "done", "call-the-bank")
         solo("--vault", str(a), "add", "note", "Fresh idea", "--body", "from the CLI")
         task, note = b / "tasks" / "call-the-bank.md", b / "notes" / "fresh-idea.md"
