@@ -14,10 +14,16 @@ class Journal:
         self.folder = folder
 
     def mark(self, doc_id: str, durable: bool = False) -> None:
+        marker = self.folder / doc_id
+        if not durable and marker.exists():
+            return  # (marked already, maybe durably: writing it again would change nothing)
         self.folder.mkdir(exist_ok=True)
-        (self.folder / doc_id).write_bytes(b"")
+        marker.write_bytes(b"")
         if durable:
             fsync_dir(self.folder)
+
+    def marked(self, doc_id: str) -> bool:
+        return (self.folder / doc_id).exists()
 
     def clear(self, doc_id: str) -> None:
         (self.folder / doc_id).unlink(missing_ok=True)

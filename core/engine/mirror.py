@@ -336,7 +336,7 @@ class FileMirror:
         """Set the root entry's `rev` to the document's now (and clear its `dirty/` marker)."""
         rev = doc_rev(doc)
         found = self.repo.root_entry(doc_id)
-        if found is None and doc_id in self.dirty.ids() and self.index.by_doc(doc_id):
+        if found is None and self.dirty.marked(doc_id) and self.index.by_doc(doc_id):
             self.fix_dirty_revs()  # a one-shot command made it and left it to be listed
             return
         entry = found or {}
@@ -372,21 +372,13 @@ class FileMirror:
             where = row.path if row is not None else (entry or {}).get("path")
             if isinstance(where, str):
                 paths.append(where)
-            if entry is None:
-                if row is None or row.problem:
-                    continue  # never listed and no longer a file's: nothing to announce
-                if self._adopt_claim(row.path, doc_id):
-                    continue
-                entry = {}
-                values: dict[str, Any] = {"path": row.path, "deleted": False,
-                                          "kind": model.kind_for(row.path, row.fields)}
-            else:
-                values = {}
             rev = doc_rev(self.repo.load(doc_id))
-            if entry.get("rev") != rev:
-                values["rev"] = rev
-            if values:
-                updates[doc_id] = values
+            if entry is not None:
+                if entry.get("rev") != rev:
+                    updates[doc_id] = {"rev": rev}
+            elif row is not None and not row.problem and not self._adopt_claim(row.path, doc_id):
+                updates[doc_id] = {"path": row.path, "deleted": False, "rev": rev,
+                                   "kind": model.kind_for(row.path, row.fields)}
         listed = any("path" in values for values in updates.values())
         self.repo.update_root(updates, durable=listed)  # one change however many were left
         for doc_id in marked:
