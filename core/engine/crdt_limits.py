@@ -43,6 +43,7 @@ _ACTION = (4 << 4) | 2        # the op action column: RLE of unsigned integers
 _VALUE_META = (5 << 4) | 6    # the value metadata column: RLE of (length << 4 | type)
 _DEFLATE = 0x08               # a column spec flag: the column's data is deflated
 _ACTION_INCREMENT = 5
+_ACTIONS_NOT_MAKING = frozenset({1, 3, 5, 7})  # set, delete, increment, mark: no new object
 _VALUE_COUNTER = 8
 _MAX_ITEMS = 1_000_000        # a count read from the bytes above this is not believed
 
@@ -87,16 +88,19 @@ DEFAULT_CAPS = Caps()
 
 @dataclass
 class Measure:
-    """What some chunks decode to: operations, raw value bytes, and whether a Counter is in them."""
+    """What some chunks decode to: operations, raw value bytes, whether a Counter is in them,
+    and how many operations make a new object (a map, list or text: only these can nest)."""
 
     ops: int = 0
     value_bytes: int = 0
     counters: bool = False
+    makes: int = 0
 
     def add(self, other: Measure) -> None:
         self.ops += other.ops
         self.value_bytes += other.value_bytes
         self.counters = self.counters or other.counters
+        self.makes += other.makes
 
 
 class _Reader:
@@ -200,6 +204,8 @@ def _measure_ops(specs: list[tuple[int, int]], reader: _Reader, limit: int) -> M
                 measure.ops += count
                 if value == _ACTION_INCREMENT:
                     measure.counters = True
+                if value not in _ACTIONS_NOT_MAKING:  # (an unknown action counts as making)
+                    measure.makes += count
             elif value is not None:
                 measure.value_bytes += count * (value >> 4)
                 if value & 0x0F == _VALUE_COUNTER:

@@ -106,6 +106,12 @@ class DocRepo:
         self._cache[doc_id] = (doc, stamp if stamp is not None else self.storage.stamp(doc_id))
         self._cache.move_to_end(doc_id)
         while len(self._cache) > self.capacity:
+            oldest = next(iter(self._cache))
+            if oldest == self.root_id and len(self._cache) > 1:
+                # Kept: the root index is read on every change, and reloading one of 30,000
+                # entries costs most of a second.
+                self._cache.move_to_end(oldest)
+                continue
             self._cache.popitem(last=False)
             self._evictions += 1
             if self._evictions % TRIM_EVERY == 0:

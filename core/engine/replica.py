@@ -41,6 +41,9 @@ from solo.core.model.ids import is_document_id
 log = logging.getLogger(__name__)
 
 MAX_INDEX_ENTRIES = 200_000
+QUICK_RECONCILE_MAX = 512
+"""A root change touching at most this many entries, each only in its `rev`, is reconciled
+from the binding's patches instead of comparing all entries (`_quick_reconcile`)."""
 
 
 class VaultParts(Protocol):
@@ -73,6 +76,9 @@ class Replica:
                                    self.problems)
         self.held = self.deletes.held
         self._entries_cache: tuple[list[bytes], dict[str, dict[str, Any]]] | None = None
+        self._settled = False
+        """The last full reconcile left no entry to try again (each one is in the index, or a
+        tombstone already applied), so comparing only what a root change touched is enough."""
         self.batch_new = 0
         """New documents kept in memory and stored together by `flush` (0: each at once)."""
         self._arrived: dict[str, bool] = {}  # new, not stored yet → its exchange has ended
@@ -144,7 +150,7 @@ class Replica:
         fresh = not self.has(doc_id)
         doc = self.repo.open(doc_id)
         before = doc.heads()
-        old_entries = self._current_entries() if is_root and not fresh else {}
+        cached = self._entries_cache
         try:
             doc.receive_sync_message(state, data)
         except CrdtError:
@@ -170,12 +176,19 @@ class Replica:
         else:
             self.mirror.commit(doc_id, doc, before, origin=self.origin)
         if is_root:
-            wanted = self._reconcile(old_entries)
+            wanted = None if fresh else self._quick_reconcile(doc, before)
+            if wanted is None:
+                old_entries: dict[str, dict[str, Any]] = {}
+                if not fresh:
+                    old_entries = cached[1] if cached is not None and cached[0] == before \
+                        else self._entries_at(doc, before)
+                wanted = self._reconcile(old_entries)
         else:
             # Publish the rev only for a true merge (we held changes the sender lacked):
             # a plain fast-forward already carries the sender's rev in its root index.
             merged = any(head in doc.heads() for head in before)
             self._render(doc_id, doc, record=merged)
+            self._unsettle_unless_placed(doc_id)
             wanted = []
         self.mirror.pending.clear(doc_id)
         return wanted
@@ -217,6 +230,7 @@ class Replica:
                 with self.mirror.files.folders_synced_once():
                     for doc_id, doc in docs:
                         self._render(doc_id, doc)
+                        self._unsettle_unless_placed(doc_id)
                 for doc_id, doc in docs:  # files and their folders are durable now
                     self.mirror.pending.clear(doc_id)
                     if not arrived[doc_id]:
@@ -232,11 +246,13 @@ class Replica:
 
     # --- applying ----------------------------------------------------------------------
     def _check_root(self, doc: Doc) -> None:
-        files = doc.get(["files"], {})
-        if not isinstance(files, dict):
+        count = doc.map_size(["files"])
+        if count is None:
+            if doc.get(["files"]) is None:
+                return  # no index yet (an empty root), as before
             raise CrdtError("root index 'files' is not a map")
-        if len(files) > MAX_INDEX_ENTRIES:
-            raise CrdtError(f"root index lists {len(files)} documents (over the cap)")
+        if count > MAX_INDEX_ENTRIES:
+            raise CrdtError(f"root index lists {count} documents (over the cap)")
 
     def recover(self) -> None:
         """Finish renders a crash interrupted (documents stored, files not yet written)."""
@@ -341,6 +357,53 @@ class Replica:
         if record:
             self.mirror.record_rev(doc_id, doc)
 
+    def _unsettle_unless_placed(self, doc_id: str) -> None:
+        """A document left without a file row (its entry not here yet, a file kept beside
+        it): the next root change compares every entry again, which retries it."""
+        if self._settled and self.index.by_doc(doc_id) is None:
+            self._settled = False
+
+    @staticmethod
+    def _entries_at(doc: Doc, heads: list[bytes]) -> dict[str, dict[str, Any]]:
+        """The root index entries as they were at `heads` (before a message was applied)."""
+        files = doc.get(["files"], {}, at=heads) or {}
+        if not isinstance(files, dict):
+            return {}
+        return {k: v for k, v in files.items() if isinstance(v, dict)}
+
+    def _quick_reconcile(self, doc: Doc, before: list[bytes]) -> list[str] | None:
+        """The documents to fetch after a root change that only moved revs of documents
+        whose files are in place (what every edit on another device sends), found from the
+        entries the change touched: no file changes. None when the whole comparison of
+        `_reconcile` is needed (anything else changed, or the last one left work to retry).
+
+        Same result as `_reconcile` in that case: an entry that differs only in `rev` and
+        whose file is in place is only fetched there too, and an untouched entry is skipped
+        there unless it is not in the index, which `_settled` rules out."""
+        if not self._settled:
+            return None
+        touched = doc.touched_keys(["files"], before)
+        if touched is None or len(touched) > QUICK_RECONCILE_MAX:
+            return None
+        changed: dict[str, dict[str, Any]] = {}
+        for doc_id in sorted(touched):
+            old = doc.get(["files", doc_id], None, at=before)
+            new = doc.get(["files", doc_id], None)
+            if not is_document_id(doc_id) or not isinstance(old, dict) \
+                    or not isinstance(new, dict):
+                return None
+            if new == old:
+                continue
+            rel = new.get("path")
+            if not isinstance(rel, str) or not self._only_rev_changed(doc_id, rel, new, old):
+                return None
+            changed[doc_id] = new
+        cached = self._entries_cache
+        if cached is not None and cached[0] == before:
+            cached[1].update(changed)
+            self._entries_cache = (doc.heads(), cached[1])
+        return list(changed)
+
     def _reconcile(self, old: dict[str, dict[str, Any]]) -> list[str]:
         """Make the files match the root index after it changed; returns docs to fetch.
 
@@ -352,6 +415,7 @@ class Replica:
         wanted: list[str] = []
         changed: list[tuple[str, str, dict[str, Any]]] = []
         live: dict[str, str] = {}
+        retry = False  # an entry this pass could not settle, so the next one looks again
         for doc_id, entry in entries.items():
             if not is_document_id(doc_id):
                 continue
@@ -364,9 +428,11 @@ class Replica:
                 wanted.append(doc_id)
             rel = self._safe_entry_path(doc_id, entry)
             if rel is None:
+                retry = True
                 continue
             state = self._state(doc_id, entry)
             if state == "behind":
+                retry = True
                 if doc_id not in wanted:
                     wanted.append(doc_id)
                 continue  # its file stays until the edits before the delete arrive
@@ -390,6 +456,10 @@ class Replica:
             if self._only_rev_changed(doc_id, rel, entry, old.get(doc_id)):
                 continue  # its content arrives (or arrived) in its own message, rendered there
             self._place(doc_id, rel, entries)
+        if not retry and changed:
+            indexed = self.index.doc_ids()
+            retry = any(doc_id not in indexed for doc_id, _, _ in changed)
+        self._settled = not retry
         return wanted
 
     def _only_rev_changed(self, doc_id: str, rel: str, entry: dict[str, Any],

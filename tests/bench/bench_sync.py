@@ -94,9 +94,11 @@ def phase(root: Path, url: str, token: str, mode: str, root_id: str = "",
 
 
 @contextmanager
-def solo_server(data: Path, profile: Path | None = None) -> Iterator[tuple[str, str]]:
+def solo_server(data: Path, profile: Path | None = None,
+                peaks: list[float] | None = None) -> Iterator[tuple[str, str]]:
     """`solo serve` in its own process (under cProfile when `profile` names an output file;
-    SIGTERM stops it cleanly, so the profile is written)."""
+    SIGTERM stops it cleanly, so the profile is written); its peak RSS in MB is appended to
+    `peaks` when it stops."""
     prefix = ["-m", "cProfile", "-o", str(profile)] if profile is not None else []
     process = subprocess.Popen([sys.executable, *prefix, "-m", "solo.tui", "serve", "--port",
                                 "0", "--data", str(data), "--token", TOKEN],
@@ -107,6 +109,8 @@ def solo_server(data: Path, profile: Path | None = None) -> Iterator[tuple[str, 
         assert found
         yield f"ws://127.0.0.1:{found.group(1)}/", TOKEN
     finally:
+        if peaks is not None and process.poll() is None:
+            peaks.append(_peak_rss_mb(process.pid))
         process.terminate()
         process.wait(30)
 
@@ -180,8 +184,9 @@ def test_sync_benchmarks(tmp_path: Path) -> None:
             root_id = vault.root_id
             doc_urls = [f"automerge:{r.doc_id}" for r in vault.rows()]
             vault.close()
-            starter = solo_server if kind == "solo" else js_server
-            with starter(work / "server") as (url, token):
+            server_peaks: list[float] = []
+            with (solo_server(work / "server", peaks=server_peaks) if kind == "solo"
+                  else js_server(work / "server")) as (url, token):
                 push = phase(a_root, url, token, "push")
                 lines.append(f"[{kind}] push all: {push['sync_seconds']:.1f} s, "
                              f"{push['messages_out']} msgs out, peak RSS {push['rss_mb']:.0f} MB")
@@ -217,6 +222,9 @@ def test_sync_benchmarks(tmp_path: Path) -> None:
                 lines.append(f"[{kind}] one edit A file -> B file (live): p50 "
                              f"{statistics.median(times) * 1000:.0f} ms, p95 "
                              f"{pct(times, 0.95) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms")
+            if server_peaks:
+                lines.append(f"[{kind}] `solo serve` peak RSS over all of the above: "
+                             f"{server_peaks[0]:.0f} MB (budget 300 MB)")
             shutil.rmtree(work, ignore_errors=True)
     print("\n" + "\n".join(lines))
 
@@ -237,8 +245,9 @@ def test_reconnect_nothing_changed(tmp_path: Path) -> None:
             vault = Vault.init(a_root)
             vault.scan()
             vault.close()
-            starter = solo_server if kind == "solo" else js_server
-            with starter(work / "server") as (url, token):
+            server_peaks: list[float] = []
+            with (solo_server(work / "server", peaks=server_peaks) if kind == "solo"
+                  else js_server(work / "server")) as (url, token):
                 push = phase(a_root, url, token, "push")
                 lines.append(f"[{kind}] {size} docs: push all {push['sync_seconds']:.1f} s")
                 print(lines[-1], flush=True)
@@ -250,6 +259,9 @@ def test_reconnect_nothing_changed(tmp_path: Path) -> None:
                                  f"{noop['sync_seconds'] * 1000:.0f} ms sync "
                                  f"({noop['seconds']:.2f} s with open+scan)")
                     print(lines[-1], flush=True)
+            if server_peaks:
+                lines.append(f"[{kind}] `solo serve` peak RSS: {server_peaks[0]:.0f} MB "
+                             "(budget 300 MB)")
             shutil.rmtree(work, ignore_errors=True)
     print("\n" + "\n".join(lines))
 
