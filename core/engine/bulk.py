@@ -52,9 +52,8 @@ from solo.core.engine.index import Row
 from solo.core.engine.linetasks import Found
 from solo.core.engine.linetasks import scan as scan_tasks
 from solo.core.engine.linkindex import Link, scan_links
-from solo.core.model import fileformat, markdown
+from solo.core.model import fileformat
 from solo.core.model.ids import new_document_id
-from solo.core.model.markdown import normalize_aliases
 
 BULK_CHANGES = 500  # a scan that ingests this many files compacts the search index after
 
@@ -99,6 +98,8 @@ def mirrored(rel: str, doc_id: str, parsed: fileformat.Parsed, mtime_ns: int, si
              sha: str) -> Mirrored:
     """What the index keeps of a mirrored file: its row, body, links and checkbox tasks,
     from one Markdown scan of its body."""
+    from solo.core.model import markdown  # (ingests only: an unchanged scan needs none)
+
     scanned = markdown.scan(parsed.body)
     row = make_row(rel, doc_id, parsed, mtime_ns, size, sha, scanned)
     first_line = parsed.head.count("\n") + 1
@@ -398,6 +399,7 @@ def index_rows(mirror: FileMirror, rows: Sequence[Mirrored]) -> None:
     for their checkbox tasks and one for their links."""
     if not rows:
         return
+    from solo.core.model.markdown import normalize_aliases
     with mirror.index.transaction() as index:
         index.prime([body for _, body, _, _ in rows])
         for row, body, _, _ in rows:

@@ -35,10 +35,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from solo.core.engine.index import Row
-from solo.core.model import fileformat, markdown
+from solo.core.model import fileformat
 
 if TYPE_CHECKING:
-    from solo.core.model import checkbox
+    from solo.core.model import checkbox, markdown
 
 __all__ = ["LINE_KEYS", "Found", "LineTaskStore", "is_line_task", "scan"]
 
@@ -93,7 +93,7 @@ def scan(head: str, body: str, doc_id: str,
     body's scan, when the caller has one)."""
     if not _maybe_tasks(body):
         return []
-    from solo.core.model import checkbox  # (its patterns cost a command that ingests nothing)
+    from solo.core.model import checkbox, markdown  # (a command that ingests nothing: neither)
 
     first = head.count("\n")
     scanned = (lines or markdown.scan(body)).lines

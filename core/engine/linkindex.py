@@ -21,9 +21,12 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from solo.core.model import markdown
 from solo.core.model.links import Resolver, Target, name_key, parse_reference
+
+if TYPE_CHECKING:
+    from solo.core.model import markdown
 
 SCHEMA_VERSION = 1
 
@@ -68,6 +71,8 @@ def scan_links(src: str, body: str, first_line: int = 1,
 
     `first_line` is the file line number of the body's first line (after front matter);
     `scanned` the body's scan, when the caller has one."""
+    from solo.core.model import markdown  # (ingests only)
+
     scanned = scanned or markdown.scan(body)
     if not scanned.wikilinks and not scanned.md_links:
         return []
@@ -330,6 +335,8 @@ class LinkIndex:
 def fragment_line(body: str, heading: str | None, block: str | None,
                   first_line: int = 1) -> int | None:
     """The file line of `#Heading` (case-insensitive) or `#^block` in a body, or None."""
+    from solo.core.model import markdown
+
     if heading:
         want = " ".join(heading.split("#")[-1].split()).casefold()  # `#H1#H2`: the last
         for number, line in enumerate(markdown.lines(body)):

@@ -48,7 +48,7 @@ from solo.core.engine.linkindex import LinkIndex
 from solo.core.engine.marks import Journal
 from solo.core.engine.store import StoreError
 from solo.core.errors import SoloError
-from solo.core.model import fileformat, markdown
+from solo.core.model import fileformat
 from solo.core.model import kinds as model
 from solo.core.model.ids import is_document_id, new_document_id
 
@@ -414,11 +414,13 @@ class FileMirror:
 
     def _index_row(self, rel: str, doc_id: str, parsed: fileformat.Parsed, st: os.stat_result,
                    sha: str) -> str | None:
+        from solo.core.model.markdown import normalize_aliases  # (ingests only)
+
         row, body, links, tasks = bulk.mirrored(rel, doc_id, parsed, st.st_mtime_ns,
                                                 st.st_size, sha)
         self.index.upsert(row, body)
         self.line_tasks.store_many([(doc_id, sha, tasks)])
-        self.links.update_many([(rel, links, markdown.normalize_aliases(row.fields.get("aliases")),
+        self.links.update_many([(rel, links, normalize_aliases(row.fields.get("aliases")),
                                  row.title)])
         return row.problem
 

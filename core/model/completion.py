@@ -9,7 +9,6 @@ from datetime import date
 from typing import Any
 
 from solo.core.errors import SoloError
-from solo.core.model import markdown
 from solo.core.model.dates import as_date
 from solo.core.model.kinds import OPEN_TASK_STATUSES, brief_repr
 from solo.core.model.recur import next_after, next_date, parse_recurrence, step
@@ -112,6 +111,8 @@ _CHECKED_BOX = re.compile(r"^(\s*(?:[-*+]|\d+[.)])\s+)\[[xX]\]")
 
 def reset_checkboxes(body: str) -> str:
     """The body with every ticked `- [x]` list box unticked, outside fenced code."""
+    from solo.core.model import markdown  # (a list judges tasks open without the scanner)
+
     pieces: list[str] = []
     scanned = markdown.lines(body)
     for index, line in enumerate(scanned):
