@@ -291,15 +291,19 @@ def scan(mirror: FileMirror, origin: Origin = ORIGIN_LOCAL,
     New files are mirrored in bulk (`core.bulk`); `progress(done, total)` hears how far."""
     report = ScanReport()
     stamps = mirror.index.stamps()
-    on_disk = dict(mirror.walk())
+    # Each file's stamp as its row keeps it (the stat results are not kept: they are most of
+    # the memory, and so of the time, of a stat pass that finds nothing new).
+    on_disk = {rel: (st.st_mtime_ns, st.st_size) for rel, st in mirror.walk()}
     for name in sorted(mirror.bad_names):
         report.problems[name] = (f"{name}: the file name is not valid UTF-8; left as it "
                                  "is, not mirrored (rename it to sync it)")
-    # A file is looked at again when its mtime or its size differs from its row's.
-    changed = [p for p, st in on_disk.items() if stamps.get(p) != (st.st_mtime_ns, st.st_size)]
-    # With nothing changed every file on disk has a row, so equal counts mean none is gone.
-    missing = [p for p in stamps if p not in on_disk] \
-        if changed or len(stamps) != len(on_disk) else []
+    # A file is looked at again when its mtime or its size differs from its row's, and is
+    # gone when it has a row and no file; equal maps (one comparison) mean neither.
+    changed: list[str] = []
+    missing: list[str] = []
+    if on_disk != stamps:
+        changed = [p for p, stamp in on_disk.items() if stamps.get(p) != stamp]
+        missing = [p for p in stamps if p not in on_disk]
     lagging = not mirror.defer_revs and mirror.dirty.ids()
     if not changed and not missing and not lagging:
         return report
