@@ -34,7 +34,9 @@ def line_by_line(rows: list[Any]) -> str:
 
 
 @pytest.mark.parametrize("title", ["Plain", "Tab\there", "New\nline", "Bell\x07", "Esc \x1b[2J",
-                                   "Bidi \u202eevil", "Sep\u2028x", "Ünïcode ✓"])
+                                   "Bidi \u202eevil", "Sep\u2028x", "Ünïcode ✓",
+                                   # printable to a terminal, not to `str.isprintable`:
+                                   "No\u00a0break", "Wide\u3000space", "Private \ue000"])
 def test_rows_print_as_when_each_part_was_cleaned(capsys: pytest.CaptureFixture[str],
                                                   title: str) -> None:
     rows = [task_row("Before", due="2026-12-01"), task_row(title, status="next"),
