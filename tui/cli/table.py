@@ -9,8 +9,8 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 AddArguments = Callable[[argparse.ArgumentParser], None]
 
@@ -19,9 +19,10 @@ def _no_arguments(parser: argparse.ArgumentParser) -> None:
     """For commands that take no arguments."""
 
 
-@dataclass(frozen=True)
-class CommandSpec:
-    """One `solo` subcommand: `target` is `"module:function"`, imported only to run it."""
+class CommandSpec(NamedTuple):
+    """One `solo` subcommand: `target` is `"module:function"`, imported only to run it.
+
+    (A named tuple, not a dataclass: the parser and `--help` then load no `dataclasses`.)"""
 
     name: str
     help: str
