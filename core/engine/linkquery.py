@@ -12,7 +12,6 @@ from solo.core.engine.linkindex import Link, LinkIndex, fragment_line
 from solo.core.engine.lock import VaultLock
 from solo.core.errors import VaultError
 from solo.core.model import fileformat
-from solo.core.model.links import parse_reference
 
 
 class VaultLinks:
@@ -47,6 +46,8 @@ class VaultLinks:
         path = self.link_index.resolve(ref, source)
         if path is None:
             return None
+        from solo.core.model.links import parse_reference
+
         reference = parse_reference(ref)
         if not (reference.heading or reference.block):
             return path, None
