@@ -53,6 +53,7 @@ def test_no_rows_print_nothing(capsys: pytest.CaptureFixture[str]) -> None:
       "g": 1.5, "h": True, "i": None, "j": float("nan"), "k": dt.datetime(2026, 1, 1, 10),
       "ü": "é\x1b"}, {"z": []}],
     [{}], [{"a": 1}, 2], [], [1, 2], {"a": [1, {"b": 2}]}, [{1: "int key"}],
+    [{"a": 1}, {"a": 2, 3: "a later int key"}], [{"a": "x"}, {}],
     [{"tags": ["a", "b\n"], "none": [], "mixed": ["a", 1], "deep": [["a"]]}],
 ])
 def test_json_prints_as_json_dump_does(capsys: pytest.CaptureFixture[str], value: Any) -> None:
