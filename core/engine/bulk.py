@@ -33,7 +33,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from solo.core.engine.attachments import is_attachment_path
 from solo.core.engine.crdt import CrdtError, new_actor_id
@@ -71,9 +71,9 @@ PARALLEL_FROM = 200  # fewer new files than this are built here, without worker 
 _CHUNK = 32  # files per task sent to a worker
 
 
-@dataclass(frozen=True)
-class Built:
-    """A new file's document and index row, ready to commit."""
+class Built(NamedTuple):
+    """A new file's document and index row, ready to commit (named tuples here: records
+    built once per batch, with no generated methods to make for every command's import)."""
 
     rel: str
     doc_id: str
@@ -127,8 +127,7 @@ def build(actor: bytes | None, task: Task) -> Built | None:
                  mirrored(rel, doc_id, parsed, mtime_ns, size, content_sha(data)))
 
 
-@dataclass
-class Started:
+class Started(NamedTuple):
     """A batch on its way: files for the careful path, tasks, and their (future) results."""
 
     careful: list[str]

@@ -30,9 +30,8 @@ import json
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from solo.core.engine.index import Row
 from solo.core.model import fileformat
@@ -59,8 +58,7 @@ CREATE TABLE IF NOT EXISTS line_tasks_meta (key TEXT PRIMARY KEY, value TEXT);
 """
 
 
-@dataclass(frozen=True)
-class Found:
+class Found(NamedTuple):
     """One task of a file: the parsed line, where it is, and its id."""
 
     task: checkbox.LineTask
