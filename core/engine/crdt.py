@@ -64,7 +64,7 @@ def storable_problem(value: JsonValue, depth: int = 1) -> str | None:
             if not -(2**63) <= item < 2**63:
                 return f"holds the integer {item}, outside the signed 64-bit range Automerge stores"
         elif isinstance(item, str):
-            if _SURROGATE.search(item):
+            if re.search(_SURROGATE, item):
                 return "holds text with a lone surrogate"
     return None
 
@@ -94,11 +94,11 @@ def _guarded(what: str) -> Iterator[None]:
         raise CrdtError(f"{what}: {exc}") from None
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = "[\ud800-\udfff]"
 
 
 def _check_text(value: str) -> None:
-    if _SURROGATE.search(value):
+    if re.search(_SURROGATE, value):
         raise CrdtError("text holds a lone surrogate, which the binding cannot store")
 
 

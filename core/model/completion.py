@@ -106,7 +106,8 @@ def complete_task(fields: Mapping[str, Any], today: date, *, force: bool = False
     return Completion(following, repeats=True)
 
 
-_CHECKED_BOX = re.compile(r"^(\s*(?:[-*+]|\d+[.)])\s+)\[[xX]\]")
+# Patterns kept as text: `re` compiles each on first use (and caches it), not at import.
+_CHECKED_BOX = r"^(\s*(?:[-*+]|\d+[.)])\s+)\[[xX]\]"
 
 
 def reset_checkboxes(body: str) -> str:
@@ -118,7 +119,7 @@ def reset_checkboxes(body: str) -> str:
     for index, line in enumerate(scanned):
         end = scanned[index + 1].start if index + 1 < len(scanned) else len(body)
         raw = body[line.start:end]
-        pieces.append(raw if line.in_code else _CHECKED_BOX.sub(r"\1[ ]", raw, count=1))
+        pieces.append(raw if line.in_code else re.sub(_CHECKED_BOX, r"\1[ ]", raw, count=1))
     return "".join(pieces)
 
 
