@@ -403,6 +403,7 @@ def index_rows(mirror: FileMirror, rows: Sequence[Mirrored]) -> None:
     if not rows:
         return
     from solo.core.model.markdown import normalize_aliases
+
     with mirror.index.transaction() as index:
         index.prime([body for _, body, _, _ in rows])
         for row, body, _, _ in rows:

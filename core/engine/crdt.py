@@ -327,7 +327,7 @@ class Doc:
         decodes anything, and the document is left as it was (not poisoned)."""
         from solo.core.engine.crdt_limits import DEFAULT_CAPS, LimitExceeded, scan_sync_message
 
-        caps = caps or DEFAULT_CAPS
+        caps = DEFAULT_CAPS if caps is None else caps
         try:
             added = scan_sync_message(bytes(data), caps.max_inflate_bytes)
             caps.check(added, self._held)
