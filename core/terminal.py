@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 
 _BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+# Patterns kept as text: `re` compiles each on first use (and caches it), not at import.
 # C0 controls but tab and newline, DEL, C1 controls, bidi controls, line/paragraph separators
-_CONTROL = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_BIDI}\\u2028\\u2029]")
-_LINE_CONTROL = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{_BIDI}\\u2028\\u2029]")
+_CONTROL = f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_BIDI}\\u2028\\u2029]"
+_LINE_CONTROL = f"[\\x00-\\x1f\\x7f-\\x9f{_BIDI}\\u2028\\u2029]"
 
 
 def _show(match: re.Match[str]) -> str:
@@ -27,13 +28,13 @@ def _show(match: re.Match[str]) -> str:
 
 def clean(text: object) -> str:
     """`text` as printable text: controls shown as escapes, newlines and tabs kept."""
-    return _CONTROL.sub(_show, str(text))
+    return re.sub(_CONTROL, _show, str(text))
 
 
 def clean_line(text: object) -> str:
     """`text` for one line of output (a title, a path): newlines and tabs shown too."""
-    return _LINE_CONTROL.sub(_show, str(text))
+    return re.sub(_LINE_CONTROL, _show, str(text))
 
 
 def has_controls(text: str) -> bool:
-    return _CONTROL.search(text) is not None
+    return re.search(_CONTROL, text) is not None

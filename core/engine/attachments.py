@@ -18,8 +18,8 @@ import hashlib
 import os
 import stat as stat_module
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import NamedTuple
 
 from solo.core.engine.crdt import Doc
 from solo.core.engine.docrepo import DocRepo, doc_rev
@@ -85,8 +85,7 @@ def sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-@dataclass(frozen=True)
-class _Before:
+class _Before(NamedTuple):
     """An attachment as it was on disk and in its document before a peer's change merged."""
 
     heads: list[bytes]

@@ -33,7 +33,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from solo.core.engine.attachments import is_attachment_path
 from solo.core.engine.crdt import CrdtError, new_actor_id
@@ -52,9 +52,8 @@ from solo.core.engine.index import Row
 from solo.core.engine.linetasks import Found
 from solo.core.engine.linetasks import scan as scan_tasks
 from solo.core.engine.linkindex import Link, scan_links
-from solo.core.model import fileformat, markdown
+from solo.core.model import fileformat
 from solo.core.model.ids import new_document_id
-from solo.core.model.markdown import normalize_aliases
 
 BULK_CHANGES = 500  # a scan that ingests this many files compacts the search index after
 
@@ -72,9 +71,9 @@ PARALLEL_FROM = 200  # fewer new files than this are built here, without worker 
 _CHUNK = 32  # files per task sent to a worker
 
 
-@dataclass(frozen=True)
-class Built:
-    """A new file's document and index row, ready to commit."""
+class Built(NamedTuple):
+    """A new file's document and index row, ready to commit (named tuples here: records
+    built once per batch, with no generated methods to make for every command's import)."""
 
     rel: str
     doc_id: str
@@ -99,6 +98,8 @@ def mirrored(rel: str, doc_id: str, parsed: fileformat.Parsed, mtime_ns: int, si
              sha: str) -> Mirrored:
     """What the index keeps of a mirrored file: its row, body, links and checkbox tasks,
     from one Markdown scan of its body."""
+    from solo.core.model import markdown  # (ingests only: an unchanged scan needs none)
+
     scanned = markdown.scan(parsed.body)
     row = make_row(rel, doc_id, parsed, mtime_ns, size, sha, scanned)
     first_line = parsed.head.count("\n") + 1
@@ -126,8 +127,7 @@ def build(actor: bytes | None, task: Task) -> Built | None:
                  mirrored(rel, doc_id, parsed, mtime_ns, size, content_sha(data)))
 
 
-@dataclass
-class Started:
+class Started(NamedTuple):
     """A batch on its way: files for the careful path, tasks, and their (future) results."""
 
     careful: list[str]
@@ -290,15 +290,19 @@ def scan(mirror: FileMirror, origin: Origin = ORIGIN_LOCAL,
     New files are mirrored in bulk (`core.bulk`); `progress(done, total)` hears how far."""
     report = ScanReport()
     stamps = mirror.index.stamps()
-    on_disk = dict(mirror.walk())
+    # Each file's stamp as its row keeps it (the stat results are not kept: they are most of
+    # the memory, and so of the time, of a stat pass that finds nothing new).
+    on_disk = {rel: (st.st_mtime_ns, st.st_size) for rel, st in mirror.walk()}
     for name in sorted(mirror.bad_names):
         report.problems[name] = (f"{name}: the file name is not valid UTF-8; left as it "
                                  "is, not mirrored (rename it to sync it)")
-    # A file is looked at again when its mtime or its size differs from its row's.
-    changed = [p for p, st in on_disk.items() if stamps.get(p) != (st.st_mtime_ns, st.st_size)]
-    # With nothing changed every file on disk has a row, so equal counts mean none is gone.
-    missing = [p for p in stamps if p not in on_disk] \
-        if changed or len(stamps) != len(on_disk) else []
+    # A file is looked at again when its mtime or its size differs from its row's, and is
+    # gone when it has a row and no file; equal maps (one comparison) mean neither.
+    changed: list[str] = []
+    missing: list[str] = []
+    if on_disk != stamps:
+        changed = [p for p, stamp in on_disk.items() if stamps.get(p) != stamp]
+        missing = [p for p in stamps if p not in on_disk]
     lagging = not mirror.defer_revs and mirror.dirty.ids()
     if not changed and not missing and not lagging:
         return report
@@ -398,6 +402,8 @@ def index_rows(mirror: FileMirror, rows: Sequence[Mirrored]) -> None:
     for their checkbox tasks and one for their links."""
     if not rows:
         return
+    from solo.core.model.markdown import normalize_aliases
+
     with mirror.index.transaction() as index:
         index.prime([body for _, body, _, _ in rows])
         for row, body, _, _ in rows:

@@ -16,18 +16,12 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from solo.core.engine.crdt_limits import (
-    DEFAULT_CAPS,
-    Caps,
-    LimitExceeded,
-    Measure,
-    measure_chunks,
-    scan_sync_message,
-)
 from solo.core.errors import SoloError
 
 if TYPE_CHECKING:
     import automerge.core as am
+
+    from solo.core.engine.crdt_limits import Caps, Measure
 else:
     class _LazyBinding:
         """`am` until first used: a command that loads no document never imports the binding
@@ -70,7 +64,7 @@ def storable_problem(value: JsonValue, depth: int = 1) -> str | None:
             if not -(2**63) <= item < 2**63:
                 return f"holds the integer {item}, outside the signed 64-bit range Automerge stores"
         elif isinstance(item, str):
-            if _SURROGATE.search(item):
+            if re.search(_SURROGATE, item):
                 return "holds text with a lone surrogate"
     return None
 
@@ -100,11 +94,11 @@ def _guarded(what: str) -> Iterator[None]:
         raise CrdtError(f"{what}: {exc}") from None
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = "[\ud800-\udfff]"
 
 
 def _check_text(value: str) -> None:
-    if _SURROGATE.search(value):
+    if re.search(_SURROGATE, value):
         raise CrdtError("text holds a lone surrogate, which the binding cannot store")
 
 
@@ -112,6 +106,10 @@ class Doc:
     """One Automerge document. Not thread-safe: callers serialise access."""
 
     def __init__(self, raw: am.Document, held: Measure | None = None) -> None:
+        # (The limits are imported with the first document: a command that loads none,
+        # such as `solo list`, never needs them.)
+        from solo.core.engine.crdt_limits import Measure
+
         self._raw = raw
         self._poisoned = False
         self._held = held or Measure()
@@ -131,6 +129,8 @@ class Doc:
         """Load saved bytes (a snapshot, optionally followed by change chunks); validates content."""
         if not data:
             raise CrdtError("empty document bytes")
+        from solo.core.engine.crdt_limits import LimitExceeded, measure_chunks
+
         try:  # measured before the binding sees it: a Counter would make it panic
             held = measure_chunks(data, 1 << 62)
         except LimitExceeded as exc:
@@ -193,6 +193,8 @@ class Doc:
         self.validate()
 
     def fork(self) -> Doc:
+        from solo.core.engine.crdt_limits import Measure
+
         with self._call("cannot fork document") as raw:
             return Doc(raw.fork(), Measure(self._held.ops, self._held.value_bytes))
 
@@ -359,12 +361,15 @@ class Doc:
             return bytes(message.encode()) if message is not None else None
 
     def receive_sync_message(self, state: SyncState, data: bytes,
-                             caps: Caps = DEFAULT_CAPS) -> None:
+                             caps: Caps | None = None) -> None:
         """Apply a peer's sync message; raise CrdtError (document poisoned) if it is hostile.
 
-        The message is measured from its bytes first (`crdt_limits`): one over `caps`, or
-        holding a Counter, raises `DocTooBig` before the binding decodes anything, and the
-        document is left as it was (not poisoned)."""
+        The message is measured from its bytes first (`crdt_limits`): one over `caps` (by
+        default `DEFAULT_CAPS`), or holding a Counter, raises `DocTooBig` before the binding
+        decodes anything, and the document is left as it was (not poisoned)."""
+        from solo.core.engine.crdt_limits import DEFAULT_CAPS, LimitExceeded, scan_sync_message
+
+        caps = DEFAULT_CAPS if caps is None else caps
         try:
             added = scan_sync_message(bytes(data), caps.max_inflate_bytes)
             caps.check(added, self._held)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from solo.core.engine.attachments import is_attachment_content
 from solo.core.engine.crdt import CrdtError, Doc, storable_problem
 from solo.core.engine.index import Row
-from solo.core.model import fileformat, markdown
+from solo.core.model import fileformat
 from solo.core.model import kinds as model
+
+if TYPE_CHECKING:
+    from solo.core.model import markdown
 
 MAX_MIRROR_BYTES = 1024 * 1024
 
@@ -124,7 +127,8 @@ def make_row(rel: str, doc_id: str, parsed: fileformat.Parsed, mtime_ns: int, si
              sha: str, scanned: markdown.Scanned | None = None) -> Row:
     """The index row of a mirrored file, from its parsed text (`scanned`: its body's scan,
     shared with the file's other consumers)."""
-    from solo.core.model.checkbox import page_properties  # (ingests only)
+    from solo.core.model import markdown  # (ingests only)
+    from solo.core.model.checkbox import page_properties
 
     fields = parsed.meta or page_properties(parsed.body)  # Logseq `key:: value`, read only
     scanned = scanned or markdown.scan(parsed.body)

@@ -29,7 +29,6 @@ from solo.core.engine.mirror import BadDocument, FileMirror, content_sha, render
 from solo.core.engine.paths import UnsafePath, check_relative_path, conflict_name, safe_name
 from solo.core.engine.storage import DocStorage
 from solo.core.engine.store import DocStore, StoreError, read_frames
-from solo.core.model import links
 
 Progress = Callable[[int, int], None]
 UNKNOWN_REV = "unknown (rebuilt by solo doctor)"
@@ -323,6 +322,8 @@ class Doctor:
     def report_links(self, rows: list[Row]) -> None:
         """Wikilinks that name no file (the link index answers), and file names shared by
         several files."""
+        from solo.core.model import links
+
         unreadable = {row.path for row in rows if row.problem}
         missing: dict[str, list[str]] = {}
         for link in self.mirror.links.unresolved():

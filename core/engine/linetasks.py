@@ -30,15 +30,14 @@ import json
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from solo.core.engine.index import Row
-from solo.core.model import fileformat, markdown
+from solo.core.model import fileformat
 
 if TYPE_CHECKING:
-    from solo.core.model import checkbox
+    from solo.core.model import checkbox, markdown
 
 __all__ = ["LINE_KEYS", "Found", "LineTaskStore", "is_line_task", "scan"]
 
@@ -59,8 +58,7 @@ CREATE TABLE IF NOT EXISTS line_tasks_meta (key TEXT PRIMARY KEY, value TEXT);
 """
 
 
-@dataclass(frozen=True)
-class Found:
+class Found(NamedTuple):
     """One task of a file: the parsed line, where it is, and its id."""
 
     task: checkbox.LineTask
@@ -93,7 +91,7 @@ def scan(head: str, body: str, doc_id: str,
     body's scan, when the caller has one)."""
     if not _maybe_tasks(body):
         return []
-    from solo.core.model import checkbox  # (its patterns cost a command that ingests nothing)
+    from solo.core.model import checkbox, markdown  # (a command that ingests nothing: neither)
 
     first = head.count("\n")
     scanned = (lines or markdown.scan(body)).lines

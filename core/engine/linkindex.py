@@ -21,9 +21,14 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from solo.core.model import markdown
-from solo.core.model.links import Resolver, Target, name_key, parse_reference
+if TYPE_CHECKING:
+    from solo.core.model import markdown
+    from solo.core.model.links import Resolver
+
+# The reference rules (`core.links`) are imported by the queries that resolve a link, not
+# with the index: a command that resolves nothing (`solo list`) never loads them.
 
 SCHEMA_VERSION = 1
 
@@ -68,6 +73,8 @@ def scan_links(src: str, body: str, first_line: int = 1,
 
     `first_line` is the file line number of the body's first line (after front matter);
     `scanned` the body's scan, when the caller has one."""
+    from solo.core.model import markdown  # (ingests only)
+
     scanned = scanned or markdown.scan(body)
     if not scanned.wikilinks and not scanned.md_links:
         return []
@@ -96,6 +103,8 @@ def scan_links(src: str, body: str, first_line: int = 1,
 
 def _keys(target: str) -> tuple[str, str]:
     """(last path segment, whole target), case-folded: what a backlinks query looks up."""
+    from solo.core.model.links import name_key, parse_reference
+
     whole = parse_reference(target).target.strip()
     return name_key(whole), whole.casefold()
 
@@ -225,6 +234,8 @@ class LinkIndex:
     def resolver(self) -> Resolver:
         """A Resolver over every target, rebuilt only when the targets changed (here or in
         another process)."""
+        from solo.core.model.links import Resolver, Target
+
         with self._lock:
             stamp = (self._db.execute("PRAGMA data_version").fetchone()[0], self._generation)
             if self._resolver is None or self._resolver[0] != stamp:
@@ -240,6 +251,8 @@ class LinkIndex:
         a command naming one item does not read every target (at 10,000 notes, a few ms
         instead of 50-100). The filter keeps every target holding non-ASCII text, which
         case-folding could bring to the reference."""
+        from solo.core.model.links import Resolver, Target
+
         with self._lock:
             stamp = (self._db.execute("PRAGMA data_version").fetchone()[0], self._generation)
             if self._resolver is not None and self._resolver[0] == stamp:
@@ -271,6 +284,8 @@ class LinkIndex:
     def _resolve_all(self, refs: Sequence[tuple[str, str | None]]) -> list[str | None]:
         """`resolve` for many (target, source) pairs: the unmirrored files are walked once at
         most, and only when a name with an extension resolves to no target."""
+        from solo.core.model.links import Resolver, Target, name_key
+
         resolver = self.resolver()
         found = [resolver.resolve(target, source) for target, source in refs]
         if any(path is None and "." in name_key(target)
@@ -296,6 +311,8 @@ class LinkIndex:
         with self._lock:
             row = self._db.execute("SELECT aliases, title FROM targets WHERE path = ?",
                                    (path,)).fetchone()
+        from solo.core.model.links import name_key
+
         names = {name_key(path)}
         wholes = {path.casefold()}
         if row is not None:
@@ -330,6 +347,8 @@ class LinkIndex:
 def fragment_line(body: str, heading: str | None, block: str | None,
                   first_line: int = 1) -> int | None:
     """The file line of `#Heading` (case-insensitive) or `#^block` in a body, or None."""
+    from solo.core.model import markdown
+
     if heading:
         want = " ".join(heading.split("#")[-1].split()).casefold()  # `#H1#H2`: the last
         for number, line in enumerate(markdown.lines(body)):

@@ -11,8 +11,7 @@ from solo.core.engine.items import Items
 from solo.core.engine.linkindex import Link, LinkIndex, fragment_line
 from solo.core.engine.lock import VaultLock
 from solo.core.errors import VaultError
-from solo.core.model import fileformat, markdown
-from solo.core.model.links import parse_reference
+from solo.core.model import fileformat
 
 
 class VaultLinks:
@@ -47,6 +46,8 @@ class VaultLinks:
         path = self.link_index.resolve(ref, source)
         if path is None:
             return None
+        from solo.core.model.links import parse_reference
+
         reference = parse_reference(ref)
         if not (reference.heading or reference.block):
             return path, None
@@ -59,6 +60,7 @@ class VaultLinks:
 
     def rebuild(self) -> None:
         """Rebuild `.solo/links.sqlite` from the files the index lists."""
+        from solo.core.model import markdown
         def notes() -> Iterable[tuple[str, str, int, list[str], str]]:
             for row in self.index.rows():
                 if row.kind == ATTACHMENT:

@@ -13,8 +13,9 @@ MAX_PATH_LENGTH = 400
 MAX_SEGMENT_LENGTH = 200
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
              *(f"lpt{i}" for i in range(10))}
-_FORBIDDEN_CHARS = re.compile(r'[\x00-\x1f\x7f<>:"\\|?*]')
-_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+# Patterns kept as text: `re` compiles each on first use (and caches it), not at import.
+_FORBIDDEN_CHARS = r'[\x00-\x1f\x7f<>:"\\|?*]'
+_BIDI_CONTROLS = "[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]"
 
 
 class UnsafePath(SoloError, ValueError):
@@ -32,9 +33,9 @@ def check_relative_path(path: object) -> str:
         raise UnsafePath(f"path is not in Unicode normal form C: {path!r}")
     if path.startswith("/") or re.match(r"^[A-Za-z]:", path):
         raise UnsafePath(f"absolute path: {path!r}")
-    if _FORBIDDEN_CHARS.search(path):
+    if re.search(_FORBIDDEN_CHARS, path):
         raise UnsafePath(f"path holds a character filesystems refuse: {path!r}")
-    if _BIDI_CONTROLS.search(path):
+    if re.search(_BIDI_CONTROLS, path):
         raise UnsafePath(f"path holds a bidirectional text control, which can disguise a "
                          f"name: {path!r}")
     parts = path.split("/")
@@ -64,9 +65,9 @@ def safe_name(rel: str) -> str:
     renamed): NFC, refused characters and bidi controls replaced, reserved device names and
     leading `~`/`.` escaped, over-long segments cut at a character boundary."""
     text = unicodedata.normalize("NFC", rel)
-    text = _BIDI_CONTROLS.sub("", text)
+    text = re.sub(_BIDI_CONTROLS, "", text)
     text = re.sub(r"[\t\n\r]+", " ", text)
-    text = _FORBIDDEN_CHARS.sub("-", text)
+    text = re.sub(_FORBIDDEN_CHARS, "-", text)
     parts = [p for p in text.split("/") if p not in ("", ".", "..")] or ["note.md"]
     out: list[str] = []
     for n, part in enumerate(parts):

@@ -9,7 +9,6 @@ from datetime import date
 from typing import Any
 
 from solo.core.errors import SoloError
-from solo.core.model import markdown
 from solo.core.model.dates import as_date
 from solo.core.model.kinds import OPEN_TASK_STATUSES, brief_repr
 from solo.core.model.recur import next_after, next_date, parse_recurrence, step
@@ -107,17 +106,20 @@ def complete_task(fields: Mapping[str, Any], today: date, *, force: bool = False
     return Completion(following, repeats=True)
 
 
-_CHECKED_BOX = re.compile(r"^(\s*(?:[-*+]|\d+[.)])\s+)\[[xX]\]")
+# Patterns kept as text: `re` compiles each on first use (and caches it), not at import.
+_CHECKED_BOX = r"^(\s*(?:[-*+]|\d+[.)])\s+)\[[xX]\]"
 
 
 def reset_checkboxes(body: str) -> str:
     """The body with every ticked `- [x]` list box unticked, outside fenced code."""
+    from solo.core.model import markdown  # (a list judges tasks open without the scanner)
+
     pieces: list[str] = []
     scanned = markdown.lines(body)
     for index, line in enumerate(scanned):
         end = scanned[index + 1].start if index + 1 < len(scanned) else len(body)
         raw = body[line.start:end]
-        pieces.append(raw if line.in_code else _CHECKED_BOX.sub(r"\1[ ]", raw, count=1))
+        pieces.append(raw if line.in_code else re.sub(_CHECKED_BOX, r"\1[ ]", raw, count=1))
     return "".join(pieces)
 
 

@@ -55,8 +55,9 @@ WEEKDAYS: dict[str, int] = {
     name: number for number, names in enumerate(_WEEKDAY_NAMES) for name in names
 }
 
-_RELATIVE = re.compile(r"([+-]?)(\d{1,4})\s*([dwmy])")
-_IN_UNITS = re.compile(r"in\s+(\d{1,4})\s+(day|week|month|year)s?")
+# Patterns kept as text: `re` compiles each on first use (and caches it), not at import.
+_RELATIVE = r"([+-]?)(\d{1,4})\s*([dwmy])"
+_IN_UNITS = r"in\s+(\d{1,4})\s+(day|week|month|year)s?"
 _UNIT_DAYS = {"d": 1, "w": 7}
 _DATE_HELP = ("use YYYY-MM-DD, today, tomorrow, a weekday (fri), eow, eom, dec-15, 12-15, "
               "+3d, +2w, +1m or +1y")
@@ -68,8 +69,8 @@ _MONTH_NAMES: tuple[tuple[str, ...], ...] = (
 MONTHS: dict[str, int] = {
     name: number for number, names in enumerate(_MONTH_NAMES, 1) for name in names
 }
-_MONTH_DAY = re.compile(r"(?P<month>\d{1,2})-(?P<day>\d{1,2})")
-_NAMED_MONTH_DAY = re.compile(r"(?P<a>[a-z]+|\d{1,2})[- ](?P<b>[a-z]+|\d{1,2})")
+_MONTH_DAY = r"(?P<month>\d{1,2})-(?P<day>\d{1,2})"
+_NAMED_MONTH_DAY = r"(?P<a>[a-z]+|\d{1,2})[- ](?P<b>[a-z]+|\d{1,2})"
 
 
 def _week_start(day: date) -> date:
@@ -123,10 +124,10 @@ def _next_month_day(today: date, month: int, day: int, text: str) -> date:
 
 def _month_day(word: str, today: date) -> date | None:
     """`12-15`, `dec-15`, `15-dec`, `december 15`: the next such day, today included."""
-    match = _MONTH_DAY.fullmatch(word)
+    match = re.fullmatch(_MONTH_DAY, word)
     if match:
         return _next_month_day(today, int(match["month"]), int(match["day"]), word)
-    match = _NAMED_MONTH_DAY.fullmatch(word)
+    match = re.fullmatch(_NAMED_MONTH_DAY, word)
     if match is None:
         return None
     a, b = match["a"], match["b"]
@@ -166,8 +167,8 @@ def parse_date(text: str, today: date) -> date:
         name = word.removeprefix("next ")
         if name in WEEKDAYS:
             return today + timedelta(days=(WEEKDAYS[name] - today.weekday() - 1) % 7 + 1)
-        relative = _RELATIVE.fullmatch(word)
-        in_units = _IN_UNITS.fullmatch(word)
+        relative = re.fullmatch(_RELATIVE, word)
+        in_units = re.fullmatch(_IN_UNITS, word)
         if relative or in_units:
             if relative:
                 sign, amount, unit = relative.groups()
@@ -189,7 +190,7 @@ def parse_date(text: str, today: date) -> date:
         raise ValueError(f"not a date: {text!r} ({_DATE_HELP})") from None
 
 
-_TIME = re.compile(
+_TIME = (
     r"(?P<day>.+?)[ t](?P<hour>\d{1,2})(?::(?P<minute>\d{2})(?::(?P<second>\d{2}))?)?"
     r"\s*(?P<ampm>am|pm|a|p)?\s*(?P<zone>z|utc|[+-]\d{2}(?::?\d{2})?)?")
 _DATETIME_HELP = ("use YYYY-MM-DD HH:MM (a zone like +01:00 or Z is converted to local time), "
@@ -230,7 +231,7 @@ def parse_datetime(text: str, today: date, local: tzinfo | None = None) -> datet
         value = None
     if value is not None:
         return to_local(value, local)
-    match = _TIME.fullmatch(cleaned.lower())
+    match = re.fullmatch(_TIME, cleaned.lower())
     if match is None or (match["minute"] is None and match["ampm"] is None):
         raise ValueError(f"not a date-time: {text!r} ({_DATETIME_HELP})")
     day = parse_date(match["day"], today)
@@ -256,15 +257,15 @@ def parse_when(text: str, today: date, local: tzinfo | None = None) -> date | da
     try:
         return parse_date(text, today)
     except ValueError as date_error:
-        if not _HAS_TIME.search(text.lower()):
+        if not re.search(_HAS_TIME, text.lower()):
             raise date_error from None
     return parse_datetime(text, today, local)
 
 
-_HAS_TIME = re.compile(r"\d:\d|\d\s*(?:am|pm|a|p)$|\dt\d")
+_HAS_TIME = r"\d:\d|\d\s*(?:am|pm|a|p)$|\dt\d"
 
 
-_DURATION = re.compile(
+_DURATION = (
     r"(?:(?P<hours>\d+(?:[.,]\d+)?)\s*h(?:ours?|rs?)?)?\s*"
     r"(?:(?P<minutes>\d+)\s*(?:m|mins?|minutes?)?)?"
 )
@@ -273,7 +274,7 @@ _DURATION = re.compile(
 def parse_minutes(text: str) -> int:
     """Minutes from "90", "30m", "45min", "1h", "1h30", "1h30m", "1.5h", "2h 15m". Raises ValueError."""
     cleaned = text.strip().lower()
-    match = _DURATION.fullmatch(cleaned)
+    match = re.fullmatch(_DURATION, cleaned)
     if not cleaned or match is None or not (match.group("hours") or match.group("minutes")):
         raise ValueError(f"not a duration: {text!r} (use minutes like 30m, or 1h, 1h30)")
     hours = float((match.group("hours") or "0").replace(",", "."))

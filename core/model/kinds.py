@@ -8,12 +8,14 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from solo.core import clock
-from solo.core.model import markdown
 from solo.core.model.dates import as_date, as_datetime, parse_datetime, parse_minutes, parse_when
 from solo.core.model.recur import parse_recurrence
+
+if TYPE_CHECKING:
+    from solo.core.model import markdown
 
 # --- kinds -------------------------------------------------------------------------------
 
@@ -65,6 +67,8 @@ def kind_for(path: str, fields: Mapping[str, Any]) -> str:
 
 def first_heading(body: str) -> str | None:
     """The text of the first level-1 ATX heading (`# Title`) outside fenced code, or None."""
+    from solo.core.model import markdown  # (a command that ingests nothing needs no scanner)
+
     return markdown.first_heading(body)
 
 
@@ -75,6 +79,8 @@ def title_for(path: str, fields: Mapping[str, Any], body: str,
     value = fields.get("title") if isinstance(fields, Mapping) else None
     if isinstance(value, str) and value.strip():
         return value.strip()
+    from solo.core.model import markdown
+
     heading = (scanned or markdown.scan(body)).first_heading() if isinstance(body, str) else None
     if heading:
         return heading

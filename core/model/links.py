@@ -5,16 +5,19 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from solo.core.model import markdown
 from solo.core.model.kinds import fields_for
-from solo.core.model.markdown import WikiLink
+
+if TYPE_CHECKING:
+    from solo.core.model.markdown import WikiLink
 
 
 def find_wikilinks(body: str) -> list[WikiLink]:
     """Every wikilink in `body` outside fenced code and inline code, in order, with offsets
     (the scanner in `markdown` answers; see `markdown.wikilinks`)."""
+    from solo.core.model import markdown  # (resolving a name needs no scanner)
+
     return markdown.wikilinks(body)
 
 

@@ -20,7 +20,8 @@ _ADVERBS: dict[str, Unit] = {
     "annually": "year",
     "weekdays": "weekday",
 }
-_EVERY = re.compile(r"every\s+(?:(?P<n>\d+|other)\s+)?(?P<unit>[a-z]+)")
+# Patterns kept as text: `re` compiles each on first use (and caches it), not at import.
+_EVERY = r"every\s+(?:(?P<n>\d+|other)\s+)?(?P<unit>[a-z]+)"
 _EXAMPLES = ('"every day", "every 2 weeks", "every month", "every weekday", "weekly", '
              '"every week when done"')
 # The Obsidian Tasks plugin writes "when done"; "from completion" reads the same way.
@@ -68,7 +69,7 @@ def parse_recurrence(text: str) -> Recurrence:
             return Recurrence(rule.unit, rule.interval, from_completion=True)
     if cleaned in _ADVERBS:
         return Recurrence(_ADVERBS[cleaned])
-    match = _EVERY.fullmatch(cleaned)
+    match = re.fullmatch(_EVERY, cleaned)
     if match is None:
         raise ValueError(f"not a recurrence: {text!r} (try {_EXAMPLES})")
     raw_n, word = match.group("n"), match.group("unit")

@@ -33,13 +33,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from solo.core.career.progress import Refs, ref_list
 from solo.core.engine.index import Row
 from solo.core.errors import SoloError
 from solo.core.model import completion, dates
 from solo.core.model import kinds as model
+
+if TYPE_CHECKING:
+    from solo.core.career.progress import Refs
 
 
 class FilterError(SoloError, ValueError):
@@ -80,12 +82,16 @@ class Context:
 
     def refs(self) -> Refs:
         if "refs" not in self._graph:
+            from solo.core.career.progress import Refs  # (a plain list needs no references)
+
             self._graph["refs"] = Refs(self.rows)
         return self._graph["refs"]
 
     def _deps(self) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
         """(keys of tasks blocked by an open task, keys of open tasks blocking one)."""
         if "deps" not in self._graph:
+            from solo.core.career.progress import ref_list
+
             refs = self.refs()
             blocked: set[tuple[str, str]] = set()
             blocking: set[tuple[str, str]] = set()
@@ -330,6 +336,8 @@ def _values(row: Row, attribute: str) -> list[str]:
         return [row.status or ("inbox" if row.kind == "task" else "")]
     value = row.fields.get(attribute)
     if attribute in ("project", "goal"):
+        from solo.core.career.progress import ref_list
+
         return ref_list(value)
     if value is None or value == "":
         return []

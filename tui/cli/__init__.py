@@ -11,6 +11,7 @@ The parser is built from `solo.tui.cli.table.COMMANDS` alone; a command's module
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import os
 import sys
@@ -43,9 +44,13 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def _spec(name: str) -> CommandSpec:
+    return next(spec for spec in COMMANDS if spec.name == name)
+
+
 def resolve(name: str) -> Handler:
     """The function that runs command `name`, imported from its `module:function` target."""
-    spec = next(spec for spec in COMMANDS if spec.name == name)
+    spec = _spec(name)
     module_name, _, func_name = spec.target.partition(":")
     handler: Handler = getattr(importlib.import_module(module_name), func_name)
     return handler
@@ -87,8 +92,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 any(e.startswith("--") for e in extra):
             build_parser().parse_args(words)  # reports the unknown arguments, exit 2
         args.terms.extend(extra)
+    name = args.command or "tui"
+    pause = _spec(name).brief and gc.isenabled()
+    if pause:  # (enabled again after: tests and the TUI run commands in one process)
+        gc.disable()
     try:
-        return resolve(args.command or "tui")(args)
+        return resolve(name)(args)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -102,6 +111,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"solo: unexpected error: {type(exc).__name__}: {exc} "
               "(set SOLO_DEBUG=1 for details)", file=sys.stderr)
         return 1
+    finally:
+        if pause:
+            gc.enable()
 
 
 def entry() -> None:

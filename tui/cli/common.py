@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from solo.core import clock
 from solo.core.errors import SoloError
 from solo.core.model import kinds as model
-from solo.core.terminal import clean_line, has_controls
+from solo.core.terminal import clean_line
 
 if TYPE_CHECKING:
     from solo.core.engine.index import Row
@@ -132,17 +132,33 @@ def print_json(value: Any) -> None:
     every list command prints) is laid out here a key per line, strings and lists of them
     by the C encoder: `json.dump` with an indent encodes every token in Python (a third of
     a 10,000-row `solo list --json`)."""
-    if isinstance(value, list) and value and all(
-            type(item) is dict and item and all(type(key) is str for key in item)
-            for item in value):
-        string = encode_basestring
-        sys.stdout.write("[\n" + ",\n".join(
-            "  {\n" + ",\n".join(f"    {string(key)}: {_json_field(field)}"
-                                   for key, field in entry.items()) + "\n  }"
-            for entry in value) + "\n]\n")
+    text = _json_objects(value) if isinstance(value, list) and value else None
+    if text is not None:
+        sys.stdout.write(text)
         return
     json.dump(value, sys.stdout, ensure_ascii=False, indent=2, default=str)
     sys.stdout.write("\n")
+
+
+def _json_objects(value: list[Any]) -> str | None:
+    """A list of objects as `print_json` writes it, each key's line start made once; None
+    when an item is not an object with text keys (then `json.dump` writes it)."""
+    string = encode_basestring
+    starts: dict[str, str] = {}
+    out = []
+    for entry in value:
+        if type(entry) is not dict or not entry:
+            return None
+        lines = []
+        for key, field in entry.items():
+            start = starts.get(key)
+            if start is None:
+                if type(key) is not str:
+                    return None
+                start = starts[key] = f"    {string(key)}: "
+            lines.append(start + (string(field) if type(field) is str else _json_field(field)))
+        out.append("  {\n" + ",\n".join(lines) + "\n  }")
+    return "[\n" + ",\n".join(out) + "\n]\n"
 
 
 def _json_field(value: Any) -> str:
@@ -159,12 +175,12 @@ def print_rows(rows: Sequence[Row]) -> None:
         print("(nothing)")
         return
     lines = [_row_line(row, str) for row in rows]
-    text = "\n".join(lines)
-    # One look at the whole text for controls (almost never there) instead of three per
-    # row: without a control, tab or extra newline, cleaning would change nothing.
-    if has_controls(text) or "\t" in text or text.count("\n") != len(lines) - 1:
-        text = "\n".join(_row_line(row, clean_line) for row in rows)
-    sys.stdout.write(text + "\n")
+    # Cleaning changes only characters that are not printable (controls, tabs, newlines,
+    # bidi marks, separators), so a line all printable is clean as it is: one look in C per
+    # line instead of three cleanings per row (anything else is cleaned part by part).
+    if not all(map(str.isprintable, lines)):
+        lines = [_row_line(row, clean_line) for row in rows]
+    sys.stdout.write("\n".join(lines) + "\n")
 
 
 def _row_line(row: Row, clean: Callable[[object], str]) -> str:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 AddArguments = Callable[[argparse.ArgumentParser], None]
 
@@ -19,9 +19,10 @@ def _no_arguments(parser: argparse.ArgumentParser) -> None:
     """For commands that take no arguments."""
 
 
-@dataclass(frozen=True)
-class CommandSpec:
-    """One `solo` subcommand: `target` is `"module:function"`, imported only to run it."""
+class CommandSpec(NamedTuple):
+    """One `solo` subcommand: `target` is `"module:function"`, imported only to run it.
+
+    (A named tuple, not a dataclass: the parser and `--help` then load no `dataclasses`.)"""
 
     name: str
     help: str
@@ -30,6 +31,10 @@ class CommandSpec:
     # Commands that take Taskwarrior filter terms have no `-h`: `-home` is a term (not the
     # tag "home"), not -h followed by "ome". They keep `--help`.
     takes_terms: bool = False
+    # A brief command reads or changes a few items and exits, so it runs without the cyclic
+    # garbage collector: it frees what it builds by reference counting, and a collection
+    # would only walk the thousands of rows it just read (a tenth of a 10,000-note list).
+    brief: bool = False
 
 
 # --- items ----------------------------------------------------------------------------------
@@ -333,14 +338,14 @@ PEOPLE = "solo.tui.cli.people"
 
 COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("init", "make a folder a vault", f"{ITEMS}:cmd_init", _init),
-    CommandSpec("add", "add an item", f"{ITEMS}:cmd_add", _add),
+    CommandSpec("add", "add an item", f"{ITEMS}:cmd_add", _add, brief=True),
     CommandSpec("list", "list items (open tasks unless --all), filtered", f"{ITEMS}:cmd_list",
-                _list, takes_terms=True),
-    CommandSpec("show", "show one item", f"{ITEMS}:cmd_show", _show),
+                _list, takes_terms=True, brief=True),
+    CommandSpec("show", "show one item", f"{ITEMS}:cmd_show", _show, brief=True),
     CommandSpec("done", "mark a task done (a repeating one moves to its next date)",
-                f"{ITEMS}:cmd_done", _done),
+                f"{ITEMS}:cmd_done", _done, brief=True),
     CommandSpec("edit", "open an item in $EDITOR", f"{ITEMS}:cmd_edit", _edit),
-    CommandSpec("search", "full-text search", f"{ITEMS}:cmd_search", _search),
+    CommandSpec("search", "full-text search", f"{ITEMS}:cmd_search", _search, brief=True),
     CommandSpec("watch", "keep the vault ingested while editors change it",
                 f"{ITEMS}:cmd_watch"),
     CommandSpec("doctor", "check files, store and index agree; repair damage (exit 1: problems)",
@@ -349,7 +354,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
                 f"{ITEMS}:cmd_deletes", _deletes),
     CommandSpec("tui", "the full-screen interface (the default)", f"{ITEMS}:cmd_tui"),
     CommandSpec("next", "open tasks by urgency (Taskwarrior's next report)",
-                f"{TASKS}:cmd_next", _next, takes_terms=True),
+                f"{TASKS}:cmd_next", _next, takes_terms=True, brief=True),
     CommandSpec("modify", "change fields and tags of a task, or of every task a filter "
                 "matches", f"{TASKS}:cmd_modify", _modify, takes_terms=True),
     CommandSpec("annotate", "append a dated line to an item's body", f"{TASKS}:cmd_annotate",

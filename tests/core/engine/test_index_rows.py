@@ -57,3 +57,20 @@ def test_open_tasks_leaves_out_only_tasks_a_default_list_hides(tmp_path: Path) -
     assert all(r.kind == "task" and not is_open(r) for r in left_out)
     assert [r for r in every if r.kind != "task" or is_open(r)] == \
         [r for r in kept if r.kind != "task" or is_open(r)]
+
+
+def test_rows_read_in_several_batches_come_back_whole_and_in_path_order(tmp_path: Path) -> None:
+    count = 1207  # more than two of the batches `rows` reads at once
+    index = Index(tmp_path / "index.sqlite")
+    try:
+        with index.transaction() as tx:
+            for n in reversed(range(count)):
+                tx.upsert(Row(path=f"notes/{n:05}.md", doc_id=f"{n:032}", kind="note",
+                              title=f"N{n}", status=None, due=None, scheduled=None,
+                              priority=None, tags=[f"t{n}"], fields={"n": n}, private=False,
+                              mtime_ns=n, size=n, sha="s", problem=None), None)
+        read = index.rows()
+    finally:
+        index.close()
+    assert [(r.title, r.tags, r.fields) for r in read] == \
+        [(f"N{n}", [f"t{n}"], {"n": n}) for n in range(count)]

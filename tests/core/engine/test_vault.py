@@ -82,6 +82,27 @@ def test_delete_is_a_tombstone(vault: Vault) -> None:
     assert vault.index.by_path("notes/gone.md") is None
 
 
+def test_one_scan_notices_every_kind_of_change_in_nested_folders(vault: Vault) -> None:
+    for rel in ("notes/a.md", "notes/deep/er/b.md", "notes/deep/c.md", "d.md", "e.md"):
+        write(vault, rel, f"# {rel}\n")
+    vault.scan()
+    a, b = vault.root / "notes/a.md", vault.root / "notes/deep/er/b.md"
+    stamp = a.stat().st_mtime_ns
+    a.write_text("# A, same size!\n"[: a.stat().st_size])  # same size, new mtime
+    os.utime(a, ns=(stamp + 1, stamp + 1))
+    b.write_text("# b, longer now\n")
+    os.utime(b, ns=(b.stat().st_mtime_ns, 1))  # new size, an mtime from the past
+    write(vault, "notes/deep/er/new.md", "# new\n")
+    (vault.root / "d.md").unlink()
+    (vault.root / "notes/deep/c.md").rename(vault.root / "notes/deep/er/c2.md")
+    report = vault.scan()
+    assert sorted(report.changed) == ["notes/a.md", "notes/deep/er/b.md"]
+    assert report.added == ["notes/deep/er/new.md"]
+    assert report.removed == ["d.md"]
+    assert report.renamed == [("notes/deep/c.md", "notes/deep/er/c2.md")]
+    assert vault.scan().empty
+
+
 @pytest.mark.parametrize("name, data, expected", [
     ("bad-toml.md", b"+++\ntitle = \n+++\nwords\n", "not valid TOML"),
     ("latin1.md", "caf\u00e9".encode("latin-1"), "not valid UTF-8"),

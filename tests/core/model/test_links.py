@@ -9,12 +9,12 @@ from hypothesis import strategies as st
 from solo.core.model.links import (
     Resolver,
     Target,
-    WikiLink,
     field_refs,
     find_wikilinks,
     stem_of,
     wikilinks,
 )
+from solo.core.model.markdown import WikiLink
 
 
 @pytest.mark.parametrize(

@@ -24,8 +24,13 @@ HEAVY = ("solo.core.assistant.answer", "solo.core.assistant.retrieval", "solo.co
          "websockets", "textual", "solo.sync")
 # Loaded only by the commands that use them: templates and daily notes, saving the config.
 UNUSED_BY_ITEM_COMMANDS = (*HEAVY, "solo.core.planning.daily", "tomlkit")
-# The parser alone needs no vault at all.
-NOT_FOR_HELP = (*HEAVY, "solo.core.vault", "automerge", "sqlite3", "solo.tui.cli.items")
+# The parser alone needs no vault at all (nor `dataclasses`: the command table is named tuples).
+NOT_FOR_HELP = (*HEAVY, "solo.core.vault", "automerge", "sqlite3", "solo.tui.cli.items",
+                "dataclasses")
+# An unchanged vault listed: no file is scanned, no document loaded, no link resolved.
+UNUSED_BY_LIST = (*UNUSED_BY_ITEM_COMMANDS, "solo.core.model.markdown", "solo.core.model.links",
+                  "solo.core.engine.crdt_limits", "solo.core.engine.crdt_encode",
+                  "solo.core.career")
 
 
 def loaded_by(*args: str, cwd: Path | None = None) -> tuple[int, set[str]]:
@@ -65,3 +70,13 @@ def test_item_commands_load_no_assistant_sync_or_ui(example_root: Path,
     code, loaded = loaded_by("--vault", str(example_root), *argv)
     assert code == 0
     assert heavy(loaded, UNUSED_BY_ITEM_COMMANDS) == set()
+
+
+@pytest.mark.parametrize("args", [("list",), ("list", "--json"), ("list", "task", "status:next")])
+def test_a_list_of_an_unchanged_vault_loads_no_scanner_documents_or_links(
+        example_root: Path, args: tuple[str, ...]) -> None:
+    code, _ = loaded_by("init", str(example_root))
+    assert code == 0
+    code, loaded = loaded_by("--vault", str(example_root), *args)
+    assert code == 0
+    assert heavy(loaded, UNUSED_BY_LIST) == set()

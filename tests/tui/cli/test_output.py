@@ -34,7 +34,9 @@ def line_by_line(rows: list[Any]) -> str:
 
 
 @pytest.mark.parametrize("title", ["Plain", "Tab\there", "New\nline", "Bell\x07", "Esc \x1b[2J",
-                                   "Bidi \u202eevil", "Sep\u2028x", "Ünïcode ✓"])
+                                   "Bidi \u202eevil", "Sep\u2028x", "Ünïcode ✓",
+                                   # printable to a terminal, not to `str.isprintable`:
+                                   "No\u00a0break", "Wide\u3000space", "Private \ue000"])
 def test_rows_print_as_when_each_part_was_cleaned(capsys: pytest.CaptureFixture[str],
                                                   title: str) -> None:
     rows = [task_row("Before", due="2026-12-01"), task_row(title, status="next"),
@@ -51,6 +53,7 @@ def test_no_rows_print_nothing(capsys: pytest.CaptureFixture[str]) -> None:
       "g": 1.5, "h": True, "i": None, "j": float("nan"), "k": dt.datetime(2026, 1, 1, 10),
       "ü": "é\x1b"}, {"z": []}],
     [{}], [{"a": 1}, 2], [], [1, 2], {"a": [1, {"b": 2}]}, [{1: "int key"}],
+    [{"a": 1}, {"a": 2, 3: "a later int key"}], [{"a": "x"}, {}],
     [{"tags": ["a", "b\n"], "none": [], "mixed": ["a", 1], "deep": [["a"]]}],
 ])
 def test_json_prints_as_json_dump_does(capsys: pytest.CaptureFixture[str], value: Any) -> None:
