@@ -214,7 +214,7 @@ class Replica:
                 self.mirror.pending.mark(doc_id, durable=i == len(docs) - 1)
             self.repo.create_many(docs, origin=self.origin)
             try:
-                with self.mirror.files.folders_synced_once():
+                with self.mirror.files.folders_synced_once(), self.mirror.grouped_writes():
                     for doc_id, doc in docs:
                         self._render(doc_id, doc)
                 for doc_id, doc in docs:  # files and their folders are durable now
@@ -322,6 +322,7 @@ class Replica:
         row = self.index.by_doc(doc_id)
         if row is not None and row.path != rel:
             rel = row.path  # a rename not reconciled yet; the root reconcile moves it
+        self.mirror.finish_group(rel)  # a file of this group at the same path: rows first
         other = self.index.by_path(rel)
         if other is not None and other.doc_id not in (None, doc_id):
             return  # the path is taken; conflict resolution in _reconcile decides
