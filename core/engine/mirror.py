@@ -576,17 +576,16 @@ class FileMirror:
             self.files.write(rel, data)
             st = self.files.lstat(rel)
         assert st is not None
-        self._written_row(rel, doc_id, text, sha, st, origin)
+        self._drop_other_links(rel, doc_id)
+        self._index_row(rel, doc_id, fileformat.split(text), st, sha)
+        self.notify([rel], origin)
 
-    def _written_row(self, rel: str, doc_id: str, text: str, sha: str, st: os.stat_result,
-                     origin: Origin) -> None:
+    def _drop_other_links(self, rel: str, doc_id: str) -> None:
         # No placeholder row first (what `adopt` writes): the row built here replaces any
         # other row of this document, so only its links at the old path need to go.
         other = self.index.by_doc(doc_id)
         if other is not None and other.path != rel:
             self.links.remove(other.path)
-        self._index_row(rel, doc_id, fileformat.split(text), st, sha)
-        self.notify([rel], origin)
 
     @contextlib.contextmanager
     def grouped_writes(self) -> Iterator[None]:
@@ -634,8 +633,15 @@ class FileMirror:
         self._grouped = {}
         self.files.put_staged()
         self.files.stage()
-        for rel, (doc_id, text, sha, origin) in grouped.items():
-            self._written_row(rel, doc_id, text, sha, self.files.lstat(rel), origin)
+        rows = []
+        for rel, (doc_id, text, sha, _) in grouped.items():
+            self._drop_other_links(rel, doc_id)
+            st = self.files.lstat(rel)
+            rows.append(bulk.mirrored(rel, doc_id, fileformat.split(text), st.st_mtime_ns,
+                                      st.st_size, sha))
+        bulk.index_rows(self, rows)  # one transaction per database for the group
+        for rel, (*_, origin) in grouped.items():
+            self.notify([rel], origin)
 
     def write_text(self, rel: str, text: str, origin: Origin = ORIGIN_LOCAL) -> None:
         """Atomically write a file and ingest it (the same path as any editor's edit)."""
