@@ -1,6 +1,7 @@
 """On-disk CRDT store: per document a snapshot plus an append-only, checksummed change log.
 
-Layout under the store root: `<id[:2]>/<id>.snap` (an Automerge `save()`) and `<id>.log`
+Layout under the store root: `<id[:2]>/<id>.snap` (an Automerge `save()`, or a
+new document's few changes as they arrived: `Doc.save_new`) and `<id>.log`
 (frames of `length:u32be crc32:u32be change-bytes`). Every append is fsynced before it
 returns. A torn last frame (a crash mid-append) is ignored on load and cut off by the next
 append. Compaction writes a new snapshot atomically, then empties the log; a crash between
