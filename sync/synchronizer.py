@@ -31,7 +31,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from solo.core.engine.crdt import CrdtError, SyncState, sync_message_heads
+from solo.core.engine.crdt import CrdtError, Doc, SyncState, sync_message_heads
 from solo.core.engine.replica import Replica
 from solo.core.errors import SoloError
 from solo.sync import protocol as p
@@ -87,6 +87,7 @@ class Synchronizer:
         self.max_in_flight = max(1, max_in_flight)
         self.max_requests = max(self.max_in_flight, max_requests)
         self.requests: set[str] = set()       # active, our request not answered yet
+        self.lacking: set[str] = set()        # not held here when the root index named them
         self.background_cap = max(1, self.max_in_flight // 8)
         self.stall_timeout = stall_timeout
         self._on_progress = on_progress or (lambda: None)
@@ -235,7 +236,16 @@ class Synchronizer:
     async def _start(self, doc_id: str) -> None:
         fresh = doc_id not in self.states
         state = self.states.setdefault(doc_id, SyncState())
-        had, data, agreed = await self._run(self._first_message, doc_id, state, fresh)
+        if fresh and doc_id in self.lacking:
+            # A request from nothing, made here: the same message the vault's empty copy
+            # would give, without a trip to the vault's thread (a clone makes a thousand).
+            # Held after all by the time the answer comes (another remote's run stored it):
+            # the answer merges into what is stored, as any sync does.
+            self.lacking.discard(doc_id)
+            had, data, agreed = False, Doc.new().generate_sync_message(state), False
+        else:
+            self.lacking.discard(doc_id)
+            had, data, agreed = await self._run(self._first_message, doc_id, state, fresh)
         if data is None:
             self._finish(doc_id, agreed)
             return
@@ -260,11 +270,13 @@ class Synchronizer:
             return had, data, agreed
 
     def _receive(self, doc_id: str, state: SyncState, data: bytes,
-                 quiet: bool) -> tuple[list[str], bytes | None, bool]:
+                 quiet: bool) -> tuple[list[str], set[str], bytes | None, bool]:
         """Receive, answer; store the new documents held in memory once they are a batch or
-        nothing else is running (`quiet`)."""
+        nothing else is running (`quiet`). Returns the documents the message made wanted
+        (and which of them are not held here), the answer, and whether the exchange ended."""
         with self.replica.vault.lock:
             wanted = self.replica.receive(doc_id, state, data)
+            lacking = self.replica.lacking(wanted) if wanted else set()
             reply = self.replica.generate(doc_id, state)
             done = reply is None or sync_message_heads(reply) == sync_message_heads(data)
             if done and not self.replica.agree_when_stored(doc_id) and self.replica.has(doc_id):
@@ -277,7 +289,7 @@ class Synchronizer:
                 self._revs_later.clear()
             if self.replica.arrived >= self.replica.batch_new or (quiet and done):
                 self.replica.flush()
-            return wanted, reply, done
+            return wanted, lacking, reply, done
 
     def _publish_rev(self, doc_id: str) -> None:
         """A peer that never writes the root index (a JS app) changed this document: put its
@@ -334,7 +346,8 @@ class Synchronizer:
         self.requests.discard(doc_id)
         try:
             quiet = self.pending <= (1 if ours and doc_id not in self.background else 0)
-            wanted, reply, done = await self._run(self._receive, doc_id, state, data, quiet)
+            wanted, lacking, reply, done = await self._run(self._receive, doc_id, state, data,
+                                                           quiet)
         except CrdtError as exc:
             # Hostile or corrupt content: drop this document for this connection.
             message = f"document {doc_id} from the server refused: {exc}"
@@ -345,6 +358,7 @@ class Synchronizer:
             self._finish(doc_id, False)
             return
         if wanted:
+            self.lacking.update(lacking)
             self.schedule(wanted)
         if reply is not None and (self.final_acks or not done):
             if not done and ours:

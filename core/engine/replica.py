@@ -93,6 +93,10 @@ class Replica:
     def has(self, doc_id: str) -> bool:
         return self.repo.exists(doc_id)
 
+    def lacking(self, doc_ids: list[str]) -> set[str]:
+        """Those of these documents that this vault does not hold."""
+        return {doc_id for doc_id in doc_ids if not self.has(doc_id)}
+
     def entries(self) -> dict[str, dict[str, Any]]:
         if not self.has(self.root_id):
             return {}
