@@ -41,7 +41,13 @@ from solo.core.errors import SoloError
 from solo.core.model.ids import is_document_id
 from solo.core.vault import Vault
 from solo.sync.protocol import HEADS_CAPABILITY
-from solo.sync.synchronizer import MAX_IN_FLIGHT, MAX_ROUNDS, Stalled, Synchronizer
+from solo.sync.synchronizer import (
+    MAX_IN_FLIGHT,
+    MAX_REQUESTS,
+    MAX_ROUNDS,
+    Stalled,
+    Synchronizer,
+)
 from solo.sync.transport import (
     PING_INTERVAL,
     PING_TIMEOUT,
@@ -107,6 +113,8 @@ class Options:
     """Tuning (tests shorten the timeouts)."""
 
     max_in_flight: int = MAX_IN_FLIGHT
+    max_requests: int = MAX_REQUESTS
+    """In flight in all, counting requests for documents this vault lacks (see Synchronizer)."""
     ping_interval: float | None = PING_INTERVAL
     ping_timeout: float | None = PING_TIMEOUT
     stall_timeout: float = 30.0
@@ -238,7 +246,8 @@ class RemoteSync:
         sync = self.sync = Synchronizer(
             replica, conn.send, self._run, peer_id=conn.peer_id, server_id=conn.server_id,
             max_in_flight=self.options.max_in_flight, stall_timeout=self.options.stall_timeout,
-            on_progress=self._progress, max_rounds=self.options.max_rounds, final_acks=live)
+            on_progress=self._progress, max_rounds=self.options.max_rounds, final_acks=live,
+            max_requests=self.options.max_requests)
         started = time.monotonic()
         reader = asyncio.create_task(self._read(conn, sync))
         watchdog = asyncio.create_task(self._watchdog(sync))

@@ -7,7 +7,9 @@ through the Replica and answered, until the exchange quiesces. An exchange is do
 have nothing to send after the server's latest message, or when our answer carries the same
 heads as that message (an acknowledgement, which the server does not answer); at that point
 both sides hold the same changes and the Replica records the agreement. At most
-`max_in_flight` exchanges we started wait for the server at once. A `doc-unavailable`
+`max_in_flight` exchanges we started wait for the server at once, besides requests for
+documents we lack (up to `max_requests` in all): those hold no document while they wait, and
+keep the server busy while the vault stores what already arrived. A `doc-unavailable`
 answer means the server lacks the document: we push ours if we have it, else it is simply
 not there yet (the server sends it if it arrives while we stay connected).
 
@@ -29,7 +31,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from solo.core.engine.crdt import CrdtError, SyncState, sync_message_heads
+from solo.core.engine.crdt import CrdtError, Doc, SyncState, sync_message_heads
 from solo.core.engine.replica import Replica
 from solo.core.errors import SoloError
 from solo.sync import protocol as p
@@ -37,6 +39,7 @@ from solo.sync import protocol as p
 log = logging.getLogger(__name__)
 
 MAX_IN_FLIGHT = 16  # within the vault's cache of 32 loaded documents: more only reloads them
+MAX_REQUESTS = 64  # exchanges in flight when requests for documents we lack are among them
 MAX_ROUNDS = 64  # messages from the server in one exchange; a real one converges in 2 or 3
 MAX_UNAVAILABLE_PUSHES = 2
 HEADS_BATCH = 1000  # documents per heads question
@@ -70,7 +73,7 @@ class Synchronizer:
                  max_in_flight: int = MAX_IN_FLIGHT, stall_timeout: float = 30.0,
                  on_progress: Callable[[], None] | None = None,
                  max_rounds: int = MAX_ROUNDS, batch_new: int = BATCH_NEW,
-                 final_acks: bool = True) -> None:
+                 final_acks: bool = True, max_requests: int = MAX_REQUESTS) -> None:
         self.replica = replica
         self.final_acks = final_acks
         """False (a run that disconnects when quiet): an exchange's last message, which
@@ -82,6 +85,9 @@ class Synchronizer:
         self.peer_id = peer_id
         self.server_id = server_id
         self.max_in_flight = max(1, max_in_flight)
+        self.max_requests = max(self.max_in_flight, max_requests)
+        self.requests: set[str] = set()       # active, our request not answered yet
+        self.lacking: set[str] = set()        # not held here when the root index named them
         self.background_cap = max(1, self.max_in_flight // 8)
         self.stall_timeout = stall_timeout
         self._on_progress = on_progress or (lambda: None)
@@ -144,7 +150,8 @@ class Synchronizer:
         self._pump()
 
     def _pump(self) -> None:
-        while self.queue and len(self.active) < self.max_in_flight:
+        while self.queue and len(self.active) - len(self.requests) < self.max_in_flight \
+                and len(self.active) < self.max_requests:
             doc_id = next(iter(self.queue))
             del self.queue[doc_id]
             self.active[doc_id] = None
@@ -229,13 +236,26 @@ class Synchronizer:
     async def _start(self, doc_id: str) -> None:
         fresh = doc_id not in self.states
         state = self.states.setdefault(doc_id, SyncState())
-        had, data, agreed = await self._run(self._first_message, doc_id, state, fresh)
+        if fresh and doc_id in self.lacking:
+            # A request from nothing, made here: the same message the vault's empty copy
+            # would give, without a trip to the vault's thread (a clone makes a thousand).
+            # Held after all by the time the answer comes (another remote's run stored it):
+            # the answer merges into what is stored, as any sync does.
+            self.lacking.discard(doc_id)
+            had, data, agreed = False, Doc.new().generate_sync_message(state), False
+        else:
+            self.lacking.discard(doc_id)
+            had, data, agreed = await self._run(self._first_message, doc_id, state, fresh)
         if data is None:
             self._finish(doc_id, agreed)
             return
         kind = p.Sync if had else p.Request
         self.active[doc_id] = time.monotonic()
+        if not had:
+            self.requests.add(doc_id)  # holds nothing until answered: room for another
         await self._out(kind(self.peer_id, self.server_id, doc_id, data))
+        if not had:
+            self._pump()
 
     def _first_message(self, doc_id: str, state: SyncState,
                        fresh: bool) -> tuple[bool, bytes | None, bool]:
@@ -250,11 +270,13 @@ class Synchronizer:
             return had, data, agreed
 
     def _receive(self, doc_id: str, state: SyncState, data: bytes,
-                 quiet: bool) -> tuple[list[str], bytes | None, bool]:
+                 quiet: bool) -> tuple[list[str], set[str], bytes | None, bool]:
         """Receive, answer; store the new documents held in memory once they are a batch or
-        nothing else is running (`quiet`)."""
+        nothing else is running (`quiet`). Returns the documents the message made wanted
+        (and which of them are not held here), the answer, and whether the exchange ended."""
         with self.replica.vault.lock:
             wanted = self.replica.receive(doc_id, state, data)
+            lacking = self.replica.lacking(wanted) if wanted else set()
             reply = self.replica.generate(doc_id, state)
             done = reply is None or sync_message_heads(reply) == sync_message_heads(data)
             if done and not self.replica.agree_when_stored(doc_id) and self.replica.has(doc_id):
@@ -267,7 +289,7 @@ class Synchronizer:
                 self._revs_later.clear()
             if self.replica.arrived >= self.replica.batch_new or (quiet and done):
                 self.replica.flush()
-            return wanted, reply, done
+            return wanted, lacking, reply, done
 
     def _publish_rev(self, doc_id: str) -> None:
         """A peer that never writes the root index (a JS app) changed this document: put its
@@ -321,9 +343,11 @@ class Synchronizer:
         ours = doc_id in self.active
         if ours:
             self.active[doc_id] = None  # answered; processing
+        self.requests.discard(doc_id)
         try:
             quiet = self.pending <= (1 if ours and doc_id not in self.background else 0)
-            wanted, reply, done = await self._run(self._receive, doc_id, state, data, quiet)
+            wanted, lacking, reply, done = await self._run(self._receive, doc_id, state, data,
+                                                           quiet)
         except CrdtError as exc:
             # Hostile or corrupt content: drop this document for this connection.
             message = f"document {doc_id} from the server refused: {exc}"
@@ -334,6 +358,7 @@ class Synchronizer:
             self._finish(doc_id, False)
             return
         if wanted:
+            self.lacking.update(lacking)
             self.schedule(wanted)
         if reply is not None and (self.final_acks or not done):
             if not done and ours:
@@ -354,6 +379,7 @@ class Synchronizer:
         if doc_id not in self.states:
             return
         self.counters.messages_in += 1
+        self.requests.discard(doc_id)
         pushes = self.pushes.get(doc_id, 0)
         if pushes < MAX_UNAVAILABLE_PUSHES and await self._run(self.replica.has, doc_id):
             self.pushes[doc_id] = pushes + 1
@@ -371,6 +397,7 @@ class Synchronizer:
     def _finish(self, doc_id: str, agreed: bool) -> None:
         if self.active.pop(doc_id, "absent") == "absent":
             return
+        self.requests.discard(doc_id)
         self.background.discard(doc_id)
         self.counters.finished += 1
         if agreed:

@@ -165,6 +165,17 @@ class Doc:
         with self._call("cannot save document") as raw:
             return bytes(raw.save())
 
+    def save_new(self, max_changes: int = 16) -> bytes:
+        """Bytes that load back as this document, for storing one that just arrived: its
+        changes as they are (already compressed chunks; no pass over the whole document)
+        when it has at most `max_changes`, else `save()` (many changes load slower than one
+        compacted document)."""
+        with self._call("cannot save document") as raw:
+            changes = raw.get_changes([])
+            if not changes or len(changes) > max_changes:
+                return bytes(raw.save())
+            return b"".join(bytes(c.bytes) for c in changes)
+
     def actor(self) -> bytes:
         with self._call("cannot read actor") as raw:
             return bytes(raw.get_actor())

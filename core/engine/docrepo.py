@@ -222,10 +222,12 @@ class DocRepo:
 
     def create_many(self, docs: Sequence[tuple[str, Doc]], origin: Origin = ORIGIN_LOCAL) -> None:
         """Store new documents (a peer's, arrived in memory) as first snapshots made durable
-        by one file-system sync for all of them (group commit); they stay loaded."""
+        by one file-system sync for all of them (group commit); they stay loaded. A snapshot
+        is the document's few changes as they arrived when that is all it holds
+        (`Doc.save_new`); the first compaction makes it a `save()`."""
         if not docs:
             return
-        self.storage.create_many([(doc_id, doc.save()) for doc_id, doc in docs])
+        self.storage.create_many([(doc_id, doc.save_new()) for doc_id, doc in docs])
         for doc_id, doc in docs:
             self._unsaved.pop(doc_id, None)
             self._remember(doc_id, doc)

@@ -2,7 +2,8 @@
 
 Everything the file mirror and the replica do to a user's file goes through a `VaultFiles`,
 so a test can wrap it (count reads and writes, inject faults) without patching `os`.
-Writes are always atomic (temp file in the same folder, fsync, rename, fsync the folder).
+Writes are always atomic (temp file in the same folder, fsync, rename, fsync the folder);
+a group of new files can share one sync before their renames (`stage`, `put_staged`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,14 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-from solo.core.engine.fsutil import atomic_write_bytes, fsync_dir, is_temp_name
+from solo.core.engine.fsutil import (
+    atomic_write_bytes,
+    fsync_dir,
+    is_temp_name,
+    sync_files,
+    temp_name,
+    write_temp,
+)
 from solo.core.engine.paths import resolve_inside
 from solo.core.errors import SoloError
 
@@ -71,6 +79,7 @@ class VaultFiles:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._folders: set[Path] | None = None  # inside `folders_synced_once`
+        self._staged: list[tuple[Path, Path]] | None = None  # (temp, target) while staging
 
     @contextlib.contextmanager
     def folders_synced_once(self) -> Iterator[None]:
@@ -85,6 +94,41 @@ class VaultFiles:
                 folders, self._folders = self._folders, None
                 for folder in sorted(folders or ()):
                     fsync_dir(folder)
+
+    @property
+    def staging(self) -> bool:
+        """True while `write` stages files (see `stage`)."""
+        return self._staged is not None
+
+    def stage(self) -> None:
+        """From now on `write` puts each file's bytes in its temp file beside the target, not
+        fsynced and not in place: `put_staged` makes them all durable with one file-system
+        sync and then moves each into place (group commit of many new files)."""
+        if self._staged is None:
+            self._staged = []
+
+    def put_staged(self) -> None:
+        """Make the staged files' bytes durable at once, then rename each into place (its
+        folder is synced by `folders_synced_once`, which the caller holds); stops staging.
+        A crash before a rename leaves only a temp file (ignored, swept) and the old file."""
+        staged, self._staged = self._staged, None
+        if not staged:
+            return
+        try:
+            sync_files([tmp for tmp, _ in staged], ())
+            while staged:
+                tmp, target = staged[0]
+                os.replace(tmp, target)
+                staged.pop(0)
+        finally:
+            for tmp, _ in staged:
+                tmp.unlink(missing_ok=True)
+
+    def drop_staged(self) -> None:
+        """Stop staging; the staged temp files are removed, nothing is put in place."""
+        staged, self._staged = self._staged, None
+        for tmp, _ in staged or ():
+            tmp.unlink(missing_ok=True)
 
     def path(self, rel: str) -> Path:
         return self.root / rel
@@ -114,7 +158,15 @@ class VaultFiles:
 
     def write(self, rel: str, data: bytes) -> None:
         path = self.path(rel)
-        atomic_write_bytes(path, data, sync_dir=self._folders is None)
+        if self._staged is not None:
+            if self._folders is None:
+                raise RuntimeError("staged writes need folders_synced_once around them")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = temp_name(path)
+            write_temp(tmp, data, path)
+            self._staged.append((tmp, path))
+        else:
+            atomic_write_bytes(path, data, sync_dir=self._folders is None)
         if self._folders is not None:
             self._folders.add(path.parent)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -46,12 +47,10 @@ def is_temp_name(name: str) -> bool:
     return ".solo-tmp-" in name
 
 
-def atomic_write_bytes(target: Path, data: bytes, mode: int | None = None, *,
-                       sync_dir: bool = True) -> None:
-    """Replace `target` with `data` so that a crash leaves either the old or the new bytes
-    (`sync_dir=False`: the caller fsyncs the folder, e.g. once for many files)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = temp_name(target)
+def write_temp(tmp: Path, data: bytes, target: Path, mode: int | None = None, *,
+                   fsync: bool = False) -> None:
+    """Create the temp file `tmp` for `target` holding `data` (with `target`'s mode, if it
+    exists), fsynced only when asked; removed again if anything fails."""
     if mode is None:
         try:
             mode = target.stat().st_mode & 0o7777
@@ -63,12 +62,22 @@ def atomic_write_bytes(target: Path, data: bytes, mode: int | None = None, *,
         while view:
             written = os.write(fd, view)
             view = view[written:]
-        os.fsync(fd)
+        if fsync:
+            os.fsync(fd)
     except BaseException:
         os.close(fd)
         tmp.unlink(missing_ok=True)
         raise
     os.close(fd)
+
+
+def atomic_write_bytes(target: Path, data: bytes, mode: int | None = None, *,
+                       sync_dir: bool = True) -> None:
+    """Replace `target` with `data` so that a crash leaves either the old or the new bytes
+    (`sync_dir=False`: the caller fsyncs the folder, e.g. once for many files)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = temp_name(target)
+    write_temp(tmp, data, target, mode, fsync=True)
     try:
         os.replace(tmp, target)
     except BaseException:
@@ -76,3 +85,30 @@ def atomic_write_bytes(target: Path, data: bytes, mode: int | None = None, *,
         raise
     if sync_dir:
         fsync_dir(target.parent)
+
+
+def sync_files(files: Sequence[Path], folders: Iterable[Path]) -> None:
+    """Make `files` and the entries in `folders` durable: one `syncfs` of their file system
+    where Linux offers it, else an fsync of each."""
+    if _syncfs(files[0]):
+        return
+    for path in files:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    for folder in folders:
+        fsync_dir(folder)
+
+
+def _syncfs(path: Path) -> bool:
+    lib = libc()
+    syncfs = getattr(lib, "syncfs", None) if lib is not None else None
+    if syncfs is None:
+        return False
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        return bool(syncfs(fd) == 0)
+    finally:
+        os.close(fd)

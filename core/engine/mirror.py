@@ -11,6 +11,7 @@ Callers hold the vault lock.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat as stat_module
 from collections.abc import Callable, Iterable, Iterator
@@ -85,6 +86,8 @@ class FileMirror:
         self.quarantine_dir = solo_dir / "quarantine"
         self.events: Listeners[FileEvent] = Listeners()
         self._seen: dict[str, tuple[tuple[int, int, int, int], str]] = {}
+        # Inside `grouped_writes`: rows of files written but not yet in place, by path.
+        self._grouped: dict[str, tuple[str, str, str, Origin]] | None = None
         self.bad_names: set[str] = set()  # names the last walk skipped (not UTF-8), printable
         # One-shot commands (`solo done`, `add`, ...) leave a changed document's root `rev` to
         # the next process that syncs, watches or checks (`fix_dirty_revs`): updating it means
@@ -546,14 +549,16 @@ class FileMirror:
         """Render the document once and write it to `rel` when the bytes differ; its index
         row is built from that text (the file is not read back, nor ingested again)."""
         if is_attachment_doc(doc) or is_attachment_path(rel):
-            try:
-                kept = self.attachments.write(rel, doc_id, doc, origin)
-            except NotAnAttachment as exc:
-                raise BadDocument(f"{exc} (at the attachment path {rel})") from None
+            with self._ungrouped():
+                try:
+                    kept = self.attachments.write(rel, doc_id, doc, origin)
+                except NotAnAttachment as exc:
+                    raise BadDocument(f"{exc} (at the attachment path {rel})") from None
             if kept is not None:
                 raise NotMirroredError(rel, kept)
             self.notify([rel], origin)
             return
+        self.finish_group(rel)
         text = render_doc(doc)
         data = text.encode("utf-8")
         sha = content_sha(data)
@@ -571,17 +576,81 @@ class FileMirror:
             if reason is not None:
                 raise NotMirroredError(rel, reason)
             current_sha = content_sha(current) if current is not None else None
+        if self._grouped is not None:
+            if current_sha != sha:
+                self.files.write(rel, data)  # staged: in place, with its row, in finish_group
+            self._grouped[rel] = (doc_id, text, sha, origin)
+            return
         if current_sha != sha:
             self.files.write(rel, data)
             st = self.files.lstat(rel)
         assert st is not None
+        self._drop_other_links(rel, doc_id)
+        self._index_row(rel, doc_id, fileformat.split(text), st, sha)
+        self.notify([rel], origin)
+
+    def _drop_other_links(self, rel: str, doc_id: str) -> None:
         # No placeholder row first (what `adopt` writes): the row built here replaces any
         # other row of this document, so only its links at the old path need to go.
         other = self.index.by_doc(doc_id)
         if other is not None and other.path != rel:
             self.links.remove(other.path)
-        self._index_row(rel, doc_id, fileformat.split(text), st, sha)
-        self.notify([rel], origin)
+
+    @contextlib.contextmanager
+    def grouped_writes(self) -> Iterator[None]:
+        """Within (under `files.folders_synced_once`): `write_doc` stages each file instead
+        of fsyncing it on its own, and `finish_group` (also run on leaving) makes the staged
+        bytes durable with one file-system sync, moves them into place, and only then writes
+        their index rows. The caller keeps a crash journal for the window (the replica's
+        `pending/`): after a crash a file is either in place whole or rendered again.
+
+        Until `finish_group`, the index does not show the group's files: a caller about to
+        write at or look up a path of the group calls `finish_group(path)` first."""
+        if self._grouped is not None:
+            yield
+            return
+        self._grouped = {}
+        self.files.stage()
+        try:
+            yield
+            self.finish_group()
+        finally:
+            self._grouped = None
+            self.files.drop_staged()
+
+    @contextlib.contextmanager
+    def _ungrouped(self) -> Iterator[None]:
+        """Write through at once within a group (attachments keep their own write path)."""
+        if self._grouped is None:
+            yield
+            return
+        self.finish_group()
+        self._grouped = None
+        self.files.drop_staged()  # (nothing is staged after finish_group)
+        try:
+            yield
+        finally:
+            self._grouped = {}
+            self.files.stage()
+
+    def finish_group(self, touching: str | None = None) -> None:
+        """Put the staged files in place and write their rows (with `touching`, only when
+        that path is one of them); the group goes on."""
+        grouped = self._grouped
+        if not grouped or (touching is not None and touching not in grouped):
+            return
+        self._grouped = {}
+        self.files.put_staged()
+        self.files.stage()
+        rows = []
+        for rel, (doc_id, text, sha, _) in grouped.items():
+            self._drop_other_links(rel, doc_id)
+            st = self.files.lstat(rel)
+            rows.append(bulk.mirrored(rel, doc_id, fileformat.split(text), st.st_mtime_ns,
+                                      st.st_size, sha))
+        bulk.index_rows(self, rows)  # one transaction per database for the group
+        for rel, (*_, origin) in grouped.items():
+            self.notify([rel], origin)
 
     def write_text(self, rel: str, text: str, origin: Origin = ORIGIN_LOCAL) -> None:
         """Atomically write a file and ingest it (the same path as any editor's edit)."""

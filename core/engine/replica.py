@@ -99,6 +99,10 @@ class Replica:
     def has(self, doc_id: str) -> bool:
         return self.repo.exists(doc_id)
 
+    def lacking(self, doc_ids: list[str]) -> set[str]:
+        """Those of these documents that this vault does not hold."""
+        return {doc_id for doc_id in doc_ids if not self.has(doc_id)}
+
     def entries(self) -> dict[str, dict[str, Any]]:
         if not self.has(self.root_id):
             return {}
@@ -227,7 +231,7 @@ class Replica:
                 self.mirror.pending.mark(doc_id, durable=i == len(docs) - 1)
             self.repo.create_many(docs, origin=self.origin)
             try:
-                with self.mirror.files.folders_synced_once():
+                with self.mirror.files.folders_synced_once(), self.mirror.grouped_writes():
                     for doc_id, doc in docs:
                         self._render(doc_id, doc)
                         self._unsettle_unless_placed(doc_id)
@@ -338,6 +342,7 @@ class Replica:
         row = self.index.by_doc(doc_id)
         if row is not None and row.path != rel:
             rel = row.path  # a rename not reconciled yet; the root reconcile moves it
+        self.mirror.finish_group(rel)  # a file of this group at the same path: rows first
         other = self.index.by_path(rel)
         if other is not None and other.doc_id not in (None, doc_id):
             return  # the path is taken; conflict resolution in _reconcile decides

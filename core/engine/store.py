@@ -1,6 +1,7 @@
 """On-disk CRDT store: per document a snapshot plus an append-only, checksummed change log.
 
-Layout under the store root: `<id[:2]>/<id>.snap` (an Automerge `save()`) and `<id>.log`
+Layout under the store root: `<id[:2]>/<id>.snap` (an Automerge `save()`, or a
+new document's few changes as they arrived: `Doc.save_new`) and `<id>.log`
 (frames of `length:u32be crc32:u32be change-bytes`). Every append is fsynced before it
 returns. A torn last frame (a crash mid-append) is ignored on load and cut off by the next
 append. Compaction writes a new snapshot atomically, then empties the log; a crash between
@@ -14,11 +15,11 @@ from __future__ import annotations
 import os
 import struct
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from solo.core.engine.crdt import CrdtError, Doc
-from solo.core.engine.fsutil import atomic_write_bytes, fsync_dir, libc, temp_name
+from solo.core.engine.fsutil import atomic_write_bytes, fsync_dir, sync_files, temp_name
 from solo.core.engine.integrity import log_damage
 from solo.core.errors import SoloError
 from solo.core.model.ids import is_document_id
@@ -233,33 +234,6 @@ class DocStore:
             os.fsync(fd)
         finally:
             os.close(fd)
-
-
-def sync_files(files: Sequence[Path], folders: Iterable[Path]) -> None:
-    """Make `files` and the entries in `folders` durable: one `syncfs` of their file system
-    where Linux offers it, else an fsync of each."""
-    if _syncfs(files[0]):
-        return
-    for path in files:
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-    for folder in folders:
-        fsync_dir(folder)
-
-
-def _syncfs(path: Path) -> bool:
-    lib = libc()
-    syncfs = getattr(lib, "syncfs", None) if lib is not None else None
-    if syncfs is None:
-        return False
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        return bool(syncfs(fd) == 0)
-    finally:
-        os.close(fd)
 
 
 def _read_fd(fd: int) -> bytes:

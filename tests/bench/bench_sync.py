@@ -84,10 +84,14 @@ print(json.dumps({"seconds": time.perf_counter() - t0, "sync_seconds": report.se
 
 
 def phase(root: Path, url: str, token: str, mode: str, root_id: str = "",
-          profile: Path | None = None) -> dict[str, float]:
+          profile: Path | None = None, code: str = "") -> dict[str, float]:
+    """One sync run in its own process; `code`: a folder holding another `solo` package
+    (a baseline, see BASELINE) to run instead of this checkout's."""
     env = dict(os.environ)
     if profile is not None:
         env["SOLO_BENCH_PROFILE_OUT"] = str(profile)
+    if code:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [code, env.get("PYTHONPATH")]))
     out = subprocess.run([sys.executable, "-c", _PHASE, str(root), url, token, mode, root_id],
                          check=True, capture_output=True, text=True, timeout=3600, env=env)
     return json.loads(out.stdout)
@@ -270,6 +274,10 @@ CLONE_SIZE = int(os.environ.get("SOLO_BENCH_CLONE_SIZE", "1000"))
 RECONNECT_SIZE = int(os.environ.get("SOLO_BENCH_RECONNECT_SIZE", "10000"))
 PROFILE_TOP = int(os.environ.get("SOLO_BENCH_PROFILE_TOP", "14"))
 CLONE_PAIRS = int(os.environ.get("SOLO_BENCH_CLONE_PAIRS", "3"))
+# A folder holding a baseline's `solo` package, to clone with it too in every pair (before
+# and after in one run):  mkdir -p /tmp/base/solo && touch /tmp/base/solo/__init__.py &&
+#   git archive main core sync tui | tar -x -C /tmp/base/solo;  SOLO_BENCH_BASELINE=/tmp/base
+BASELINE = os.environ.get("SOLO_BENCH_BASELINE", "")
 
 
 def top_of(profile: Path, title: str, count: int = PROFILE_TOP) -> list[str]:
@@ -307,7 +315,8 @@ def test_clone_push_reconnect_against_js(tmp_path: Path) -> None:
     through `solo serve`, and a reconnect with nothing changed at RECONNECT_SIZE documents.
 
     `pytest -s tests/bench/bench_sync.py -k against_js -o addopts=''`; SOLO_BENCH_PROFILE=1
-    also profiles the Solo clone (client and server) and prints where the time goes."""
+    also profiles the Solo clone (client and server) and prints where the time goes;
+    SOLO_BENCH_BASELINE also clones with a baseline's code in every pair (its own ratio)."""
     profiling = bool(os.environ.get("SOLO_BENCH_PROFILE"))
     lines = []
     size = CLONE_SIZE
@@ -318,12 +327,20 @@ def test_clone_push_reconnect_against_js(tmp_path: Path) -> None:
     root_id, doc_urls = _made_vault(source, a_root)
     server_prof = tmp_path / "server.prof" if profiling else None
     client_prof = tmp_path / "client.prof" if profiling else None
-    ratios = []
+    base_prof = tmp_path / "baseline.prof" if profiling and BASELINE else None
+    ratios: list[float] = []
+    base_ratios: list[float] = []
     with solo_server(tmp_path / "solo-server", server_prof) as (url, token):
         push_solo = phase(a_root, url, token, "push")
         lines.append(f"[solo serve] push by Solo: {push_solo['sync_seconds']:.2f} s")
         for pair in range(CLONE_PAIRS):  # Solo, JS, Solo, JS...: each ratio from neighbours
             b_root = tmp_path / f"b{pair}"
+            base = None
+            if BASELINE:
+                base = phase(b_root, url, token, "clone", root_id,
+                             base_prof if pair == 0 else None, code=BASELINE)
+                assert base["unavailable"] == 0 and files(a_root) == files(b_root)
+                shutil.rmtree(b_root)
             clone = phase(b_root, url, token, "clone", root_id,
                           client_prof if pair == 0 else None)
             assert clone["unavailable"] == 0
@@ -337,8 +354,15 @@ def test_clone_push_reconnect_against_js(tmp_path: Path) -> None:
                          f"init and scan, peak RSS {clone['rss_mb']:.0f} MB); the JS client "
                          f"pulls the same {len(doc_urls)} documents in {jsr['seconds']:.2f} s "
                          f"(peak RSS {jsr['rss_mb']:.0f} MB): ratio {ratios[-1]:.2f}")
+            if base is not None:
+                base_ratios.append(base["sync_seconds"] / jsr["seconds"])
+                lines.append(f"    baseline clone {base['sync_seconds']:.2f} s (peak RSS "
+                             f"{base['rss_mb']:.0f} MB): ratio {base_ratios[-1]:.2f}")
     lines.append(f"  clone ratio Solo/JS client, median of {len(ratios)}: "
                  f"{statistics.median(ratios):.2f} (target <= 1, aim 0.5)")
+    if base_ratios:
+        lines.append(f"  baseline clone ratio Solo/JS client, median of {len(base_ratios)}: "
+                     f"{statistics.median(base_ratios):.2f}")
     push_prof = tmp_path / "push-js.prof" if profiling else None
     with js_server(tmp_path / "js-server") as (url, token):
         push_js = phase(a_root, url, token, "push", profile=push_prof)
@@ -354,6 +378,9 @@ def test_clone_push_reconnect_against_js(tmp_path: Path) -> None:
                         "the Solo client's clone, event loop thread")
         lines += top_of(client_prof.with_name("client.prof.worker"),
                         "the Solo client's clone, vault I/O thread")
+        if base_prof is not None:
+            lines += top_of(base_prof.with_name("baseline.prof.worker"),
+                            "the baseline client's clone, vault I/O thread")
         lines += top_of(server_prof, "solo serve (push, clone, JS pull)")
         assert push_prof is not None  # idle threads here mean the time is the JS server's
         lines += top_of(push_prof.with_name("push-js.prof.loop"),

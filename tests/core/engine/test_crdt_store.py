@@ -152,3 +152,19 @@ def test_empty_snapshot_is_reported_as_corruption(tmp_path: Path) -> None:
     (tmp_path / doc_id[:2] / f"{doc_id}.snap").write_bytes(b"")
     with pytest.raises(StoreError, match="empty"):
         store.load(doc_id)
+
+
+def test_a_new_document_is_stored_as_its_few_changes_and_loads_back(tmp_path: Path) -> None:
+    doc = Doc.new()
+    for i in range(3):
+        with doc.change() as edit:
+            edit.set_text(["body"], f"line {i}\n" * (i + 1))
+    data = doc.save_new(max_changes=3)
+    assert data == b"".join(doc.changes_since([]))  # as they are: no save() pass
+    again = Doc.load(data)
+    assert again.heads() == doc.heads() and again.to_python() == doc.to_python()
+    assert doc.save_new(max_changes=2) == doc.save()  # a longer history is compacted
+    store = DocStore(tmp_path / "store")
+    doc_id = new_document_id()
+    store.create_many([(doc_id, data)])
+    assert store.load(doc_id).to_python() == doc.to_python()

@@ -108,3 +108,44 @@ def test_clone_through_a_server_in_small_batches(tmp_path: Path, server: ServerT
     finally:
         a.close()
         b.close()
+
+
+def _claim(vault: Vault, rel: str, body: str) -> None:
+    """A second document listed at a path another document holds (two devices made it)."""
+    from solo.core.engine.crdt import Doc
+    from solo.core.model.ids import new_document_id
+
+    doc_id = new_document_id()
+    doc = Doc.new(vault.actor)
+    with doc.change() as edit:
+        edit.put(["meta"], {})
+        edit.put(["head"], "")
+        edit.set_text(["body"], body)
+    vault.repo.create(doc_id, doc)
+    vault.repo.set_root_entry(doc_id, path=rel, kind="note", deleted=False)
+
+
+def test_a_group_with_two_documents_at_one_path_lands_as_one_at_a_time(tmp_path: Path) -> None:
+    """Files written as a group (one sync, rows after the renames) reach the same files as
+    documents stored one by one: two claims of one path end as the file and its conflict."""
+    a = _source(tmp_path, 3)
+    for i in range(3):
+        _claim(a, f"notes/n{i}.md", f"the other note {i}\n")
+    results = []
+    for name, batch in (("grouped", 100), ("one-by-one", 0)):
+        b = Vault.init(tmp_path / name, root_id=a.root_id)
+        src, dst = Replica(a, "peer"), Replica(b, "peer")
+        dst.batch_new = batch
+        try:
+            _exchange(src, dst, [a.root_id])
+            _exchange(src, dst, dst.wanted())
+            dst.flush()
+            assert not b.mirror.pending.ids()
+            results.append(files(b))
+            assert sorted(r.path for r in b.rows()) == sorted(results[-1])
+        finally:
+            src.close()
+            dst.close()
+            b.close()
+    assert results[0] == results[1] and len(results[0]) == 6
+    a.close()

@@ -44,6 +44,29 @@ def test_one_remote_change_reads_and_writes_its_file_once_at_most(tmp_path: Path
     assert b.read(item.path).body == "first words, then more\n"
 
 
+def test_a_grouped_clone_writes_each_file_once_and_its_scan_reads_none(tmp_path: Path) -> None:
+    a = Vault.init(tmp_path / "a")
+    for i in range(30):
+        a.create("note", f"Clone {i}", body=f"words {i}\n")
+    Vault.init(tmp_path / "b", root_id=a.root_id).close()
+    files = CountingFiles((tmp_path / "b").resolve())
+    b = Vault(tmp_path / "b", files=files)
+    link = Link(Replica(a, "peer"), Replica(b, "peer"))
+    link.b.batch_new = 24  # as a connection sets it: new documents stored in groups
+    link.sync()
+    link.b.flush()
+    paths = sorted(r.path for r in a.rows())
+    assert sorted(r.path for r in b.rows()) == paths
+    assert all(files.writes[rel] == 1 for rel in paths) and not files.reads
+    b.scan()  # what the clone wrote is not read again
+    assert not files.reads
+    assert b.ingest(paths) == {}
+    link.a.close()
+    link.b.close()
+    a.close()
+    b.close()
+
+
 def test_a_local_edit_on_disk_is_kept_when_a_remote_change_lands(tmp_path: Path) -> None:
     a, b, files, link = counted_pair(tmp_path)
     item = a.create("note", "Both", body="one\n\ntwo\n")
