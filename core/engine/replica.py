@@ -234,8 +234,8 @@ class Replica:
                 with self.mirror.files.folders_synced_once(), self.mirror.grouped_writes():
                     for doc_id, doc in docs:
                         self._render(doc_id, doc)
-                        self._unsettle_unless_placed(doc_id)
                 for doc_id, doc in docs:  # files and their folders are durable now
+                    self._unsettle_unless_placed(doc_id)  # (rows are written by now too)
                     self.mirror.pending.clear(doc_id)
                     if not arrived[doc_id]:
                         continue  # more is coming: agreed when its exchange ends
