@@ -11,13 +11,14 @@ The parser is built from `solo.tui.cli.table.COMMANDS` alone; a command's module
 from __future__ import annotations
 
 import argparse
-import gc
+import contextlib
 import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from solo.core.engine.gcpause import gc_paused
 from solo.tui.cli.table import COMMANDS, CommandSpec
 
 Handler = Callable[[argparse.Namespace], int]
@@ -93,9 +94,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             build_parser().parse_args(words)  # reports the unknown arguments, exit 2
         args.terms.extend(extra)
     name = args.command or "tui"
-    pause = _spec(name).brief and gc.isenabled()
-    if pause:  # (enabled again after: tests and the TUI run commands in one process)
-        gc.disable()
+    # A brief command frees what it builds by reference counting: collections would only
+    # walk the rows it just read (enabled again after: tests and the TUI run commands in
+    # one process).
+    with gc_paused() if _spec(name).brief else contextlib.nullcontext():
+        return _run(name, args)
+
+
+def _run(name: str, args: argparse.Namespace) -> int:
     try:
         return resolve(name)(args)
     except KeyboardInterrupt:
@@ -111,9 +117,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"solo: unexpected error: {type(exc).__name__}: {exc} "
               "(set SOLO_DEBUG=1 for details)", file=sys.stderr)
         return 1
-    finally:
-        if pause:
-            gc.enable()
 
 
 def entry() -> None:
