@@ -264,6 +264,8 @@ class RemoteSync:
                 await self._follow_up(sync, replica, reader, watchdog)
             report.seconds += time.monotonic() - started
             self._set_status(state=UP_TO_DATE, pending=0, last_synced=time.time())
+            if live:  # (so the first edit from a peer is not a whole comparison)
+                await self._run(replica.settle)
             if live and self.options.subscribe_all:
                 sync.subscribe(await self._run(self._all_docs, replica))
             if live:

@@ -362,6 +362,31 @@ class Replica:
         if record:
             self.mirror.record_rev(doc_id, doc)
 
+    def settle(self) -> None:
+        """After a connection's first exchange, when every root entry has a file row or is a
+        tombstone already applied, let the next rev-only root change take the short way
+        (`_quick_reconcile`); else the first edit after connecting waits for a whole
+        comparison (seconds at 30,000 notes). Reads the keys, not the entries."""
+        with self.vault.lock:
+            if self._settled or not self.has(self.root_id):
+                return
+            indexed = self.index.doc_ids()
+            loose = [doc_id for doc_id in self.repo.root_doc().keys(["files"])
+                     if is_document_id(doc_id) and doc_id not in indexed]
+            if len(loose) > QUICK_RECONCILE_MAX:
+                return
+            for doc_id in loose:
+                entry = self.repo.root_entry(doc_id)
+                if entry is None or entry.get("deleted") is not True or not self.has(doc_id):
+                    return
+                try:
+                    check_relative_path(entry.get("path"))
+                except UnsafePath:
+                    return
+                if self._state(doc_id, entry) != "deleted":
+                    return
+            self._settled = True
+
     def _unsettle_unless_placed(self, doc_id: str) -> None:
         """A document left without a file row (its entry not here yet, a file kept beside
         it): the next root change compares every entry again, which retries it."""

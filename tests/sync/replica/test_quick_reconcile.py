@@ -85,3 +85,38 @@ def test_renames_deletes_and_new_notes_among_rev_changes_are_all_applied(pair: P
     a.scan()
     link.sync()
     assert (b.root / paths[9]).read_text() == "after the rename\n"
+
+
+def test_settled_after_connecting_the_first_edit_arrives(pair: Pair) -> None:
+    a, b, link = pair
+    paths = _notes(a, 6)
+    (a.root / paths[5]).unlink()  # a tombstone among the entries: already applied
+    a.scan()
+    link.sync()
+    b.scan()
+    link.b.settle()
+    (a.root / paths[2]).write_text("first edit after connecting\n")
+    a.scan()
+    link.sync()
+    assert (b.root / paths[2]).read_text() == "first edit after connecting\n"
+
+
+def test_an_entry_without_a_file_row_keeps_the_whole_comparison(pair: Pair) -> None:
+    a, b, link = pair
+    paths = _notes(a, 3)
+    link.sync()
+    b.scan()
+    # B's row and file of one note are gone behind Solo's back (a restore from an old backup
+    # of .solo/ and the folder): the whole comparison puts the note back, so settling must
+    # not skip it.
+    b.index.remove(paths[1])
+    (b.root / paths[1]).unlink()
+    fresh = Replica(b, "peer")
+    fresh.settle()
+    link.b.close()
+    link.b = fresh
+    (a.root / paths[0]).write_text("a rev change for another note\n")
+    a.scan()
+    link.sync()
+    assert (b.root / paths[0]).read_text() == "a rev change for another note\n"
+    assert (b.root / paths[1]).read_text() == "note 1\n"
