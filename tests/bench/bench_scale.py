@@ -1,4 +1,4 @@
-"""Scale benchmarks side by side at 10,000 notes (and 30,000 on demand): init, CLI, search, storage, RSS.
+"""Scale benchmarks side by side at 10,000 notes (and 30,000 on demand): init, CLI, doctor, search, storage, RSS.
 
 Run on demand: `make bench`, or `pytest -s tests/bench/bench_scale.py -o addopts=''`.
 `SOLO_BENCH_SCALE=10000,30000` picks the sizes (default: `SOLO_BENCH_ITEMS` or 10000);
@@ -187,6 +187,12 @@ def measure(tmp: Path, count: int) -> dict[str, float]:
     figures["cli done ms over python"] = (min(float(d["wall"]) for d in done)
                                           - bare["wall"]) * 1000
     figures["cli done rss_mb"] = max(float(d["rss_mb"]) for d in done)
+
+    # Doctor on the clean vault (stat and hash against the index), against `cat` of every file.
+    doctor = timed(SOLO + ["doctor"], env)
+    figures["doctor_s"] = float(doctor["wall"])
+    figures["doctor_vs_cat"] = float(doctor["wall"]) / float(cat["wall"])
+    figures["doctor_rss_mb"] = float(doctor["rss_mb"])
 
     # Search in process: words in nearly every note (the worst case) and typical words.
     with Vault(root) as vault:
