@@ -581,7 +581,10 @@ def _scalar_in(value: JsonValue) -> tuple[am.ScalarType, Any]:
 
 
 _PATCH_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "0": "\0", "\\": "\\", "'": "'", '"': '"'}
-_PATCH_OBJ = re.compile(r"Root|Id\(\d+, ActorID\(\"[0-9a-f]*\"\), \d+\)")
+# (Patterns as text, compiled by `re` on first use: most commands never read a patch.)
+_PATCH_OBJ = r"Root|Id\(\d+, ActorID\(\"[0-9a-f]*\"\), \d+\)"
+_PATCH_SEQ = r"Seq\((\d+)\)"
+_PATCH_ACTION = r"\w+"
 
 
 def _debug_string(text: str, at: int) -> tuple[str, int] | None:
@@ -623,7 +626,7 @@ def _debug_prop(text: str, at: int) -> tuple[str | int, int] | None:
         if read is None or text[read[1]:read[1] + 1] != ")":
             return None
         return read[0], read[1] + 1
-    found = re.compile(r"Seq\((\d+)\)").match(text, at)
+    found = re.compile(_PATCH_SEQ).match(text, at)
     return (int(found.group(1)), found.end()) if found else None
 
 
@@ -637,7 +640,7 @@ def _patch_location(text: str) -> list[str | int] | None:
     i = start + len(", path: [")
     where: list[str | int] = []
     while text[i:i + 1] == "(":
-        obj = _PATCH_OBJ.match(text, i + 1)
+        obj = re.compile(_PATCH_OBJ).match(text, i + 1)
         if obj is None or text[obj.end():obj.end() + 2] != ", ":
             return None
         prop = _debug_prop(text, obj.end() + 2)
@@ -650,7 +653,7 @@ def _patch_location(text: str) -> list[str | int] | None:
     if not text.startswith("], action: ", i):
         return None
     i += len("], action: ")
-    name = re.compile(r"\w+").match(text, i)
+    name = re.compile(_PATCH_ACTION).match(text, i)
     if name is None:
         return None
     i = name.end()

@@ -645,7 +645,10 @@ class FileMirror:
         rows = []
         for rel, (doc_id, text, sha, _) in grouped.items():
             self._drop_other_links(rel, doc_id)
-            st = self.files.lstat(rel)
+            try:
+                st = self.files.lstat(rel)
+            except FileNotFoundError:
+                continue  # removed the moment it was put in place: the next scan sees it gone
             rows.append(bulk.mirrored(rel, doc_id, fileformat.split(text), st.st_mtime_ns,
                                       st.st_size, sha))
         bulk.index_rows(self, rows)  # one transaction per database for the group

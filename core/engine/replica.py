@@ -77,8 +77,8 @@ class Replica:
         self.held = self.deletes.held
         self._entries_cache: tuple[list[bytes], dict[str, dict[str, Any]]] | None = None
         self._settled = False
-        """The last full reconcile left no entry to try again (each one is in the index, or a
-        tombstone already applied), so comparing only what a root change touched is enough."""
+        """No entry is left to try again (`_nothing_to_retry`, asked after each whole
+        comparison and by `settle`), so comparing only what a root change touched is enough."""
         self.batch_new = 0
         """New documents kept in memory and stored together by `flush` (0: each at once)."""
         self._arrived: dict[str, bool] = {}  # new, not stored yet → its exchange has ended
@@ -368,24 +368,28 @@ class Replica:
         (`_quick_reconcile`); else the first edit after connecting waits for a whole
         comparison (seconds at 30,000 notes). Reads the keys, not the entries."""
         with self.vault.lock:
-            if self._settled or not self.has(self.root_id):
-                return
-            indexed = self.index.doc_ids()
-            loose = [doc_id for doc_id in self.repo.root_doc().keys(["files"])
-                     if is_document_id(doc_id) and doc_id not in indexed]
-            if len(loose) > QUICK_RECONCILE_MAX:
-                return
-            for doc_id in loose:
-                entry = self.repo.root_entry(doc_id)
-                if entry is None or entry.get("deleted") is not True or not self.has(doc_id):
-                    return
-                try:
-                    check_relative_path(entry.get("path"))
-                except UnsafePath:
-                    return
-                if self._state(doc_id, entry) != "deleted":
-                    return
-            self._settled = True
+            if not self._settled and self.has(self.root_id):
+                self._settled = self._nothing_to_retry()
+
+    def _nothing_to_retry(self) -> bool:
+        """True when a whole comparison would leave every entry as it is: each has a file row
+        or is a tombstone already applied (the one rule behind `_settled`)."""
+        indexed = self.index.doc_ids()
+        loose = [doc_id for doc_id in self.repo.root_doc().keys(["files"])
+                 if is_document_id(doc_id) and doc_id not in indexed]
+        if len(loose) > QUICK_RECONCILE_MAX:
+            return False
+        for doc_id in loose:
+            entry = self.repo.root_entry(doc_id)
+            if entry is None or entry.get("deleted") is not True or not self.has(doc_id):
+                return False
+            try:
+                check_relative_path(entry.get("path"))
+            except UnsafePath:
+                return False
+            if self._state(doc_id, entry) != "deleted":
+                return False
+        return True
 
     def _unsettle_unless_placed(self, doc_id: str) -> None:
         """A document left without a file row (its entry not here yet, a file kept beside
@@ -417,10 +421,11 @@ class Replica:
             return None
         changed: dict[str, dict[str, Any]] = {}
         for doc_id in sorted(touched):
+            if not is_document_id(doc_id):
+                return None
             old = doc.get(["files", doc_id], None, at=before)
             new = doc.get(["files", doc_id], None)
-            if not is_document_id(doc_id) or not isinstance(old, dict) \
-                    or not isinstance(new, dict):
+            if not isinstance(old, dict) or not isinstance(new, dict):
                 return None
             if new == old:
                 continue
@@ -445,7 +450,6 @@ class Replica:
         wanted: list[str] = []
         changed: list[tuple[str, str, dict[str, Any]]] = []
         live: dict[str, str] = {}
-        retry = False  # an entry this pass could not settle, so the next one looks again
         for doc_id, entry in entries.items():
             if not is_document_id(doc_id):
                 continue
@@ -458,11 +462,9 @@ class Replica:
                 wanted.append(doc_id)
             rel = self._safe_entry_path(doc_id, entry)
             if rel is None:
-                retry = True
                 continue
             state = self._state(doc_id, entry)
             if state == "behind":
-                retry = True
                 if doc_id not in wanted:
                     wanted.append(doc_id)
                 continue  # its file stays until the edits before the delete arrive
@@ -486,10 +488,7 @@ class Replica:
             if self._only_rev_changed(doc_id, rel, entry, old.get(doc_id)):
                 continue  # its content arrives (or arrived) in its own message, rendered there
             self._place(doc_id, rel, entries)
-        if not retry and changed:
-            indexed = self.index.doc_ids()
-            retry = any(doc_id not in indexed for doc_id, _, _ in changed)
-        self._settled = not retry
+        self._settled = self._nothing_to_retry()
         return wanted
 
     def _only_rev_changed(self, doc_id: str, rel: str, entry: dict[str, Any],

@@ -39,6 +39,13 @@ def _notes(a: Vault, count: int) -> list[str]:
     return [f"notes/n{i}.md" for i in range(count)]
 
 
+def _edit(a: Vault, link: Link, rel: str, text: str) -> None:
+    """Write `text` to A's file at `rel`, ingest it and sync both ways."""
+    (a.root / rel).write_text(text)
+    a.scan()
+    link.sync()
+
+
 def test_an_edit_elsewhere_wants_exactly_that_document(pair: Pair) -> None:
     a, b, link = pair
     paths = _notes(a, 20)
@@ -46,9 +53,7 @@ def test_an_edit_elsewhere_wants_exactly_that_document(pair: Pair) -> None:
     b.scan()
     # The first root change after new documents arrived compares every entry (they had
     # no file row when their entries came); the ones after it take the short way.
-    (a.root / paths[3]).write_text("note 3, edited\n")
-    a.scan()
-    link.sync()
+    _edit(a, link, paths[3], "note 3, edited\n")
     edited = a.index.by_path(paths[7])
     assert edited is not None and edited.doc_id
     (a.root / paths[7]).write_text("note 7, edited\n")
@@ -65,9 +70,7 @@ def test_renames_deletes_and_new_notes_among_rev_changes_are_all_applied(pair: P
     link.sync()
     b.scan()
     for round_ in range(3):  # rev-only rounds between the others keep the fast path warm
-        (a.root / paths[round_]).write_text(f"edit {round_}\n")
-        a.scan()
-        link.sync()
+        _edit(a, link, paths[round_], f"edit {round_}\n")
     (a.root / paths[5]).rename(a.root / "notes" / "renamed.md")
     (a.root / paths[6]).unlink()
     (a.root / "notes" / "fresh.md").write_text("fresh\n")
@@ -81,9 +84,7 @@ def test_renames_deletes_and_new_notes_among_rev_changes_are_all_applied(pair: P
     assert on_b == on_a
     assert "notes/renamed.md" in on_b and paths[6] not in on_b
     assert on_b["notes/fresh.md"] == "fresh\n"
-    (a.root / paths[9]).write_text("after the rename\n")
-    a.scan()
-    link.sync()
+    _edit(a, link, paths[9], "after the rename\n")
     assert (b.root / paths[9]).read_text() == "after the rename\n"
 
 
@@ -95,9 +96,7 @@ def test_settled_after_connecting_the_first_edit_arrives(pair: Pair) -> None:
     link.sync()
     b.scan()
     link.b.settle()
-    (a.root / paths[2]).write_text("first edit after connecting\n")
-    a.scan()
-    link.sync()
+    _edit(a, link, paths[2], "first edit after connecting\n")
     assert (b.root / paths[2]).read_text() == "first edit after connecting\n"
 
 
@@ -115,8 +114,6 @@ def test_an_entry_without_a_file_row_keeps_the_whole_comparison(pair: Pair) -> N
     fresh.settle()
     link.b.close()
     link.b = fresh
-    (a.root / paths[0]).write_text("a rev change for another note\n")
-    a.scan()
-    link.sync()
+    _edit(a, link, paths[0], "a rev change for another note\n")
     assert (b.root / paths[0]).read_text() == "a rev change for another note\n"
     assert (b.root / paths[1]).read_text() == "note 1\n"
